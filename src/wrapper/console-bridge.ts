@@ -1,0 +1,81 @@
+import { context, trace, type Logger } from '@opentelemetry/api';
+import { CONSOLE_METHODS, type ConsoleFn, type ConsoleMethod } from './console-originals.ts';
+import { consoleLineArgs } from './console-line.ts';
+import { consoleCallToLogRecord } from './log-record.ts';
+import type { ConsoleFormat } from './options.ts';
+
+export interface ConsoleBridgeOptions {
+  readonly logger: Logger;
+  readonly format: ConsoleFormat;
+  readonly maxBodyLength: number;
+  /** The console to patch; the global one by default. */
+  readonly target?: Console;
+}
+
+export interface ConsoleBridge {
+  /** Restores the methods this bridge still owns; methods patched over since are left to their owner. */
+  uninstall(): void;
+}
+
+const INSTALLED = Symbol.for('faas-observability.console-bridge');
+type Patched = Console & { [INSTALLED]?: ConsoleBridge };
+// console.dir/table take options, not values to print: appending the trace id would change their output.
+const LINE_UNCHANGED: ReadonlySet<ConsoleMethod> = new Set(['dir', 'table']);
+
+/**
+ * Patches `console.*` so every call becomes an OpenTelemetry log record carrying the active trace
+ * context, while the line still goes to the original method. Installing twice returns the first bridge.
+ * A re-entrancy guard sends calls made while a record is being built (a logging getter, the SDK itself)
+ * straight to the original, and a failure inside the bridge never loses the line.
+ *
+ * @example
+ * const bridge = installConsoleBridge({ logger, format: 'text', maxBodyLength: 16384 });
+ * console.log('hello'); // a log record, and "hello trace_id=… span_id=…" on stdout
+ * bridge.uninstall();
+ */
+export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBridge {
+  const target = (options.target ?? console) as Patched;
+  const existing = target[INSTALLED];
+  if (existing) return existing;
+
+  const slot = target as unknown as Record<string, ConsoleFn | undefined>;
+  const patched = new Map<ConsoleMethod, ConsoleFn>();
+  let active = true;
+  let busy = false;
+
+  const originals = new Map<ConsoleMethod, ConsoleFn>();
+  for (const method of CONSOLE_METHODS) {
+    const original = slot[method];
+    if (typeof original !== 'function') continue;
+    originals.set(method, original);
+    const replacement: ConsoleFn = (...args) => {
+      if (!active || busy) return original.apply(target, args);
+      busy = true;
+      let line: readonly unknown[] = args;
+      try {
+        const record = consoleCallToLogRecord(method, args, options.maxBodyLength);
+        options.logger.emit(record);
+        line = consoleLineArgs(options.format, args, record, trace.getSpanContext(context.active()), LINE_UNCHANGED.has(method));
+      } catch {
+        line = args; // telemetry failed: the line must still reach stdout
+      } finally {
+        busy = false;
+      }
+      original.apply(target, line as unknown[]);
+    };
+    patched.set(method, replacement);
+    slot[method] = replacement;
+  }
+
+  const bridge: ConsoleBridge = {
+    uninstall() {
+      active = false;
+      for (const [method, replacement] of patched) {
+        if (slot[method] === replacement) slot[method] = originals.get(method);
+      }
+      if (target[INSTALLED] === bridge) delete target[INSTALLED];
+    },
+  };
+  target[INSTALLED] = bridge;
+  return bridge;
+}

@@ -1,0 +1,48 @@
+import type { Attributes, LogRecord, SpanContext } from '@opentelemetry/api';
+import type { ConsoleFormat } from './options.ts';
+
+/**
+ * Decides what the original console method receives, so the line still reaches stdout/stderr (Lambda's
+ * own log capture stays whole) and carries the trace id:
+ * - `text`: the original arguments plus `trace_id=… span_id=…`; a line that is a JSON object gets the
+ *   ids as its first keys instead, so it stays valid JSON;
+ * - `json`: one JSON object with timestamp, level, message, ids and attributes;
+ * - `off`: the original arguments, untouched.
+ * Without an active span the arguments pass through unchanged (text) or without ids (json).
+ *
+ * @example
+ * consoleLineArgs('text', ['hello'], record, spanContext); // ['hello', 'trace_id=4bf9… span_id=00f0…']
+ */
+export function consoleLineArgs(
+  format: ConsoleFormat, args: readonly unknown[], record: LogRecord, span: SpanContext | undefined, passThrough: boolean,
+): readonly unknown[] {
+  if (format === 'off') return args;
+  if (format === 'json') return [jsonLine(record, span)];
+  if (span === undefined || passThrough) return args;
+  const only = args.length === 1 ? args[0] : undefined;
+  if (typeof only === 'string' && isJsonObjectText(only) && !only.includes('"trace_id"')) {
+    const inner = only.slice(1).trimStart();
+    const ids = `"trace_id":"${span.traceId}","span_id":"${span.spanId}"`;
+    return [inner === '}' ? `{${ids}}` : `{${ids},${inner}`];
+  }
+  return [...args, `trace_id=${span.traceId} span_id=${span.spanId}`];
+}
+
+function isJsonObjectText(text: string): boolean {
+  return text.charCodeAt(0) === 123 /* { */ && text.trimEnd().endsWith('}');
+}
+
+function jsonLine(record: LogRecord, span: SpanContext | undefined): string {
+  const line: Record<string, unknown> = {
+    timestamp: new Date().toISOString(),
+    level: record.severityText,
+    message: record.body,
+  };
+  if (span) {
+    line.trace_id = span.traceId;
+    line.span_id = span.spanId;
+  }
+  const attributes: Attributes = record.attributes ?? {};
+  for (const key of Object.keys(attributes)) if (!(key in line)) line[key] = attributes[key];
+  return JSON.stringify(line);
+}

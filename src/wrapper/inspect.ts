@@ -1,0 +1,198 @@
+/**
+ * A small, defensive `util.inspect` for log bodies that runs without `node:util` (edge runtimes too).
+ * It never invokes getters, survives throwing `toString`s, Proxies, cycles, BigInt, Symbols and
+ * null-prototype objects, and stops writing once `budget` characters are spent.
+ */
+export interface InspectOptions {
+  /** Nesting depth shown before `[Object]`; Node's default is 2. */
+  readonly depth: number;
+  /** Most characters written; the caller marks the cut. */
+  readonly budget: number;
+}
+
+const MAX_ITEMS = 100;
+const MAX_NESTED_STRING = 10_000;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+export function inspect(value: unknown, options: InspectOptions): string {
+  const out = new Output(options.budget);
+  write(out, value, options.depth, new Set(), true);
+  return out.text;
+}
+
+/** Collects text up to a budget; `full` turns true once the budget is spent and writers stop early. */
+export class Output {
+  text = '';
+  full = false;
+  readonly #budget: number;
+  constructor(budget: number) {
+    this.#budget = budget;
+  }
+  push(part: string): void {
+    if (this.full) return;
+    const room = this.#budget - this.text.length;
+    if (part.length > room) {
+      this.text += part.slice(0, Math.max(0, room));
+      this.full = true;
+    } else this.text += part;
+  }
+  budgetLeft(): number {
+    return Math.max(0, this.#budget - this.text.length);
+  }
+}
+
+function write(out: Output, value: unknown, depth: number, seen: Set<object>, top: boolean): void {
+  if (out.full) return;
+  switch (typeof value) {
+    case 'string':
+      return out.push(top ? value : quote(value));
+    case 'bigint':
+      return out.push(`${value}n`);
+    case 'symbol':
+      return out.push(symbolText(value));
+    case 'function':
+      return out.push(functionText(value));
+    case 'number':
+      return out.push(Object.is(value, -0) ? '-0' : String(value));
+    case 'object':
+      if (value === null) return out.push('null');
+      return writeObject(out, value, depth, seen);
+    default:
+      return out.push(String(value));
+  }
+}
+
+function writeObject(out: Output, value: object, depth: number, seen: Set<object>): void {
+  if (seen.has(value)) return out.push('[Circular]');
+  try {
+    seen.add(value);
+    writeKnownObject(out, value, depth, seen);
+  } catch (error) {
+    // Proxies with throwing traps and exotic host objects end here instead of in the user's handler.
+    out.push(`[Uninspectable: ${safeMessage(error)}]`);
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function writeKnownObject(out: Output, value: object, depth: number, seen: Set<object>): void {
+  if (value instanceof Error) return out.push(errorText(value));
+  if (value instanceof Date) return out.push(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString());
+  if (value instanceof RegExp) return out.push(String(value));
+  if (value instanceof Promise) return out.push('Promise { <unknown> }');
+  if (value instanceof WeakMap || value instanceof WeakSet) return out.push(`${tagOf(value)} { <items unknown> }`);
+  if (Array.isArray(value)) return writeList(out, '', '[', ']', value, depth, seen);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const items = Array.from(value as unknown as ArrayLike<number>);
+    return writeList(out, `${tagOf(value)}(${items.length}) `, '[', ']', items, depth, seen);
+  }
+  if (value instanceof Map) return writeMap(out, value, depth, seen);
+  if (value instanceof Set) return writeList(out, `Set(${value.size}) `, '{', '}', [...value], depth, seen);
+  writePlain(out, value, depth, seen);
+}
+
+function writeList(
+  out: Output, prefix: string, open: string, close: string, items: readonly unknown[], depth: number, seen: Set<object>,
+): void {
+  if (items.length === 0) return out.push(`${prefix}${open}${close}`);
+  if (depth < 0) return out.push(prefix === '' ? '[Array]' : `[${prefix.trim()}]`);
+  out.push(`${prefix}${open} `);
+  const shown = Math.min(items.length, MAX_ITEMS);
+  for (let i = 0; i < shown && !out.full; i++) {
+    if (i > 0) out.push(', ');
+    write(out, items[i], depth - 1, seen, false);
+  }
+  if (items.length > shown) out.push(`, ... ${items.length - shown} more items`);
+  out.push(` ${close}`);
+}
+
+function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: Set<object>): void {
+  if (map.size === 0) return out.push('Map(0) {}');
+  if (depth < 0) return out.push('[Map]');
+  out.push(`Map(${map.size}) { `);
+  let i = 0;
+  for (const [key, item] of map) {
+    if (out.full) return;
+    if (i++ >= MAX_ITEMS) return out.push(`, ... ${map.size - MAX_ITEMS} more items }`);
+    if (i > 1) out.push(', ');
+    write(out, key, depth - 1, seen, false);
+    out.push(' => ');
+    write(out, item, depth - 1, seen, false);
+  }
+  out.push(' }');
+}
+
+function writePlain(out: Output, value: object, depth: number, seen: Set<object>): void {
+  const proto: unknown = Object.getPrototypeOf(value);
+  const label = proto === null ? '[Object: null prototype] ' : constructorLabel(proto);
+  const keys = Reflect.ownKeys(value);
+  const descriptors = keys
+    .map((key) => [key, Object.getOwnPropertyDescriptor(value, key)] as const)
+    .filter(([, descriptor]) => descriptor?.enumerable);
+  if (descriptors.length === 0) return out.push(`${label}{}`);
+  if (depth < 0) return out.push(label === '' ? '[Object]' : `[${label.trim()}]`);
+  out.push(`${label}{ `);
+  descriptors.slice(0, MAX_ITEMS).forEach(([key, descriptor], index) => {
+    if (out.full) return;
+    if (index > 0) out.push(', ');
+    out.push(`${keyText(key)}: `);
+    if (descriptor && ('get' in descriptor || 'set' in descriptor) && !('value' in descriptor)) {
+      // Never run user getters: they can throw, loop or have side effects.
+      out.push(descriptor.get && descriptor.set ? '[Getter/Setter]' : descriptor.get ? '[Getter]' : '[Setter]');
+    } else write(out, descriptor?.value, depth - 1, seen, false);
+  });
+  if (descriptors.length > MAX_ITEMS) out.push(`, ... ${descriptors.length - MAX_ITEMS} more properties`);
+  out.push(' }');
+}
+
+function constructorLabel(proto: unknown): string {
+  if (proto === Object.prototype) return '';
+  const ctor = Object.getOwnPropertyDescriptor(proto as object, 'constructor')?.value as { name?: unknown } | undefined;
+  const name = typeof ctor === 'function' ? Object.getOwnPropertyDescriptor(ctor, 'name')?.value : undefined;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `${name} ` : '';
+}
+
+function keyText(key: string | symbol): string {
+  if (typeof key === 'symbol') return `[${symbolText(key)}]`;
+  return IDENTIFIER.test(key) ? key : quote(key);
+}
+
+function quote(text: string): string {
+  const cut = text.length > MAX_NESTED_STRING
+    ? `${text.slice(0, MAX_NESTED_STRING)}... ${text.length - MAX_NESTED_STRING} more characters`
+    : text;
+  return `'${cut.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+function tagOf(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+export function symbolText(symbol: symbol): string {
+  return `Symbol(${symbol.description ?? ''})`;
+}
+
+function functionText(fn: Function): string {
+  const name = safeRead(() => fn.name, '');
+  const isClass = safeRead(() => Function.prototype.toString.call(fn).startsWith('class'), false);
+  return isClass ? `[class ${name || '(anonymous)'}]` : `[Function: ${name || '(anonymous)'}]`;
+}
+
+/** An error's stack (which starts with `name: message`), read without trusting its getters. */
+export function errorText(error: Error): string {
+  const stack = safeRead(() => error.stack, undefined);
+  if (typeof stack === 'string' && stack !== '') return stack;
+  return `${safeRead(() => String(error.name), 'Error')}: ${safeRead(() => String(error.message), '')}`;
+}
+
+export function safeMessage(error: unknown): string {
+  return safeRead(() => (error instanceof Error ? error.message : String(error)), 'unknown error');
+}
+
+export function safeRead<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}

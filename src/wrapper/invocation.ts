@@ -1,0 +1,153 @@
+import {
+  ROOT_CONTEXT, SpanStatusCode, context, isSpanContextValid, trace,
+  type Attributes, type Context, type Span,
+} from '@opentelemetry/api';
+import { extractContext, spanContextFromXRay } from './propagation.ts';
+import type { Telemetry } from './telemetry.ts';
+import { generic } from './triggers/generic.ts';
+import type { SpanStart, TriggerAdapter } from './triggers/trigger.ts';
+
+export interface InvocationInput {
+  readonly telemetry: Telemetry;
+  readonly trigger: TriggerAdapter;
+  readonly event: unknown;
+  readonly functionName: string;
+  readonly attributes: Attributes;
+  /** Milliseconds left before the platform's deadline; absent where there is none. */
+  readonly remainingTimeMs?: () => number;
+  /** The X-Ray trace header, read only when the user opted in. */
+  readonly xrayHeader?: () => string | undefined;
+  /** Runs the user's handler; called inside the invocation span's context. */
+  readonly run: () => unknown;
+}
+
+/**
+ * The one lifecycle of an invocation: start the span (parent from the event) → run the handler in its
+ * context → record the result or the error → end → flush, bounded by the deadline. A safety timer ends
+ * the span as timed out and flushes shortly before the deadline. The user's result and error pass
+ * through unchanged; telemetry failures never reach the handler.
+ *
+ * @example
+ * return runInvocation({ telemetry, trigger, event, functionName, attributes, run: () => handler(event, ctx) });
+ */
+export async function runInvocation(input: InvocationInput): Promise<unknown> {
+  const { telemetry } = input;
+  const { span, parentContext } = startInvocationSpan(input);
+  let ended = false;
+  const end = (record: (span: Span) => void) => {
+    if (ended) return;
+    ended = true;
+    try {
+      record(span);
+      span.end();
+    } catch (error) {
+      telemetry.diagnostics.warn('could not end the invocation span', error);
+    }
+  };
+  const timeoutNet = armTimeoutNet(input, () => end(markTimedOut));
+  try {
+    const result = await context.with(trace.setSpan(parentContext, span), input.run);
+    end((s) => safely(telemetry, () => input.trigger.onResult?.(s, result)));
+    return result;
+  } catch (error) {
+    end((s) => recordError(s, error));
+    throw error;
+  } finally {
+    clearTimeout(timeoutNet);
+    await flushBeforeFreeze(input);
+  }
+}
+
+interface StartedSpan {
+  readonly span: Span;
+  readonly parentContext: Context;
+}
+
+function startInvocationSpan(input: InvocationInput): StartedSpan {
+  const { telemetry } = input;
+  const start = spanStartFor(input);
+  const parentContext = parentFor(input, start);
+  const span = telemetry.tracer.startSpan(start.name, {
+    kind: start.kind,
+    attributes: { ...start.attributes, ...input.attributes },
+    links: start.links ? [...start.links] : [],
+  }, parentContext);
+  return { span, parentContext };
+}
+
+function spanStartFor(input: InvocationInput): SpanStart {
+  const trigger = { functionName: input.functionName, propagator: input.telemetry.propagator };
+  try {
+    return input.trigger.spanStart(input.event as never, trigger);
+  } catch (error) {
+    // An event that looked like a trigger but was malformed: still one span, never a failed invocation.
+    input.telemetry.diagnostics.debug(`trigger ${input.trigger.name} could not read the event`, error);
+    return generic.spanStart(input.event as never, trigger);
+  }
+}
+
+function parentFor(input: InvocationInput, start: SpanStart): Context {
+  const fromEvent = start.parentCarrier ? extractContext(input.telemetry.propagator, start.parentCarrier) : ROOT_CONTEXT;
+  const remote = trace.getSpanContext(fromEvent);
+  if (remote && isSpanContextValid(remote)) return fromEvent;
+  const header = input.telemetry.config.xray ? input.xrayHeader?.() : undefined;
+  const xray = header ? spanContextFromXRay(header) : undefined;
+  return xray ? trace.setSpanContext(fromEvent, xray) : fromEvent;
+}
+
+function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
+  const remaining = input.remainingTimeMs?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  const timer = setTimeout(() => {
+    onTimeout();
+    void flushBeforeFreeze(input);
+  }, Math.max(0, remaining - input.telemetry.config.timeoutSafetyMs));
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+function markTimedOut(span: Span): void {
+  span.setAttribute('error.type', 'timeout');
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'invocation timed out: the deadline was reached before the handler settled' });
+}
+
+function recordError(span: Span, error: unknown): void {
+  const exception = error instanceof Error ? error : { name: typeof error, message: safeString(error) };
+  span.recordException(exception);
+  span.setAttribute('error.type', error instanceof Error ? error.name || 'Error' : typeof error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
+}
+
+/** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */
+async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
+  const { config, diagnostics } = input.telemetry;
+  const remaining = input.remainingTimeMs?.();
+  const bound = remaining === undefined || !Number.isFinite(remaining)
+    ? config.flushBudgetMs
+    : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs);
+  const summary = await input.telemetry.flush(Math.max(0, bound));
+  if (summary.timedOut) diagnostics.warn(`telemetry flush did not finish within ${Math.max(0, bound)} ms; unsent records may be lost at the freeze`);
+  else if (!summary.ok) diagnostics.warn(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
+}
+
+function safely(telemetry: Telemetry, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    telemetry.diagnostics.debug('could not read the handler result', error);
+  }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return safeString(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unprintable value';
+  }
+}

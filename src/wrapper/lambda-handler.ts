@@ -1,0 +1,153 @@
+import type { Attributes } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
+import { resolveConfig } from './config.ts';
+import type { Env } from './env-readers.ts';
+import { runInvocation } from './invocation.ts';
+import type { ObservabilityOptions } from './options.ts';
+import {
+  STREAMING_HIGH_WATER_MARK_SYMBOL, STREAMING_SYMBOL, isLambdaContext,
+  type LambdaCallback, type LambdaContext,
+} from './runtime/lambda-types.ts';
+import { lambdaInvocationAttributes, lambdaResourceAttributes } from './runtime/lambda-resource.ts';
+import { createTelemetry, type Telemetry } from './telemetry.ts';
+import { triggerFor } from './triggers/lambda-triggers.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are user functions of any shape
+type AnyHandler = (...args: any[]) => any;
+
+/** A telemetry setup and the handlers wrapped with it. */
+export interface LambdaObservability {
+  /** Wraps `handler`; see `withObservability`. */
+  wrap<H extends AnyHandler>(handler: H): H;
+  /** The provider bundle, or undefined when `OTEL_SDK_DISABLED` is set. */
+  readonly telemetry: Telemetry | undefined;
+  /** Flushes and shuts the providers down and uninstalls the console bridge. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Creates one telemetry setup (providers, exporters, console bridge) from options and the environment.
+ * `withObservability` uses one per process; create your own for tests or to hold several setups.
+ *
+ * @example
+ * const observability = createLambdaObservability({ serviceName: 'orders' });
+ * export const handler = observability.wrap(async (event) => ({ statusCode: 200 }));
+ */
+export function createLambdaObservability(options: ObservabilityOptions = {}, env: Env = process.env): LambdaObservability {
+  const config = resolveConfig(options, env);
+  if (config.disabled) {
+    return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };
+  }
+  const telemetry = createTelemetry({
+    config,
+    options,
+    detectedResource: lambdaResourceAttributes(env),
+    contextManager: new AsyncLocalStorageContextManager(),
+  });
+  const bridge: ConsoleBridge | undefined = config.captureConsole
+    ? installConsoleBridge({ logger: telemetry.logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength })
+    : undefined;
+  // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
+  let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
+
+  const wrap = <H extends AnyHandler>(handler: H): H => {
+    assertHandler(handler);
+    const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_SYMBOL] === 'response';
+    const callbackStyle = !streaming && handler.length >= 3;
+    const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]): Promise<unknown> {
+      // Lambda calls (event, context) or, for streaming handlers, (event, responseStream, context).
+      const lambdaContext = isLambdaContext(second) ? second : isLambdaContext(rest[0]) ? rest[0] : undefined;
+      const coldStart = coldStartPending;
+      coldStartPending = false;
+      const attributes: Attributes = { 'faas.coldstart': coldStart };
+      if (lambdaContext) {
+        Object.assign(attributes, lambdaInvocationAttributes(
+          lambdaContext.invokedFunctionArn, lambdaContext.awsRequestId, lambdaContext.functionVersion ?? env.AWS_LAMBDA_FUNCTION_VERSION,
+        ));
+      }
+      return runInvocation({
+        telemetry,
+        trigger: triggerFor(event),
+        event,
+        functionName: lambdaContext?.functionName ?? functionName,
+        attributes,
+        remainingTimeMs: lambdaContext ? () => lambdaContext.getRemainingTimeInMillis() : undefined,
+        // Read per invocation: the runtime sets it for each event. Opt-in only (config.xray).
+        xrayHeader: () => process.env._X_AMZN_TRACE_ID,
+        run: () => (callbackStyle && lambdaContext === second
+          ? callCallbackHandler(handler, event, lambdaContext as LambdaContext)
+          : handler(event, second, ...rest)),
+      });
+    };
+    return copyStreamingSymbols(handler, observed) as unknown as H;
+  };
+
+  return {
+    wrap,
+    telemetry,
+    async shutdown() {
+      bridge?.uninstall();
+      await telemetry.shutdown();
+    },
+  };
+}
+
+/**
+ * Runs a callback-style handler `(event, context, callback)` as a promise, so the wrapper can flush
+ * before the runtime sees the outcome (and so it also runs on Node 24, which has no callback handlers).
+ * The first of callback or returned promise settles it.
+ */
+function callCallbackHandler(handler: AnyHandler, event: unknown, lambdaContext: LambdaContext): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const callback: LambdaCallback = (error, result) => (error !== undefined && error !== null ? reject(error) : resolve(result));
+    const returned: unknown = handler(event, lambdaContext, callback);
+    if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
+      (returned as PromiseLike<unknown>).then(resolve, reject);
+    }
+  });
+}
+
+function passThrough<H extends AnyHandler>(handler: H): H {
+  assertHandler(handler);
+  const passed = function passed(this: unknown, ...args: unknown[]) {
+    return handler.apply(this, args);
+  };
+  return copyStreamingSymbols(handler, passed) as unknown as H;
+}
+
+/** Lambda recognises streaming handlers by these symbols; the wrapper must carry them. */
+function copyStreamingSymbols(from: AnyHandler, to: AnyHandler): AnyHandler {
+  for (const symbol of [STREAMING_SYMBOL, STREAMING_HIGH_WATER_MARK_SYMBOL]) {
+    const value = (from as unknown as Record<symbol, unknown>)[symbol];
+    if (value !== undefined) Object.defineProperty(to, symbol, { value, enumerable: false, writable: false });
+  }
+  return to;
+}
+
+function assertHandler(handler: unknown): asserts handler is AnyHandler {
+  if (typeof handler !== 'function') {
+    throw new TypeError(`withObservability expects a handler function, got ${handler === null ? 'null' : typeof handler}`);
+  }
+}
+
+let processObservability: LambdaObservability | undefined;
+
+/**
+ * Wraps a Lambda handler (async, response-streaming, or callback-style) so each invocation gets one span,
+ * console output becomes correlated log records, and everything is flushed before the function freezes.
+ * Returns a new handler; the given one is not modified. Telemetry is created on the first call in a
+ * process and shared by later calls (their options are ignored; use `createLambdaObservability` for more).
+ *
+ * @example
+ * import { withObservability } from 'faas-observability/lambda';
+ * export const handler = withObservability(async (event) => {
+ *   console.log('order received', { orderId: event.id });
+ *   return { statusCode: 200, body: 'ok' };
+ * });
+ */
+export function withObservability<H extends AnyHandler>(handler: H, options: ObservabilityOptions = {}): H {
+  processObservability ??= createLambdaObservability(options);
+  return processObservability.wrap(handler);
+}
