@@ -20,7 +20,9 @@ export function consoleLineArgs(
   if (format === 'json') return [jsonLine(record, span)];
   if (span === undefined || passThrough) return args;
   const only = args.length === 1 ? args[0] : undefined;
-  if (typeof only === 'string' && isJsonObjectText(only) && !only.includes('"trace_id"')) {
+  if (typeof only === 'string' && isJsonObjectText(only)) {
+    // A line that already names its trace stays as the user wrote it.
+    if (only.includes('"trace_id"')) return args;
     const inner = only.slice(1).trimStart();
     const ids = `"trace_id":"${span.traceId}","span_id":"${span.spanId}"`;
     return [inner === '}' ? `{${ids}}` : `{${ids},${inner}`];

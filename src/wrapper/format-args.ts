@@ -1,4 +1,4 @@
-import { inspect, Output, safeRead, symbolText } from './inspect.ts';
+import { inspect, isError, Output, safeRead, symbolText } from './inspect.ts';
 
 /**
  * Formats console arguments with Node's `util.format` semantics (`%s %d %i %f %j %o %O %c %%`, the rest
@@ -65,7 +65,7 @@ function formatString(arg: unknown, budget: number): string {
   if (typeof arg === 'symbol') return symbolText(arg);
   if (typeof arg === 'number') return numberText(arg);
   if (typeof arg !== 'object' || arg === null) return String(arg);
-  if (arg instanceof Error || !hasOwnToString(arg)) return inspect(arg, { depth: 0, budget });
+  if (isError(arg) || !hasOwnToString(arg)) return inspect(arg, { depth: 0, budget });
   return safeRead(() => String(arg), '[toString threw]');
 }
 

@@ -153,7 +153,7 @@ function constructorLabel(proto: unknown): string {
 }
 
 function keyText(key: string | symbol): string {
-  if (typeof key === 'symbol') return `[${symbolText(key)}]`;
+  if (typeof key === 'symbol') return symbolText(key);
   return IDENTIFIER.test(key) ? key : quote(key);
 }
 
@@ -185,8 +185,13 @@ export function errorText(error: Error): string {
   return `${safeRead(() => String(error.name), 'Error')}: ${safeRead(() => String(error.message), '')}`;
 }
 
+/** `instanceof Error` that survives Proxies whose `getPrototypeOf` trap throws. */
+export function isError(value: unknown): value is Error {
+  return safeRead(() => value instanceof Error, false);
+}
+
 export function safeMessage(error: unknown): string {
-  return safeRead(() => (error instanceof Error ? error.message : String(error)), 'unknown error');
+  return safeRead(() => (isError(error) ? error.message : String(error)), 'unknown error');
 }
 
 export function safeRead<T>(read: () => T, fallback: T): T {

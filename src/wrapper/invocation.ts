@@ -2,6 +2,7 @@ import {
   ROOT_CONTEXT, SpanStatusCode, context, isSpanContextValid, trace,
   type Attributes, type Context, type Span,
 } from '@opentelemetry/api';
+import { isError, safeMessage, safeRead } from './inspect.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
 import { generic } from './triggers/generic.ts';
@@ -112,9 +113,9 @@ function markTimedOut(span: Span): void {
 }
 
 function recordError(span: Span, error: unknown): void {
-  const exception = error instanceof Error ? error : { name: typeof error, message: safeString(error) };
+  const exception = isError(error) ? error : { name: typeof error, message: safeString(error) };
   span.recordException(exception);
-  span.setAttribute('error.type', error instanceof Error ? error.name || 'Error' : typeof error);
+  span.setAttribute('error.type', isError(error) ? safeString(error.name) || 'Error' : typeof error);
   span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
 }
 
@@ -139,15 +140,11 @@ function safely(telemetry: Telemetry, fn: () => void): void {
 }
 
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return safeString(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  if (!isError(error)) return safeString(error);
+  const cause = isError(error.cause) ? `: ${safeMessage(error.cause)}` : '';
+  return `${safeMessage(error)}${cause}`;
 }
 
 function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return 'unprintable value';
-  }
+  return safeRead(() => String(value), 'unprintable value');
 }

@@ -1,7 +1,7 @@
 import { SeverityNumber, type AnyValue, type Attributes, type AttributeValue, type LogRecord } from '@opentelemetry/api';
 import type { ConsoleMethod } from './console-originals.ts';
 import { formatArgs } from './format-args.ts';
-import { errorText, inspect, safeRead } from './inspect.ts';
+import { errorText, inspect, isError, safeRead } from './inspect.ts';
 
 const SEVERITY: Record<ConsoleMethod, readonly [SeverityNumber, string]> = {
   log: [SeverityNumber.INFO, 'INFO'],
@@ -30,7 +30,7 @@ export function consoleCallToLogRecord(method: ConsoleMethod, args: readonly unk
   const attributes: Attributes = {};
   let sawError = false;
   for (const arg of args) {
-    if (arg instanceof Error && !sawError) {
+    if (!sawError && isError(arg)) {
       sawError = true;
       addException(attributes, arg);
     } else if (isPlainObject(arg)) addObjectAttributes(attributes, arg);

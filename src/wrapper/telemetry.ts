@@ -88,6 +88,12 @@ export function createTelemetry({ config, options, detectedResource, contextMana
     flush: (boundMs) => flushWithin([[tracerProvider, spanExporter], [loggerProvider, logExporter]], boundMs),
     async shutdown() {
       await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
+      if (config.registerGlobals) {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+        diag.disable();
+      }
     },
   };
 }

@@ -1,0 +1,47 @@
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
+import type { ObservabilityOptions } from '../../src/wrapper/options.ts';
+import { CONSOLE_METHODS } from '../../src/wrapper/console-originals.ts';
+import { LAMBDA_ENV } from './lambda-context.ts';
+
+export interface ConsoleLine {
+  readonly method: string;
+  readonly args: unknown[];
+}
+
+export interface TestObservability extends LambdaObservability {
+  readonly spans: () => ReadableSpan[];
+  readonly logs: () => ReadableLogRecord[];
+  /** What reached the original console methods (the stdout/stderr lines). */
+  readonly lines: ConsoleLine[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * A Lambda observability setup with the SDK's in-memory exporters, whose console "originals" are recorders,
+ * so tests see both the log records and the lines that would reach stdout.
+ */
+export function testObservability(options: ObservabilityOptions = {}, env: Record<string, string> = {}): TestObservability {
+  const lines: ConsoleLine[] = [];
+  const saved = new Map<string, unknown>();
+  const slot = console as unknown as Record<string, unknown>;
+  for (const method of CONSOLE_METHODS) {
+    saved.set(method, slot[method]);
+    slot[method] = (...args: unknown[]) => { lines.push({ method, args }); };
+  }
+  const spanExporter = new InMemorySpanExporter();
+  const logExporter = new InMemoryLogRecordExporter();
+  const observability = createLambdaObservability({ spanExporter, logExporter, ...options }, { ...LAMBDA_ENV, ...env });
+  return {
+    ...observability,
+    wrap: observability.wrap,
+    spans: () => spanExporter.getFinishedSpans(),
+    logs: () => logExporter.getFinishedLogRecords(),
+    lines,
+    async dispose() {
+      await observability.shutdown();
+      for (const [method, fn] of saved) slot[method] = fn;
+    },
+  };
+}

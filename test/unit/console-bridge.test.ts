@@ -1,0 +1,135 @@
+import { SeverityNumber, trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installConsoleBridge } from '../../src/wrapper/console-bridge.ts';
+import { lambdaContext } from '../helpers/lambda-context.ts';
+import { testObservability, type TestObservability } from '../helpers/observability.ts';
+
+let observability: TestObservability;
+afterEach(() => observability.dispose());
+
+async function run(body: () => void, options = {}) {
+  observability = testObservability(options);
+  let spanIds = { traceId: '', spanId: '' };
+  await observability.wrap(async (_event: unknown, _context: unknown) => {
+    spanIds = trace.getActiveSpan()!.spanContext();
+    body();
+  })({}, lambdaContext());
+  return { ...spanIds, logs: observability.logs(), lines: observability.lines };
+}
+
+describe('console → log records', () => {
+  it('maps each method to its severity and carries the active trace context', async () => {
+    const { traceId, spanId, logs } = await run(() => {
+      console.log('l'); console.info('i'); console.warn('w'); console.error('e'); console.debug('d'); console.trace('t');
+    });
+    expect(logs.map((r) => [r.body, r.severityNumber, r.severityText])).toEqual([
+      ['l', SeverityNumber.INFO, 'INFO'], ['i', SeverityNumber.INFO, 'INFO'], ['w', SeverityNumber.WARN, 'WARN'],
+      ['e', SeverityNumber.ERROR, 'ERROR'], ['d', SeverityNumber.DEBUG, 'DEBUG'], ['t', SeverityNumber.TRACE, 'TRACE'],
+    ]);
+    for (const record of logs) {
+      expect(record.spanContext).toMatchObject({ traceId, spanId, traceFlags: 1 });
+    }
+  });
+
+  it('formats the body like util.format, takes attributes from plain objects and exception.* from errors', async () => {
+    const error = new RangeError('out of stock');
+    const { logs } = await run(() => console.error('order %s failed', 'A-1', { orderId: 'A-1', qty: 2, tags: ['x'], nested: { a: 1 } }, error));
+    expect(logs[0]!.body).toBe(`order A-1 failed { orderId: 'A-1', qty: 2, tags: [ 'x' ], nested: { a: 1 } } ${error.stack}`);
+    expect(logs[0]!.attributes).toMatchObject({
+      orderId: 'A-1', qty: 2, tags: ['x'], nested: '{ a: 1 }',
+      'exception.type': 'RangeError', 'exception.message': 'out of stock', 'exception.stacktrace': error.stack,
+    });
+  });
+
+  it('console.dir and console.table log the inspected value and leave the line untouched', async () => {
+    const { logs, lines } = await run(() => { console.dir({ a: 1 }, { depth: 0 }); console.table([{ a: 1 }]); });
+    expect(logs.map((r) => r.body)).toEqual(['{ a: 1 }', '[ { a: 1 } ]']);
+    expect(lines).toEqual([{ method: 'dir', args: [{ a: 1 }, { depth: 0 }] }, { method: 'table', args: [[{ a: 1 }]] }]);
+  });
+
+  it('bad inputs never crash the handler and never blow up the body', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.me = circular;
+    const proxy = new Proxy({}, { ownKeys() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
+    const { logs, lines } = await run(() => {
+      console.log(circular, 10n, Symbol('s'), proxy, Object.create(null), { get x() { throw new Error('getter'); } });
+      console.log('x'.repeat(10 * 1024 * 1024));
+    }, { maxLogBodyLength: 1024 });
+    expect(logs[0]!.body).toBe("{ me: [Circular] } 10n Symbol(s) [Uninspectable: trap] [Object: null prototype] {} { x: [Getter] }");
+    expect(String(logs[1]!.body)).toMatch(/^x{1024}…\[truncated: log body over 1024 characters\]$/);
+    // stdout still gets the whole original line, as a bare console would.
+    expect((lines[1]!.args[0] as string).length).toBe(10 * 1024 * 1024);
+  });
+});
+
+describe('the line on stdout', () => {
+  it('text: appends the ids, and injects them into a JSON object line so it stays valid JSON', async () => {
+    const { traceId, spanId, lines } = await run(() => {
+      console.log('hello', 42);
+      console.log('{"event":"paid","amount":3}');
+      console.log('{}');
+      console.log('{"trace_id":"mine"}');
+    });
+    expect(lines[0]!.args).toEqual(['hello', 42, `trace_id=${traceId} span_id=${spanId}`]);
+    expect(JSON.parse(lines[1]!.args[0] as string)).toEqual({ trace_id: traceId, span_id: spanId, event: 'paid', amount: 3 });
+    expect(JSON.parse(lines[2]!.args[0] as string)).toEqual({ trace_id: traceId, span_id: spanId });
+    expect(lines[3]!.args).toEqual(['{"trace_id":"mine"}']);
+  });
+
+  it('json: one JSON object per call with level, message, ids and attributes', async () => {
+    const { traceId, lines } = await run(() => console.warn('slow %dms', 812, { route: '/x' }), { consoleFormat: 'json' });
+    const line = JSON.parse(lines[0]!.args[0] as string);
+    expect(line).toMatchObject({ level: 'WARN', message: "slow 812ms { route: '/x' }", trace_id: traceId, route: '/x' });
+    expect(lines[0]!.method).toBe('warn');
+  });
+
+  it('off: the original arguments, untouched', async () => {
+    const { lines } = await run(() => console.log('as is', { a: 1 }), { consoleFormat: 'off' });
+    expect(lines[0]!.args).toEqual(['as is', { a: 1 }]);
+  });
+
+  it('outside an invocation the line is unchanged and the record has no trace context', async () => {
+    observability = testObservability();
+    console.log('init');
+    expect(observability.lines[0]!.args).toEqual(['init']);
+  });
+});
+
+describe('bridge mechanics', () => {
+  it('installing twice is harmless: one record per call', async () => {
+    observability = testObservability();
+    const second = installConsoleBridge({ logger: { emit() { throw new Error('second logger used'); }, enabled: () => true }, format: 'text', maxBodyLength: 100 });
+    await observability.wrap(async (_event: unknown, _context: unknown) => console.log('once'))({}, lambdaContext());
+    second.uninstall(); // the same bridge as the first: uninstalling it restores the recorders
+    expect(observability.logs().map((r) => r.body)).toEqual(['once']);
+    console.log('after uninstall');
+    expect(observability.logs()).toHaveLength(1);
+    expect(observability.lines.at(-1)!.args).toEqual(['after uninstall']);
+  });
+
+  it('a console call made while a record is built goes straight to the original (no recursion)', async () => {
+    const reentrant = { toString() { console.log('inner'); return 'outer'; } };
+    const { logs, lines } = await run(() => console.log('%s', reentrant));
+    expect(logs.map((r) => r.body)).toEqual(['outer']);
+    expect(lines.map((l) => l.args[0])).toEqual(['inner', '%s']);
+  });
+
+  it('when the logger throws, the line still reaches stdout', () => {
+    const target = { log: (...args: unknown[]) => written.push(args) } as unknown as Console;
+    const written: unknown[][] = [];
+    const bridge = installConsoleBridge({ target, logger: { emit() { throw new Error('broken'); }, enabled: () => true }, format: 'text', maxBodyLength: 100 });
+    target.log('still here');
+    bridge.uninstall();
+    expect(written).toEqual([['still here']]);
+  });
+
+  it('uninstall leaves a method alone if someone patched over it', () => {
+    const target = { log: () => {}, info: () => {} } as unknown as Console;
+    const bridge = installConsoleBridge({ target, logger: { emit() {}, enabled: () => true }, format: 'text', maxBodyLength: 100 });
+    const theirs = () => {};
+    target.info = theirs;
+    bridge.uninstall();
+    expect(target.info).toBe(theirs);
+    expect(target.log.name).not.toBe('replacement');
+  });
+});
