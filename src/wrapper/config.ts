@@ -93,10 +93,11 @@ export function resolveConfig(options: ObservabilityOptions, env: Env): Resolved
 
   const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULTS.exportTimeoutMs, warn, POSITIVE_MS);
   const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? DEFAULTS.endpoint;
   const signal = (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig => ({
-    url: option.url(optionUrl, 'endpoint')
+    url: option.url(optionUrl, `${name.toLowerCase()}Endpoint`)
       ?? readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn)
-      ?? joinPath(option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? DEFAULTS.endpoint, `v1/${name.toLowerCase()}`),
+      ?? joinPath(baseUrl, `v1/${name.toLowerCase()}`),
     headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
     timeoutMs: option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS)
       ?? readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
@@ -186,7 +187,7 @@ function readPropagators(env: Env, warn: Warn): PropagatorName[] {
 function readUrl(env: Env, key: string, warn: Warn): string | undefined {
   const value = readString(env, key);
   if (value === undefined || isHttpUrl(value)) return value;
-  warn(`${key}="${redactUrl(value)}" is not an http(s) URL; ignoring it`);
+  warn(`${key}="${redactUrl(value)}" is not an http(s) URL; ignoring it (the default is ${DEFAULTS.endpoint})`);
   return undefined;
 }
 

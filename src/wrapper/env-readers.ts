@@ -68,19 +68,20 @@ export function readKeyValueList(env: Env, key: string, warn: Warn): Record<stri
   const value = raw(env, key);
   const result: Record<string, string> = {};
   if (value === undefined) return result;
-  for (const entry of value.split(',')) {
-    if (entry.trim() === '') continue;
+  value.split(',').forEach((entry, index) => {
+    if (entry.trim() === '') return;
     const eq = entry.indexOf('=');
-    const name = (eq === -1 ? entry : entry.slice(0, eq)).trim();
-    if (eq <= 0 || name === '') {
-      warn(`${key} has an entry without "key=value" (key "${name.slice(0, 64)}"); skipping it`);
-      continue;
+    const name = eq === -1 ? '' : entry.slice(0, eq).trim();
+    if (name === '') {
+      // The entry may be a bare secret: name its position, never its text.
+      warn(`${key} entry #${index + 1} is not "key=value"; skipping it`);
+      return;
     }
     try {
       result[decodeURIComponent(name)] = decodeURIComponent(entry.slice(eq + 1).trim());
     } catch {
-      warn(`${key} entry "${name.slice(0, 64)}" is not valid percent-encoding; skipping it`);
+      warn(`${key} entry #${index + 1} is not valid percent-encoding; skipping it`);
     }
-  }
+  });
   return result;
 }

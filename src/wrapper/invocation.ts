@@ -140,6 +140,8 @@ function safely(telemetry: Telemetry, fn: () => void): void {
 }
 
 function describe(error: unknown): string {
+  // The SDK's providers reject forceFlush with an array of their processors' errors.
+  if (Array.isArray(error)) return error.map(describe).join('; ');
   if (!isError(error)) return safeString(error);
   const cause = isError(error.cause) ? `: ${safeMessage(error.cause)}` : '';
   return `${safeMessage(error)}${cause}`;

@@ -1,0 +1,44 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+
+interface Exporter<T> {
+  export(items: T[], done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+}
+
+/** Wraps an exporter so each export answers after `delayMs`, or never when `delayMs` is Infinity. */
+export function delayedExporter<T, E extends Exporter<T>>(inner: E, delayMs: number): E {
+  const pending = new Set<Promise<void>>();
+  return Object.assign(Object.create(inner) as E, {
+    export(items: T[], done: (result: ExportResult) => void) {
+      if (!Number.isFinite(delayMs)) return; // a collector that accepts and never answers
+      const finished = new Promise<void>((resolve) => setTimeout(() => {
+        inner.export(items, (result) => { done(result); resolve(); });
+      }, delayMs));
+      pending.add(finished);
+      void finished.finally(() => pending.delete(finished));
+    },
+    async forceFlush() {
+      await Promise.all([...pending]);
+    },
+  });
+}
+
+/** An exporter that fails every export with a cause, as a dead collector would. */
+export function failingExporter<T>(): Exporter<T> & { calls: number } {
+  return {
+    calls: 0,
+    export(_items, done) {
+      this.calls += 1;
+      done({ code: ExportResultCode.FAILED, error: new Error('export failed', { cause: new Error('ECONNREFUSED') }) });
+    },
+    shutdown: async () => {},
+  };
+}
+
+/** A gate a test opens by hand, to interleave two invocations deterministically. */
+export function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => { open = resolve; });
+  return { wait, open };
+}

@@ -1,0 +1,47 @@
+import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { failingExporter } from '../helpers/fake-exporters.ts';
+import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
+
+const saved = { warn: console.warn, error: console.error, log: console.log };
+afterEach(() => Object.assign(console, saved));
+
+/** Loads the library after replacing console.warn/error, as Lambda's runtime patches the console before the handler loads. */
+async function loadWithRecordedConsole() {
+  const written: string[] = [];
+  console.warn = (...args: unknown[]) => written.push(`warn: ${args.join(' ')}`);
+  console.error = (...args: unknown[]) => written.push(`error: ${args.join(' ')}`);
+  console.log = () => {};
+  vi.resetModules();
+  const { createLambdaObservability } = await import('../../src/lambda.ts');
+  return { written, createLambdaObservability };
+}
+
+describe('diagnostics', () => {
+  it('a failed flush is reported once per invocation on stderr, with its cause, through the console originals', async () => {
+    const { written, createLambdaObservability } = await loadWithRecordedConsole();
+    const logs = new InMemoryLogRecordExporter();
+    const observability = createLambdaObservability({ spanExporter: failingExporter(), logExporter: logs }, LAMBDA_ENV);
+    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => 'result');
+    expect(await wrapped({}, lambdaContext())).toBe('result');
+    expect(await wrapped({}, lambdaContext())).toBe('result');
+    await observability.shutdown();
+    const flushLines = written.filter((line) => line.includes('telemetry flush failed'));
+    expect(flushLines).toHaveLength(2);
+    expect(flushLines[0]).toMatch(/^warn: \[faas-observability\] warn telemetry flush failed: export failed: ECONNREFUSED/);
+    // Diagnostics never become log records (no recursion through the bridge).
+    expect(logs.getFinishedLogRecords().filter((r) => String(r.body).includes('faas-observability'))).toEqual([]);
+  });
+
+  it('a bad configuration value is reported once with the variable and the default, never a header secret', async () => {
+    const { written, createLambdaObservability } = await loadWithRecordedConsole();
+    const observability = createLambdaObservability({ spanExporter: failingExporter(), logExporter: failingExporter() }, {
+      ...LAMBDA_ENV, OTEL_BSP_MAX_QUEUE_SIZE: 'lots', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t,broken-entry-s3cr3t',
+    });
+    await observability.shutdown();
+    expect(written).toContain('warn: [faas-observability] warn OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a number; using the default 2048');
+    expect(written.join('\n')).not.toMatch(/Bearer|s3cr3t/);
+    expect(written).toContain('warn: [faas-observability] warn OTEL_EXPORTER_OTLP_HEADERS entry #2 is not "key=value"; skipping it');
+    expect(written.filter((line) => line.includes('OTEL_EXPORTER_OTLP_HEADERS'))).toHaveLength(1);
+  });
+});
