@@ -43,10 +43,25 @@ export async function postWithTimeout(request: PostRequest, fetchImpl: typeof fe
     if (controller.signal.aborted) {
       return { status: 'failure', error: new Error(`no answer from ${originOf(request.url)} within ${request.timeoutMs} ms`, { cause }) };
     }
-    return { status: 'retryable', error: new Error(`cannot reach ${originOf(request.url)}`, { cause }) };
+    const error = new Error(`cannot reach ${originOf(request.url)}`, { cause });
+    // Nothing listens there: retrying within a sub-second budget only adds latency. A reset or closed
+    // socket (a keep-alive connection the collector dropped while the function was frozen) is retried.
+    return NOT_LISTENING.has(errorCode(cause) ?? '') ? { status: 'failure', error } : { status: 'retryable', error };
   } finally {
     clearTimeout(timer);
   }
+}
+
+const NOT_LISTENING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** undici wraps the socket error: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`. */
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */

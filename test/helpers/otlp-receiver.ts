@@ -36,6 +36,10 @@ export interface ReceiverBehaviour {
   /** Status to answer with; records are only kept on 2xx. */
   status?: number;
   headers?: Record<string, string>;
+  /** Drop the connection without answering, as a collector that closed an idle keep-alive socket. */
+  reset?: boolean;
+  /** Behave this way for this many requests, then answer normally again. */
+  times?: number;
 }
 
 /**
@@ -61,7 +65,10 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Prom
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     requests.push({ path: request.url ?? '', headers: request.headers });
-    const { latencyMs = 0, status = 200, headers = {} } = current;
+    const { latencyMs = 0, status = 200, headers = {}, times, reset } = current;
+    if (times !== undefined && times <= 1) current = {};
+    else if (times !== undefined) current = { ...current, times: times - 1 };
+    if (reset) return void request.socket.destroy();
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (status >= 200 && status < 300) {
       if (request.url === '/v1/traces') spans.push(...decodeSpans(body));

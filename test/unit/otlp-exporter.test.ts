@@ -1,0 +1,105 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { InMemorySpanExporter, BatchSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOtlpSpanExporter } from '../../src/exporters/otlp.ts';
+import { parseRetryAfter } from '../../src/exporters/fetch-transport.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+
+let receiver: OtlpReceiver;
+let spans: ReadableSpan[];
+
+beforeEach(async () => {
+  receiver = await startOtlpReceiver();
+  const memory = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: memory })] });
+  provider.getTracer('t').startSpan('one').end();
+  await provider.forceFlush();
+  spans = memory.getFinishedSpans();
+});
+afterEach(() => receiver.close());
+
+function exportOnce(url: string, timeoutMs = 1000): Promise<{ result: ExportResult; ms: number }> {
+  const exporter = createOtlpSpanExporter({ url, timeoutMs, headers: { authorization: 'Bearer t' } });
+  const started = performance.now();
+  return new Promise((resolve) => exporter.export(spans, (result) => resolve({ result, ms: performance.now() - started })));
+}
+
+describe('OTLP/HTTP protobuf span exporter', () => {
+  it('delivers a decodable request with the configured headers', async () => {
+    const { result } = await exportOnce(`${receiver.url}/v1/traces`);
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(receiver.spans.map((s) => s.name)).toEqual(['one']);
+    expect(receiver.requests[0]!.headers.authorization).toBe('Bearer t');
+  });
+
+  it('retries 503 honouring Retry-After, within its timeout', async () => {
+    receiver.behave({ status: 503, headers: { 'retry-after': '0' }, times: 2 });
+    const { result } = await exportOnce(`${receiver.url}/v1/traces`);
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.spans).toHaveLength(1);
+  });
+
+  it('does not retry when Retry-After is past its timeout', async () => {
+    receiver.behave({ status: 429, headers: { 'retry-after': '5' } });
+    const { result, ms } = await exportOnce(`${receiver.url}/v1/traces`, 500);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(receiver.requests).toHaveLength(1);
+    expect(ms).toBeLessThan(200);
+  });
+
+  it('never retries a 400, and reports the failure with a cause', async () => {
+    receiver.behave({ status: 400 });
+    const { result } = await exportOnce(`${receiver.url}/v1/traces`);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect((result.error?.cause as Error).message).toMatch(/^HTTP 400 Bad Request from http:\/\/127\.0\.0\.1:\d+$/);
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('gives up at its timeout when the collector never answers', async () => {
+    receiver.behave({ latencyMs: 5000 });
+    const { result, ms } = await exportOnce(`${receiver.url}/v1/traces`, 300);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect((result.error?.cause as Error).message).toMatch(/no answer from .* within \d+ ms/);
+    expect(ms).toBeGreaterThanOrEqual(290);
+    expect(ms).toBeLessThan(450);
+  });
+
+  it('fails fast when the port is closed', async () => {
+    const url = `${receiver.url}/v1/traces`;
+    await receiver.close();
+    const { result, ms } = await exportOnce(url, 1000);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect((result.error?.cause as Error).message).toMatch(/^cannot reach http:\/\/127\.0\.0\.1/);
+    expect(ms).toBeLessThan(100);
+    receiver = await startOtlpReceiver();
+  });
+
+  it('retries once at once when the connection is reset (a keep-alive socket dropped during the freeze)', async () => {
+    receiver.behave({ reset: true, times: 1 });
+    const { result, ms } = await exportOnce(`${receiver.url}/v1/traces`);
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.spans).toHaveLength(1);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('forceFlush waits for exports in flight', async () => {
+    receiver.behave({ latencyMs: 100 });
+    const exporter = createOtlpSpanExporter({ url: `${receiver.url}/v1/traces`, timeoutMs: 1000 });
+    let done = false;
+    exporter.export(spans, () => { done = true; });
+    await exporter.forceFlush();
+    expect(done).toBe(true);
+    expect(receiver.spans).toHaveLength(1);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(5000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
