@@ -1,0 +1,52 @@
+// Runs one benchmark mode against one bundled handler in a fresh process and writes JSON to
+// BENCH_RESULT_FILE. stdout (the handler's console lines) goes wherever the parent sends it.
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const [bundle, mode, countText] = process.argv.slice(2);
+const count = Number(countText ?? 1);
+let sequence = 0;
+const context = () => {
+  const deadline = Date.now() + 30_000;
+  sequence += 1;
+  return {
+    awsRequestId: `bench-${sequence}`,
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:bench',
+    functionName: 'bench',
+    functionVersion: '$LATEST',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+};
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const started = performance.now();
+const { handler } = await import(pathToFileURL(bundle).href);
+const imported = performance.now();
+let result;
+if (mode === 'cold') {
+  await handler({ i: 0 }, context());
+  const invoked = performance.now();
+  result = { importMs: imported - started, firstInvokeMs: invoked - imported, totalMs: invoked - started };
+} else if (mode === 'warm') {
+  for (let i = 0; i < 500; i++) await handler({ i }, context());
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  for (let i = 0; i < count; i++) await handler({ i }, context());
+  const used = process.cpuUsage(cpu);
+  result = { cpuUsPerInvocation: (used.user + used.system) / count, wallUsPerInvocation: ((performance.now() - wall) * 1000) / count };
+} else if (mode === 'latency') {
+  for (let i = 0; i < 5; i++) await handler({ i }, context());
+  const durations = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await handler({ i }, context());
+    durations.push(performance.now() - t);
+  }
+  result = { medianMs: median(durations) };
+} else if (mode === 'memory') {
+  for (let i = 0; i < count; i++) await handler({ i }, context());
+  globalThis.gc?.();
+  result = { rssMb: process.memoryUsage().rss / 2 ** 20, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
+}
+writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
+process.exit(0);

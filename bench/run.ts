@@ -1,0 +1,107 @@
+/**
+ * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
+ * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
+ * Run with `npm run bench` (add `-- --quick` for a short smoke run). Prints a Markdown table.
+ */
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const quick = process.argv.includes('--quick');
+const OUT = join(import.meta.dirname, '.out');
+const VARIANTS = ['bare', 'ours', 'official'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+async function bundle(variant: Variant) {
+  const outfile = join(OUT, `${variant}.mjs`);
+  await build({
+    entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
+    outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node22', logLevel: 'error',
+    // The official exporters' CommonJS parts require Node built-ins; the banner is the same for every variant.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  const bytes = readFileSync(outfile);
+  return { outfile, minKiB: bytes.length / 1024, gzipKiB: gzipSync(bytes).length / 1024 };
+}
+
+async function startSink(latencyMs: number) {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => setTimeout(() => response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(), latencyMs));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+}
+
+let runSequence = 0;
+async function runChild(file: string, mode: string, count: number, endpoint: string, extraEnv: Record<string, string> = {}) {
+  const resultFile = join(OUT, `result-${process.pid}-${runSequence++}.json`);
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, 'child.mjs'), file, mode, String(count)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-west-1',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, BENCH_RESULT_FILE: resultFile, ...extraEnv,
+    },
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const processMs = performance.now() - started;
+  if (code !== 0) throw new Error(`${file} ${mode} exited with ${code}`);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  rmSync(resultFile);
+  return { ...result, processMs };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Runs `measure` for every variant, interleaved round by round so machine noise hits all alike. */
+async function interleaved(rounds: number, measure: (variant: Variant) => Promise<number>) {
+  const samples: Record<Variant, number[]> = { bare: [], ours: [], official: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of VARIANTS) samples[variant].push(await measure(variant));
+  }
+  return Object.fromEntries(VARIANTS.map((v) => [v, median(samples[v])])) as Record<Variant, number>;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main() {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const bundles = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await bundle(v)] as const))) as Record<Variant, Awaited<ReturnType<typeof bundle>>>;
+  const fast = await startSink(0);
+  const slow = await startSink(20);
+  try {
+    const coldRounds = quick ? 3 : 21;
+    const coldProcess = await interleaved(coldRounds, async (v) => (await runChild(bundles[v].outfile, 'cold', 1, fast.url)).processMs);
+    const coldInside = await interleaved(coldRounds, async (v) => (await runChild(bundles[v].outfile, 'cold', 1, fast.url)).totalMs);
+    const warmCount = quick ? 2000 : 20000;
+    const warmCpu = await interleaved(quick ? 1 : 5, async (v) => (await runChild(bundles[v].outfile, 'warm', warmCount, fast.url, { BENCH_NOOP_EXPORT: '1' })).cpuUsPerInvocation);
+    const latencyCount = quick ? 20 : 100;
+    const latency0 = await interleaved(quick ? 1 : 3, async (v) => (await runChild(bundles[v].outfile, 'latency', latencyCount, fast.url)).medianMs);
+    const latency20 = await interleaved(quick ? 1 : 3, async (v) => (await runChild(bundles[v].outfile, 'latency', latencyCount, slow.url)).medianMs);
+
+    const rows = VARIANTS.map((v) => [
+      v,
+      `${fmt(bundles[v].minKiB)} / ${fmt(bundles[v].gzipKiB)}`,
+      `${fmt(coldProcess[v])} (${fmt(coldProcess[v] / coldProcess.bare, 2)}×)`,
+      `${fmt(coldInside[v])} (${fmt(coldInside[v] / coldInside.bare, 2)}×)`,
+      `${fmt(warmCpu[v])} (+${fmt(warmCpu[v] - warmCpu.bare)})`,
+      `${fmt(latency0[v] - latency0.bare, 2)}`,
+      `${fmt(latency20[v] - latency20.bare, 2)} (${fmt((latency20[v] - latency20.bare) / 20, 2)}× sink)`,
+    ]);
+    const header = ['variant', 'bundle KiB min / gzip', 'cold start, process ms', 'cold start, import + 1st invoke ms', 'warm CPU µs/invocation', 'flush added ms, sink 0 ms', 'flush added ms, sink 20 ms'];
+    console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    console.log(`\nNode ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`);
+  } finally {
+    await fast.close();
+    await slow.close();
+  }
+}
+
+await main();
