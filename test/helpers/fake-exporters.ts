@@ -25,9 +25,10 @@ export function delayedExporter<T, E extends Exporter<T>>(inner: E, delayMs: num
 }
 
 /** An exporter that fails every export with a cause, as a dead collector would. */
-export function failingExporter<T>(): Exporter<T> & { calls: number } {
+export function failingExporter<T>(): Required<Exporter<T>> & { calls: number } {
   return {
     calls: 0,
+    forceFlush: async () => {},
     export(_items, done) {
       this.calls += 1;
       done({ code: ExportResultCode.FAILED, error: new Error('export failed', { cause: new Error('ECONNREFUSED') }) });

@@ -49,9 +49,11 @@ describe('handler shapes', () => {
       setTimeout(() => callback(null, { doubled: event.n * 2 }), 5);
     });
     expect(ok.length).toBe(2);
-    expect(await ok({ n: 21 }, lambdaContext())).toEqual({ doubled: 42 });
+    // Lambda calls it with (event, context, callback); the wrapper ignores the runtime's callback.
+    const call = (handler: unknown, event: unknown) => (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, lambdaContext());
+    expect(await call(ok, { n: 21 })).toEqual({ doubled: 42 });
     const failing = observability.wrap((_event: unknown, _context: unknown, callback: (e: unknown) => void) => callback('Unhandled'));
-    await expect(failing({}, lambdaContext())).rejects.toBe('Unhandled');
+    await expect(call(failing, {})).rejects.toBe('Unhandled');
     expect(observability.spans().map((s) => s.status.code)).toEqual([SpanStatusCode.UNSET, SpanStatusCode.ERROR]);
   });
 
