@@ -1,2 +1,3 @@
 export { createOtlpLogExporter, createOtlpSpanExporter, OtlpProtobufExporter, type OtlpExporterConfig } from './otlp.ts';
-export { postWithTimeout, parseRetryAfter, type PostRequest, type TransportResult } from './fetch-transport.ts';
+export { postWithFetch } from './fetch-transport.ts';
+export { parseRetryAfter, type PostRequest, type Transport, type TransportResult } from './transport.ts';

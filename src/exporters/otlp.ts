@@ -3,7 +3,8 @@ import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelem
 import { ProtobufLogsSerializer, ProtobufTraceSerializer, type ISerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { postWithTimeout, type TransportResult } from './fetch-transport.ts';
+import { postWithFetch } from './fetch-transport.ts';
+import type { Transport, TransportResult } from './transport.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -11,8 +12,8 @@ export interface OtlpExporterConfig {
   readonly headers?: Readonly<Record<string, string>>;
   /** Bound of one export including its retries, in ms. */
   readonly timeoutMs: number;
-  /** Replaceable for tests and for runtimes with their own fetch. */
-  readonly fetch?: typeof fetch;
+  /** How requests are sent; `fetch` by default (the Lambda entry point passes a `node:http` transport). */
+  readonly transport?: Transport;
 }
 
 // https://opentelemetry.io/docs/specs/otlp/#failures-1 : only these are retryable; never 400.
@@ -31,12 +32,14 @@ export class OtlpProtobufExporter<T> {
   readonly #serializer: ISerializer<T[], unknown>;
   readonly #headers: Record<string, string>;
   readonly #pending = new Set<Promise<void>>();
+  readonly #post: Transport;
   #shutdown = false;
 
   constructor(config: OtlpExporterConfig, serializer: ISerializer<T[], unknown>) {
     this.#config = config;
     this.#serializer = serializer;
     this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
+    this.#post = config.transport ?? ((request) => postWithFetch(request));
   }
 
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
@@ -72,10 +75,7 @@ export class OtlpProtobufExporter<T> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const timeoutMs = deadline - Date.now();
       if (timeoutMs <= 0) break;
-      result = await postWithTimeout(
-        { url: this.#config.url, body, headers: this.#headers, timeoutMs, retryableStatuses: OTLP_RETRYABLE },
-        this.#config.fetch,
-      );
+      result = await this.#post({ url: this.#config.url, body, headers: this.#headers, timeoutMs, retryableStatuses: OTLP_RETRYABLE });
       if (result.status !== 'retryable') break;
       const waitMs = result.retryAfterMs ?? (attempt === 0 ? 0 : BASE_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random()));
       if (Date.now() + waitMs >= deadline) break;

@@ -1,6 +1,7 @@
 import { context, trace, type Logger } from '@opentelemetry/api';
 import { CONSOLE_METHODS, type ConsoleFn, type ConsoleMethod } from './console-originals.ts';
-import { consoleLineArgs } from './console-line.ts';
+import { consoleLineArgs, type LineKind } from './console-line.ts';
+import { isError } from './inspect.ts';
 import { consoleCallToLogRecord } from './log-record.ts';
 import type { ConsoleFormat } from './options.ts';
 
@@ -55,7 +56,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       try {
         const record = consoleCallToLogRecord(method, args, options.maxBodyLength);
         options.logger.emit(record);
-        line = consoleLineArgs(options.format, args, record, trace.getSpanContext(context.active()), LINE_UNCHANGED.has(method));
+        line = consoleLineArgs(options.format, args, record, trace.getSpanContext(context.active()), lineKind(method, args, record.body));
       } catch {
         line = args; // telemetry failed: the line must still reach stdout
       } finally {
@@ -66,6 +67,12 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
     patched.set(method, replacement);
     slot[method] = replacement;
   }
+
+  const lineKind = (method: ConsoleMethod, args: readonly unknown[], body: unknown): LineKind => {
+    if (LINE_UNCHANGED.has(method)) return 'untouched';
+    const whole = typeof body === 'string' && body.length <= options.maxBodyLength;
+    return whole && !args.some(isError) ? 'preformatted' : 'args';
+  };
 
   const bridge: ConsoleBridge = {
     uninstall() {

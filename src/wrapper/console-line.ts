@@ -14,11 +14,11 @@ import type { ConsoleFormat } from './options.ts';
  * consoleLineArgs('text', ['hello'], record, spanContext); // ['hello', 'trace_id=4bf9… span_id=00f0…']
  */
 export function consoleLineArgs(
-  format: ConsoleFormat, args: readonly unknown[], record: LogRecord, span: SpanContext | undefined, passThrough: boolean,
+  format: ConsoleFormat, args: readonly unknown[], record: LogRecord, span: SpanContext | undefined, line: LineKind,
 ): readonly unknown[] {
   if (format === 'off') return args;
   if (format === 'json') return [jsonLine(record, span)];
-  if (span === undefined || passThrough) return args;
+  if (span === undefined || line === 'untouched') return args;
   const only = args.length === 1 ? args[0] : undefined;
   if (typeof only === 'string' && isJsonObjectText(only)) {
     // A line that already names its trace stays as the user wrote it.
@@ -27,8 +27,17 @@ export function consoleLineArgs(
     const ids = `"trace_id":"${span.traceId}","span_id":"${span.spanId}"`;
     return [inner === '}' ? `{${ids}}` : `{${ids},${inner}`];
   }
-  return [...args, `trace_id=${span.traceId} span_id=${span.spanId}`];
+  const ids = `trace_id=${span.traceId} span_id=${span.spanId}`;
+  // The body is already formatted like util.format: handing over one string spares the console formatting
+  // it again. Errors keep Node's own rendering (own properties after the stack), and a cut body the original.
+  return line === 'preformatted' && typeof record.body === 'string' ? [`${record.body} ${ids}`] : [...args, ids];
 }
+
+/**
+ * What the line may be: `untouched` (console.dir/table: their arguments are options, not values),
+ * `preformatted` (the record body is the whole formatted line), or `args` (append the ids to the arguments).
+ */
+export type LineKind = 'untouched' | 'preformatted' | 'args';
 
 function isJsonObjectText(text: string): boolean {
   return text.charCodeAt(0) === 123 /* { */ && text.trimEnd().endsWith('}');

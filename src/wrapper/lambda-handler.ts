@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { postWithNodeHttp } from '../exporters/node-http-transport.ts';
 import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
 import { resolveConfig } from './config.ts';
 import type { Env } from './env-readers.ts';
@@ -9,7 +10,7 @@ import {
   STREAMING_HIGH_WATER_MARK_SYMBOL, STREAMING_SYMBOL, isLambdaContext,
   type LambdaCallback, type LambdaContext,
 } from './runtime/lambda-types.ts';
-import { lambdaInvocationAttributes, lambdaResourceAttributes } from './runtime/lambda-resource.ts';
+import { lambdaArnAttributes, lambdaResourceAttributes } from './runtime/lambda-resource.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 import { triggerFor } from './triggers/lambda-triggers.ts';
 
@@ -44,6 +45,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     options,
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
+    transport: postWithNodeHttp,
   });
   const bridge: ConsoleBridge | undefined = config.captureConsole
     ? installConsoleBridge({ logger: telemetry.logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength })
@@ -51,6 +53,16 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
   let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
+
+  // The invoked ARN rarely changes within an environment (one alias): derive its attributes once per ARN.
+  let lastArn: { arn: string; attributes: Readonly<Attributes> } | undefined;
+  const arnAttributes = (lambdaContext: LambdaContext): Readonly<Attributes> => {
+    if (lastArn?.arn !== lambdaContext.invokedFunctionArn) {
+      const version = lambdaContext.functionVersion ?? env.AWS_LAMBDA_FUNCTION_VERSION;
+      lastArn = { arn: lambdaContext.invokedFunctionArn, attributes: lambdaArnAttributes(lambdaContext.invokedFunctionArn, version) };
+    }
+    return lastArn.attributes;
+  };
 
   const wrap = <H extends AnyHandler>(handler: H): H => {
     assertHandler(handler);
@@ -61,12 +73,9 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
       const lambdaContext = isLambdaContext(second) ? second : isLambdaContext(rest[0]) ? rest[0] : undefined;
       const coldStart = coldStartPending;
       coldStartPending = false;
-      const attributes: Attributes = { 'faas.coldstart': coldStart };
-      if (lambdaContext) {
-        Object.assign(attributes, lambdaInvocationAttributes(
-          lambdaContext.invokedFunctionArn, lambdaContext.awsRequestId, lambdaContext.functionVersion ?? env.AWS_LAMBDA_FUNCTION_VERSION,
-        ));
-      }
+      const attributes: Attributes = lambdaContext
+        ? { 'faas.coldstart': coldStart, 'faas.invocation_id': lambdaContext.awsRequestId, ...arnAttributes(lambdaContext) }
+        : { 'faas.coldstart': coldStart };
       return runInvocation({
         telemetry,
         trigger: triggerFor(event),

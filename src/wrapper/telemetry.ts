@@ -11,6 +11,7 @@ import {
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { Attributes } from '@opentelemetry/api';
 import { createOtlpLogExporter, createOtlpSpanExporter } from '../exporters/otlp.ts';
+import type { Transport } from '../exporters/transport.ts';
 import type { ResolvedConfig } from './config.ts';
 import { createDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { flushWithin, type FlushSummary } from './flush.ts';
@@ -37,6 +38,8 @@ export interface TelemetryInputs {
   readonly detectedResource: Attributes;
   /** The runtime's context manager (AsyncLocalStorage where available). */
   readonly contextManager: ContextManager;
+  /** How the OTLP exporters send requests; `fetch` when absent. */
+  readonly transport?: Transport;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface TelemetryInputs {
  * @example
  * const telemetry = createTelemetry({ config, options, detectedResource, contextManager });
  */
-export function createTelemetry({ config, options, detectedResource, contextManager }: TelemetryInputs): Telemetry {
+export function createTelemetry({ config, options, detectedResource, contextManager, transport }: TelemetryInputs): Telemetry {
   const diagnostics = createDiagnostics(config.logLevel);
   for (const warning of config.warnings) diagnostics.warn(warning);
 
@@ -59,17 +62,16 @@ export function createTelemetry({ config, options, detectedResource, contextMana
     'telemetry.sdk.name': 'opentelemetry',
     'telemetry.distro.name': INSTRUMENTATION_SCOPE,
   });
-  const spanExporter: SpanExporter = options.spanExporter ?? createOtlpSpanExporter(config.traces);
-  const logExporter: LogRecordExporter = options.logExporter ?? createOtlpLogExporter(config.logs);
+  const spanExporter: SpanExporter = options.spanExporter ?? createOtlpSpanExporter({ ...config.traces, transport });
+  const logExporter: LogRecordExporter = options.logExporter ?? createOtlpLogExporter({ ...config.logs, transport });
+  const spanProcessor = new BatchSpanProcessor(batchOptions(spanExporter, config.spanBatch));
+  const logProcessor = new BatchLogRecordProcessor(batchOptions(logExporter, config.logBatch));
   const tracerProvider = new TracerProvider({
     resource,
     sampler: options.sampler ?? samplerFor(config.sampler),
-    spanProcessors: [new BatchSpanProcessor(batchOptions(spanExporter, config.spanBatch))],
+    spanProcessors: [spanProcessor],
   });
-  const loggerProvider = new LoggerProvider({
-    resource,
-    processors: [new BatchLogRecordProcessor(batchOptions(logExporter, config.logBatch))],
-  });
+  const loggerProvider = new LoggerProvider({ resource, processors: [logProcessor] });
   const propagator = new CompositePropagator({ propagators: propagatorsFor(config) });
 
   if (config.registerGlobals) {
@@ -85,7 +87,9 @@ export function createTelemetry({ config, options, detectedResource, contextMana
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE),
     propagator,
     diagnostics,
-    flush: (boundMs) => flushWithin([[tracerProvider, spanExporter], [loggerProvider, logExporter]], boundMs),
+    // The processors are flushed directly: the providers' forceFlush only adds a timer per processor, and
+    // flushWithin bounds the whole flush already. Then the exporters' in-flight requests are awaited.
+    flush: (boundMs) => flushWithin([[spanProcessor, spanExporter], [logProcessor, logExporter]], boundMs),
     async shutdown() {
       await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
       if (config.registerGlobals) {

@@ -64,13 +64,17 @@ describe('console → log records', () => {
 
 describe('the line on stdout', () => {
   it('text: appends the ids, and injects them into a JSON object line so it stays valid JSON', async () => {
+    const error = new Error('boom');
     const { traceId, spanId, lines } = await run(() => {
       console.log('hello', 42);
       console.log('{"event":"paid","amount":3}');
       console.log('{}');
       console.log('{"trace_id":"mine"}');
+      console.error('failed:', error);
     });
-    expect(lines[0]!.args).toEqual(['hello', 42, `trace_id=${traceId} span_id=${spanId}`]);
+    expect(lines[0]!.args).toEqual([`hello 42 trace_id=${traceId} span_id=${spanId}`]);
+    // Errors keep the console's own rendering: the ids come as one more argument.
+    expect(lines[4]).toEqual({ method: 'error', args: ['failed:', error, `trace_id=${traceId} span_id=${spanId}`] });
     expect(JSON.parse(lines[1]!.args[0] as string)).toEqual({ trace_id: traceId, span_id: spanId, event: 'paid', amount: 3 });
     expect(JSON.parse(lines[2]!.args[0] as string)).toEqual({ trace_id: traceId, span_id: spanId });
     expect(lines[3]!.args).toEqual(['{"trace_id":"mine"}']);
@@ -109,9 +113,16 @@ describe('bridge mechanics', () => {
 
   it('a console call made while a record is built goes straight to the original (no recursion)', async () => {
     const reentrant = { toString() { console.log('inner'); return 'outer'; } };
-    const { logs, lines } = await run(() => console.log('%s', reentrant));
+    const { logs, lines, traceId, spanId } = await run(() => console.log('%s', reentrant));
     expect(logs.map((r) => r.body)).toEqual(['outer']);
-    expect(lines.map((l) => l.args[0])).toEqual(['inner', '%s']);
+    // The user's toString ran once: the line is the formatted body, not formatted again by the console.
+    expect(lines.map((l) => l.args)).toEqual([['inner'], [`outer trace_id=${traceId} span_id=${spanId}`]]);
+  });
+
+  it('a body cut at the limit leaves the original arguments on stdout', async () => {
+    const long = 'y'.repeat(5000);
+    const { lines, traceId } = await run(() => console.log('big', long), { maxLogBodyLength: 1000 });
+    expect(lines[0]!.args).toEqual(['big', long, expect.stringContaining(traceId)]);
   });
 
   it('when the logger throws, the line still reaches stdout', () => {

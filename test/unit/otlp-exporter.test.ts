@@ -2,7 +2,9 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { InMemorySpanExporter, BatchSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOtlpSpanExporter } from '../../src/exporters/otlp.ts';
-import { parseRetryAfter } from '../../src/exporters/fetch-transport.ts';
+import { postWithFetch } from '../../src/exporters/fetch-transport.ts';
+import { postWithNodeHttp } from '../../src/exporters/node-http-transport.ts';
+import { parseRetryAfter, type Transport } from '../../src/exporters/transport.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 let receiver: OtlpReceiver;
@@ -18,13 +20,20 @@ beforeEach(async () => {
 });
 afterEach(() => receiver.close());
 
+let transport: Transport;
+
 function exportOnce(url: string, timeoutMs = 1000): Promise<{ result: ExportResult; ms: number }> {
-  const exporter = createOtlpSpanExporter({ url, timeoutMs, headers: { authorization: 'Bearer t' } });
+  const exporter = createOtlpSpanExporter({ url, timeoutMs, headers: { authorization: 'Bearer t' }, transport });
   const started = performance.now();
   return new Promise((resolve) => exporter.export(spans, (result) => resolve({ result, ms: performance.now() - started })));
 }
 
-describe('OTLP/HTTP protobuf span exporter', () => {
+describe.each([
+  ['fetch', (request: Parameters<Transport>[0]) => postWithFetch(request)],
+  ['node:http', postWithNodeHttp],
+] as const)('OTLP/HTTP protobuf span exporter over %s', (_name, chosen) => {
+  beforeEach(() => { transport = chosen; });
+
   it('delivers a decodable request with the configured headers', async () => {
     const { result } = await exportOnce(`${receiver.url}/v1/traces`);
     expect(result.code).toBe(ExportResultCode.SUCCESS);
@@ -86,7 +95,7 @@ describe('OTLP/HTTP protobuf span exporter', () => {
 
   it('forceFlush waits for exports in flight', async () => {
     receiver.behave({ latencyMs: 100 });
-    const exporter = createOtlpSpanExporter({ url: `${receiver.url}/v1/traces`, timeoutMs: 1000 });
+    const exporter = createOtlpSpanExporter({ url: `${receiver.url}/v1/traces`, timeoutMs: 1000, transport });
     let done = false;
     exporter.export(spans, () => { done = true; });
     await exporter.forceFlush();

@@ -26,17 +26,17 @@ export function lambdaResourceAttributes(env: Env): Attributes {
 }
 
 /**
- * Span attributes that come from the invocation's context: the invoked ARN, the account, and the
- * function ARN with any alias replaced by the running version (semconv `cloud.resource_id`), because one
- * environment serves every alias that points at its version.
+ * Span attributes that come from the invoked ARN: the ARN, the account, and the function ARN with any
+ * alias replaced by the running version (semconv `cloud.resource_id`), because one environment serves
+ * every alias that points at its version.
  */
-export function lambdaInvocationAttributes(invokedArn: string, awsRequestId: string, functionVersion: string | undefined): Attributes {
-  const attributes: Attributes = { 'faas.invocation_id': awsRequestId };
-  if (!invokedArn.startsWith('arn:')) return attributes;
+export function lambdaArnAttributes(invokedArn: string, functionVersion: string | undefined): Readonly<Attributes> {
+  if (!invokedArn.startsWith('arn:')) return {};
   const parts = invokedArn.split(':');
-  attributes['aws.lambda.invoked_arn'] = invokedArn;
-  if (parts[4]) attributes['cloud.account.id'] = parts[4];
   const functionArn = parts.slice(0, 7).join(':');
-  attributes['cloud.resource_id'] = functionVersion && functionVersion !== '$LATEST' ? `${functionArn}:${functionVersion}` : functionArn;
-  return attributes;
+  return Object.freeze({
+    'aws.lambda.invoked_arn': invokedArn,
+    ...(parts[4] ? { 'cloud.account.id': parts[4] } : {}),
+    'cloud.resource_id': functionVersion && functionVersion !== '$LATEST' ? `${functionArn}:${functionVersion}` : functionArn,
+  });
 }

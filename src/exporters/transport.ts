@@ -1,0 +1,72 @@
+/** The outcome of one HTTP request, classified for retry decisions. Never thrown. */
+export type TransportResult =
+  | { readonly status: 'success'; readonly statusCode: number }
+  | { readonly status: 'retryable'; readonly error: Error; readonly retryAfterMs?: number }
+  | { readonly status: 'failure'; readonly error: Error };
+
+export interface PostRequest {
+  readonly url: string;
+  readonly body: Uint8Array | string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** HTTP statuses worth retrying; the OTLP spec names 429, 502, 503 and 504. */
+  readonly retryableStatuses: ReadonlySet<number>;
+}
+
+/**
+ * One bounded POST. Implementations: `postWithFetch` (Web APIs: edge runtimes) and `postWithNodeHttp`
+ * (Lambda, where the first `fetch` call costs tens of milliseconds of cold start).
+ */
+export type Transport = (request: PostRequest) => Promise<TransportResult>;
+
+/** Classifies an HTTP answer: 2xx success, the given statuses retryable (with `Retry-After`), the rest failure. */
+export function resultOfStatus(request: PostRequest, status: number, statusText: string, retryAfter: string | null): TransportResult {
+  if (status >= 200 && status < 300) return { status: 'success', statusCode: status };
+  const error = new Error(`HTTP ${status} ${statusText} from ${originOf(request.url)}`);
+  if (!request.retryableStatuses.has(status)) return { status: 'failure', error };
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  return retryAfterMs === undefined ? { status: 'retryable', error } : { status: 'retryable', error, retryAfterMs };
+}
+
+const NOT_LISTENING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Classifies a request that got no answer. A timeout is final (the time is spent). Nothing listening is
+ * final too: retrying within a sub-second budget only adds latency. A reset or closed socket (a keep-alive
+ * connection the collector dropped while the function was frozen) is retried.
+ */
+export function resultOfNetworkError(request: PostRequest, cause: unknown, timedOut: boolean): TransportResult {
+  if (timedOut) {
+    return { status: 'failure', error: new Error(`no answer from ${originOf(request.url)} within ${request.timeoutMs} ms`, { cause }) };
+  }
+  const error = new Error(`cannot reach ${originOf(request.url)}`, { cause });
+  return NOT_LISTENING.has(errorCode(cause) ?? '') ? { status: 'failure', error } : { status: 'retryable', error };
+}
+
+/** Node and undici nest the socket error: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`. */
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Only the origin is ever printed: paths and query strings can carry tokens. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '<invalid url>';
+  }
+}
