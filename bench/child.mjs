@@ -19,6 +19,8 @@ const context = () => {
 };
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+// BENCH_SILENT: replace console.log by a no-op before the handler loads, to profile the instrumentation alone.
+if (process.env.BENCH_SILENT) console.log = () => {};
 const started = performance.now();
 const { handler } = await import(pathToFileURL(bundle).href);
 const imported = performance.now();

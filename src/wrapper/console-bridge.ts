@@ -1,8 +1,7 @@
 import { context, trace, type Logger } from '@opentelemetry/api';
 import { CONSOLE_METHODS, type ConsoleFn, type ConsoleMethod } from './console-originals.ts';
 import { consoleLineArgs, type LineKind } from './console-line.ts';
-import { isError } from './inspect.ts';
-import { consoleCallToLogRecord } from './log-record.ts';
+import { consoleCallToLogRecord, type ConsoleLogRecord } from './log-record.ts';
 import type { ConsoleFormat } from './options.ts';
 
 export interface ConsoleBridgeOptions {
@@ -56,7 +55,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       try {
         const record = consoleCallToLogRecord(method, args, options.maxBodyLength);
         options.logger.emit(record);
-        line = consoleLineArgs(options.format, args, record, trace.getSpanContext(context.active()), lineKind(method, args, record.body));
+        line = consoleLineArgs(options.format, args, record, trace.getSpanContext(context.active()), lineKind(method, record));
       } catch {
         line = args; // telemetry failed: the line must still reach stdout
       } finally {
@@ -68,10 +67,10 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
     slot[method] = replacement;
   }
 
-  const lineKind = (method: ConsoleMethod, args: readonly unknown[], body: unknown): LineKind => {
+  const lineKind = (method: ConsoleMethod, record: ConsoleLogRecord): LineKind => {
     if (LINE_UNCHANGED.has(method)) return 'untouched';
-    const whole = typeof body === 'string' && body.length <= options.maxBodyLength;
-    return whole && !args.some(isError) ? 'preformatted' : 'args';
+    const whole = typeof record.body === 'string' && record.body.length <= options.maxBodyLength;
+    return whole && !record.hasError ? 'preformatted' : 'args';
   };
 
   const bridge: ConsoleBridge = {

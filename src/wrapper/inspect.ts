@@ -125,23 +125,28 @@ function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: 
 function writePlain(out: Output, value: object, depth: number, seen: Set<object>): void {
   const proto: unknown = Object.getPrototypeOf(value);
   const label = proto === null ? '[Object: null prototype] ' : constructorLabel(proto);
-  const keys = Reflect.ownKeys(value);
-  const descriptors = keys
-    .map((key) => [key, Object.getOwnPropertyDescriptor(value, key)] as const)
-    .filter(([, descriptor]) => descriptor?.enumerable);
-  if (descriptors.length === 0) return out.push(`${label}{}`);
-  if (depth < 0) return out.push(label === '' ? '[Object]' : `[${label.trim()}]`);
-  out.push(`${label}{ `);
-  descriptors.slice(0, MAX_ITEMS).forEach(([key, descriptor], index) => {
+  // One pass over the own keys, reading descriptors so user getters never run (they can throw, loop or
+  // have side effects); this is the hot path of every console call with an object argument.
+  let shown = 0;
+  let hidden = 0;
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (!descriptor?.enumerable) continue;
+    if (shown === 0) {
+      if (depth < 0) return out.push(label === '' ? '[Object]' : `[${label.trim()}]`);
+      out.push(`${label}{ `);
+    }
+    if (shown >= MAX_ITEMS) {
+      hidden++;
+      continue;
+    }
     if (out.full) return;
-    if (index > 0) out.push(', ');
-    out.push(`${keyText(key)}: `);
-    if (descriptor && ('get' in descriptor || 'set' in descriptor) && !('value' in descriptor)) {
-      // Never run user getters: they can throw, loop or have side effects.
-      out.push(descriptor.get && descriptor.set ? '[Getter/Setter]' : descriptor.get ? '[Getter]' : '[Setter]');
-    } else write(out, descriptor?.value, depth - 1, seen, false);
-  });
-  if (descriptors.length > MAX_ITEMS) out.push(`, ... ${descriptors.length - MAX_ITEMS} more properties`);
+    out.push(shown++ === 0 ? `${keyText(key)}: ` : `, ${keyText(key)}: `);
+    if ('value' in descriptor) write(out, descriptor.value, depth - 1, seen, false);
+    else out.push(descriptor.get && descriptor.set ? '[Getter/Setter]' : descriptor.get ? '[Getter]' : '[Setter]');
+  }
+  if (shown === 0) return out.push(`${label}{}`);
+  if (hidden > 0) out.push(`, ... ${hidden} more properties`);
   out.push(' }');
 }
 
@@ -187,7 +192,12 @@ export function errorText(error: Error): string {
 
 /** `instanceof Error` that survives Proxies whose `getPrototypeOf` trap throws. */
 export function isError(value: unknown): value is Error {
-  return safeRead(() => value instanceof Error, false);
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
 }
 
 export function safeMessage(error: unknown): string {

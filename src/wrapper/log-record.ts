@@ -23,9 +23,9 @@ const MAX_ATTRIBUTE_LENGTH = 4096;
  *
  * @example
  * consoleCallToLogRecord('warn', ['slow call', { ms: 812 }], 16384);
- * // { severityNumber: 13, severityText: 'WARN', body: 'slow call { ms: 812 }', attributes: { ms: 812 } }
+ * // { severityNumber: 13, severityText: 'WARN', body: 'slow call { ms: 812 }', attributes: { ms: 812 }, hasError: false }
  */
-export function consoleCallToLogRecord(method: ConsoleMethod, args: readonly unknown[], maxBodyLength: number): LogRecord {
+export function consoleCallToLogRecord(method: ConsoleMethod, args: readonly unknown[], maxBodyLength: number): ConsoleLogRecord {
   const [severityNumber, severityText] = SEVERITY[method];
   const attributes: Attributes = {};
   let sawError = false;
@@ -35,7 +35,12 @@ export function consoleCallToLogRecord(method: ConsoleMethod, args: readonly unk
       addException(attributes, arg);
     } else if (isPlainObject(arg)) addObjectAttributes(attributes, arg);
   }
-  return { severityNumber, severityText, body: bodyOf(method, args, maxBodyLength), attributes };
+  return { severityNumber, severityText, body: bodyOf(method, args, maxBodyLength), attributes, hasError: sawError };
+}
+
+/** A log record plus whether an argument was an Error (the console line keeps Node's own rendering then). */
+export interface ConsoleLogRecord extends LogRecord {
+  readonly hasError: boolean;
 }
 
 function bodyOf(method: ConsoleMethod, args: readonly unknown[], maxBodyLength: number): AnyValue {
@@ -60,8 +65,9 @@ function isPlainObject(value: unknown): value is object {
 
 function addObjectAttributes(attributes: Attributes, value: object): void {
   safeRead(() => {
+    let count = Object.keys(attributes).length;
     for (const key of Object.keys(value)) {
-      if (Object.keys(attributes).length >= MAX_ATTRIBUTES) return;
+      if (count++ >= MAX_ATTRIBUTES) return;
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (!descriptor || !('value' in descriptor)) continue; // getters are never run
       const attribute = toAttributeValue(descriptor.value);

@@ -21,5 +21,5 @@ export const generic: TriggerAdapter = {
 function topLevelContext(event: unknown): Record<string, unknown> | undefined {
   if (typeof event !== 'object' || event === null) return undefined;
   const { traceparent, tracestate, baggage } = event as Record<string, unknown>;
-  return { traceparent, tracestate, baggage };
+  return traceparent === undefined ? undefined : { traceparent, tracestate, baggage };
 }
