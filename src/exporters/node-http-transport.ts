@@ -1,10 +1,21 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent, IncomingMessage, request as httpRequest } from 'node:http';
 import { resultOfNetworkError, resultOfStatus, type PostRequest, type TransportResult } from './transport.ts';
 
-// Keep-alive saves a TCP (and TLS) handshake per flush; a socket the collector closed during the freeze
-// fails once with a reset, which the exporter retries on a fresh connection.
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+interface Client {
+  readonly request: typeof httpRequest;
+  readonly agent: Agent;
+}
+
+// Loaded on first use: importing node:https pulls in TLS and costs milliseconds of cold start that a
+// plain-http collector endpoint never needs. Keep-alive saves a TCP (and TLS) handshake per flush; a socket
+// the collector closed during the freeze fails once with a reset, which the exporter retries.
+const clients: { http?: Promise<Client>; https?: Promise<Client> } = {};
+function clientFor(secure: boolean): Promise<Client> {
+  if (secure) {
+    return clients.https ??= import('node:https').then(({ Agent: HttpsAgent, request }) => ({ request, agent: new HttpsAgent({ keepAlive: true }) }));
+  }
+  return clients.http ??= import('node:http').then(({ Agent: HttpAgent, request }) => ({ request, agent: new HttpAgent({ keepAlive: true }) }));
+}
 
 /**
  * POSTs with `node:http(s)`. Used on Lambda because Node's `fetch` loads its HTTP client on first use,
@@ -14,21 +25,20 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  * @example
  * const result = await postWithNodeHttp({ url, body, headers: {}, timeoutMs: 1000, retryableStatuses: new Set([503]) });
  */
-export function postWithNodeHttp(request: PostRequest): Promise<TransportResult> {
+export async function postWithNodeHttp(request: PostRequest): Promise<TransportResult> {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch (cause) {
+    return { status: 'failure', error: new Error('invalid export URL', { cause }) };
+  }
+  const client = await clientFor(url.protocol === 'https:');
   return new Promise((resolve) => {
     let timedOut = false;
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch (cause) {
-      resolve({ status: 'failure', error: new Error('invalid export URL', { cause }) });
-      return;
-    }
-    const secure = url.protocol === 'https:';
     const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
-    const outgoing = (secure ? httpsRequest : httpRequest)(url, {
+    const outgoing = client.request(url, {
       method: 'POST',
-      agent: secure ? agents.https : agents.http,
+      agent: client.agent,
       headers: { ...request.headers, 'content-length': String(body.byteLength) },
     }, (response: IncomingMessage) => {
       response.resume(); // drain so the socket returns to the pool
