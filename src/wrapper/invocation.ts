@@ -35,8 +35,14 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
   const { telemetry } = input;
   const { span, parentContext } = startInvocationSpan(input);
   let ended = false;
+  let timedOut = false;
   const end = (record: (span: Span) => void) => {
-    if (ended) return;
+    if (ended) {
+      if (timedOut) {
+        telemetry.diagnostics.warn('the handler settled after the timeout safety net had ended its span as timed out; raise the function timeout or lower timeoutSafetyMs');
+      }
+      return;
+    }
     ended = true;
     try {
       record(span);
@@ -45,7 +51,10 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
       telemetry.diagnostics.warn('could not end the invocation span', error);
     }
   };
-  const timeoutNet = armTimeoutNet(input, () => end(markTimedOut));
+  const timeoutNet = armTimeoutNet(input, () => {
+    end(markTimedOut);
+    timedOut = true;
+  });
   try {
     const result = await context.with(trace.setSpan(parentContext, span), input.run);
     end((s) => safely(telemetry, () => input.trigger.onResult?.(s, result)));
@@ -96,13 +105,18 @@ function parentFor(input: InvocationInput, start: SpanStart): Context {
   return xray ? trace.setSpanContext(fromEvent, xray) : fromEvent;
 }
 
+/**
+ * Fires `timeoutSafetyMs` before the deadline, or a tenth of the remaining time before it when that is
+ * shorter, so a short function (1 s timeout) is not reported as timed out while it still has time.
+ */
 function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
   const remaining = input.remainingTimeMs?.();
   if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
   const timer = setTimeout(() => {
     onTimeout();
     void flushBeforeFreeze(input);
-  }, Math.max(0, remaining - input.telemetry.config.timeoutSafetyMs));
+  }, Math.max(0, remaining - lead));
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }

@@ -14,7 +14,7 @@ import { lambdaArnAttributes, lambdaResourceAttributes } from './runtime/lambda-
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 import { triggerFor } from './triggers/lambda-triggers.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are user functions of any shape
+// Handlers are user functions of any shape.
 type AnyHandler = (...args: any[]) => any;
 
 /** A telemetry setup and the handlers wrapped with it. */
@@ -156,7 +156,11 @@ let processObservability: LambdaObservability | undefined;
  *   return { statusCode: 200, body: 'ok' };
  * });
  */
-export function withObservability<H extends AnyHandler>(handler: H, options: ObservabilityOptions = {}): H {
-  processObservability ??= createLambdaObservability(options);
+export function withObservability<H extends AnyHandler>(handler: H, options?: ObservabilityOptions): H {
+  if (processObservability === undefined) processObservability = createLambdaObservability(options);
+  else if (options !== undefined) {
+    processObservability.telemetry?.diagnostics.once('second-options', 'warn',
+      'withObservability was called again with options: the telemetry of the first call is shared and these options are ignored (use createLambdaObservability for a separate setup)');
+  }
   return processObservability.wrap(handler);
 }

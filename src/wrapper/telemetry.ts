@@ -1,6 +1,6 @@
 import {
   context, diag, propagation, trace,
-  type ContextManager, type Logger, type TextMapPropagator, type Tracer,
+  type Attributes, type ContextManager, type Logger, type TextMapPropagator, type Tracer,
 } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -9,7 +9,6 @@ import {
   TracerProvider, type Sampler, type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { Attributes } from '@opentelemetry/api';
 import { createOtlpLogExporter, createOtlpSpanExporter } from '../exporters/otlp.ts';
 import type { Transport } from '../exporters/transport.ts';
 import type { ResolvedConfig } from './config.ts';

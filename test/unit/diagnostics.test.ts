@@ -33,6 +33,16 @@ describe('diagnostics', () => {
     expect(logs.getFinishedLogRecords().filter((r) => String(r.body).includes('faas-observability'))).toEqual([]);
   });
 
+  it('a second withObservability call with options says, once, that they are ignored', async () => {
+    const { written } = await loadWithRecordedConsole();
+    const { withObservability } = await import('../../src/lambda.ts');
+    withObservability(async () => 1, { spanExporter: failingExporter(), logExporter: failingExporter() });
+    withObservability(async () => 2, { serviceName: 'other' });
+    withObservability(async () => 3, { serviceName: 'another' });
+    withObservability(async () => 4);
+    expect(written.filter((line) => line.includes('called again with options'))).toHaveLength(1);
+  });
+
   it('a bad configuration value is reported once with the variable and the default, never a header secret', async () => {
     const { written, createLambdaObservability } = await loadWithRecordedConsole();
     const observability = createLambdaObservability({ spanExporter: failingExporter(), logExporter: failingExporter() }, {

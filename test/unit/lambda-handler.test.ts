@@ -177,14 +177,16 @@ describe('flush before freeze', () => {
 
 describe('timeout safety net', () => {
   it('ends the span as timed out and flushes it before the deadline, once', async () => {
-    observability = testObservability({ timeoutSafetyMs: 300 });
+    observability = testObservability({ timeoutSafetyMs: 100 });
     const release = gate();
     const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
       console.log('about to hang');
       await release.wait;
       return 'late';
     });
-    const invocation = wrapped({}, lambdaContext({ timeoutMs: 400 }));
+    const invocation = wrapped({}, lambdaContext({ timeoutMs: 1000 }));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(observability.spans()).toHaveLength(0); // 900 ms: 100 ms (the safety lead) before the deadline
     await new Promise((resolve) => setTimeout(resolve, 250));
     const [span] = observability.spans();
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
@@ -194,6 +196,17 @@ describe('timeout safety net', () => {
     release.open();
     expect(await invocation).toBe('late');
     expect(observability.spans()).toHaveLength(1);
+  });
+
+  it('on a short deadline the net fires a tenth of the remaining time early, not timeoutSafetyMs', async () => {
+    observability = testObservability({ timeoutSafetyMs: 500 });
+    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return 'in time';
+    });
+    // 500 ms before a 1 s deadline would flag this 300 ms invocation; 100 ms before does not.
+    expect(await wrapped({}, lambdaContext({ timeoutMs: 1000 }))).toBe('in time');
+    expect(observability.spans()[0]!.status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it('the safety timer is cleared after a normal invocation', async () => {

@@ -11,7 +11,7 @@ function isFunctionUrl(event: unknown): boolean {
 }
 
 function v2SpanStart(event: unknown, route: string | undefined) {
-  const start = httpSpanStart({
+  return httpSpanStart({
     method: pickString(event, 'requestContext', 'http', 'method') ?? 'GET',
     route,
     path: pickString(event, 'rawPath') ?? pickString(event, 'requestContext', 'http', 'path') ?? '/',
@@ -21,7 +21,6 @@ function v2SpanStart(event: unknown, route: string | undefined) {
     clientAddress: pickString(event, 'requestContext', 'http', 'sourceIp'),
     protocol: pickString(event, 'requestContext', 'http', 'protocol'),
   });
-  return start;
 }
 
 /** `GET /pets/{id}` → `/pets/{id}`; `$default` and `ANY /{proxy+}`-style catch-alls keep their template. */
