@@ -12,7 +12,11 @@ export interface ConsoleBridgeOptions {
   readonly target?: Console;
 }
 
+export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength'>;
+
 export interface ConsoleBridge {
+  /** Sends later calls to another logger with another format (the init-log buffer hands over this way). */
+  retarget(next: BridgeTarget): void;
   /** Restores the methods this bridge still owns; methods patched over since are left to their owner. */
   uninstall(): void;
 }
@@ -40,6 +44,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 
   const slot = target as unknown as Record<string, ConsoleFn | undefined>;
   const patched = new Map<ConsoleMethod, ConsoleFn>();
+  let current: BridgeTarget = options;
   let active = true;
   let busy = false;
 
@@ -53,9 +58,9 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       busy = true;
       let line: readonly unknown[] = args;
       try {
-        const record = consoleCallToLogRecord(method, args, options.maxBodyLength);
-        options.logger.emit(record);
-        line = consoleLineArgs(options.format, args, record, trace.getSpanContext(context.active()), lineKind(method, record));
+        const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
+        current.logger.emit(record);
+        line = consoleLineArgs(current.format, args, record, trace.getSpanContext(context.active()), lineKind(method, record));
       } catch {
         line = args; // telemetry failed: the line must still reach stdout
       } finally {
@@ -69,11 +74,14 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 
   const lineKind = (method: ConsoleMethod, record: ConsoleLogRecord): LineKind => {
     if (LINE_UNCHANGED.has(method)) return 'untouched';
-    const whole = typeof record.body === 'string' && record.body.length <= options.maxBodyLength;
+    const whole = typeof record.body === 'string' && record.body.length <= current.maxBodyLength;
     return whole && !record.hasError ? 'preformatted' : 'args';
   };
 
   const bridge: ConsoleBridge = {
+    retarget(next) {
+      current = next;
+    },
     uninstall() {
       active = false;
       for (const [method, replacement] of patched) {

@@ -4,6 +4,7 @@ import { postWithNodeHttp } from '../exporters/node-http-transport.ts';
 import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
 import { resolveConfig } from './config.ts';
 import type { Env } from './env-readers.ts';
+import { captureInitLogs, type InitLogCapture } from './init-log-capture.ts';
 import { runInvocation } from './invocation.ts';
 import type { ObservabilityOptions } from './options.ts';
 import {
@@ -37,7 +38,9 @@ export interface LambdaObservability {
  */
 export function createLambdaObservability(options: ObservabilityOptions = {}, env: Env = process.env): LambdaObservability {
   const config = resolveConfig(options, env);
+  const initCapture = env === process.env ? takeInitCapture() : undefined;
   if (config.disabled) {
+    initCapture?.bridge.uninstall();
     return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };
   }
   const telemetry = createTelemetry({
@@ -47,9 +50,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
   });
-  const bridge: ConsoleBridge | undefined = config.captureConsole
-    ? installConsoleBridge({ logger: telemetry.logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength })
-    : undefined;
+  const bridge = consoleBridgeFor(telemetry, initCapture);
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
   let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
@@ -101,6 +102,28 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
       await telemetry.shutdown();
     },
   };
+}
+
+/** The console bridge of this setup: the init-log capture handed over, or a new one. */
+function consoleBridgeFor(telemetry: Telemetry, initCapture: InitLogCapture | undefined): ConsoleBridge | undefined {
+  const { config, logger, diagnostics } = telemetry;
+  if (!config.captureConsole) {
+    initCapture?.bridge.uninstall();
+    return undefined;
+  }
+  if (!initCapture) return installConsoleBridge({ logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
+  const dropped = initCapture.handOver(logger, config.consoleFormat, config.maxLogBodyLength);
+  if (dropped > 0) diagnostics.warn(`${dropped} console calls made during init were not kept (buffer full)`);
+  return initCapture.bridge;
+}
+
+// On Lambda, console calls made while the handler module initialises are captured from the moment this
+// module is imported (imports run first), then handed to the first setup created from process.env.
+let pendingInitCapture = captureInitLogs(process.env);
+function takeInitCapture(): InitLogCapture | undefined {
+  const capture = pendingInitCapture;
+  pendingInitCapture = undefined;
+  return capture;
 }
 
 /**

@@ -1,35 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import protobuf from 'protobufjs';
+import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
 
-/** The official OTLP .proto files, as shipped by the OpenTelemetry JS gRPC exporter base package. */
-const require = createRequire(import.meta.url);
-const protoRoot = join(dirname(require.resolve('@opentelemetry/otlp-grpc-exporter-base/package.json')), 'build/protos');
+export type { Attrs, ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
 
-function loadRoot(): protobuf.Root {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => join(protoRoot, target);
-  root.loadSync([
-    'opentelemetry/proto/collector/trace/v1/trace_service.proto',
-    'opentelemetry/proto/collector/logs/v1/logs_service.proto',
-  ], { keepCase: false });
-  return root;
-}
-const root = loadRoot();
-const TraceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-const LogsRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
-
-export type Attrs = Record<string, unknown>;
-export interface ReceivedSpan {
-  traceId: string; spanId: string; parentSpanId: string; name: string; kind: number;
-  attributes: Attrs; resource: Attrs; status: { code: number; message: string };
-  events: { name: string; attributes: Attrs }[]; links: { traceId: string; spanId: string }[];
-}
-export interface ReceivedLog {
-  traceId: string; spanId: string; flags: number; severityNumber: number; severityText: string;
-  body: unknown; attributes: Attrs; resource: Attrs;
-}
 export interface ReceiverBehaviour {
   /** Delay before answering, in ms. */
   latencyMs?: number;
@@ -94,58 +67,3 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Prom
   };
 }
 
-const hex = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
-
-function anyValue(value: Record<string, unknown> | undefined): unknown {
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('boolValue' in value) return value.boolValue;
-  if ('intValue' in value) return Number(value.intValue);
-  if ('doubleValue' in value) return value.doubleValue;
-  if ('arrayValue' in value) return ((value.arrayValue as { values?: Record<string, unknown>[] }).values ?? []).map(anyValue);
-  if ('kvlistValue' in value) return attrs((value.kvlistValue as { values?: never[] }).values);
-  if ('bytesValue' in value) return hex(value.bytesValue);
-  return undefined;
-}
-
-function attrs(list: { key: string; value?: Record<string, unknown> }[] | undefined): Attrs {
-  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, anyValue(value)]));
-}
-
-export function decodeSpans(body: Uint8Array): ReceivedSpan[] {
-  const request = TraceRequest.toObject(TraceRequest.decode(body), { longs: String, oneofs: true }) as any;
-  const out: ReceivedSpan[] = [];
-  for (const resourceSpans of request.resourceSpans ?? []) {
-    const resource = attrs(resourceSpans.resource?.attributes);
-    for (const scope of resourceSpans.scopeSpans ?? []) {
-      for (const span of scope.spans ?? []) {
-        out.push({
-          traceId: hex(span.traceId), spanId: hex(span.spanId), parentSpanId: hex(span.parentSpanId),
-          name: span.name, kind: span.kind ?? 0, attributes: attrs(span.attributes), resource,
-          status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
-          events: (span.events ?? []).map((event: any) => ({ name: event.name, attributes: attrs(event.attributes) })),
-          links: (span.links ?? []).map((link: any) => ({ traceId: hex(link.traceId), spanId: hex(link.spanId) })),
-        });
-      }
-    }
-  }
-  return out;
-}
-
-export function decodeLogs(body: Uint8Array): ReceivedLog[] {
-  const request = LogsRequest.toObject(LogsRequest.decode(body), { longs: String, oneofs: true }) as any;
-  const out: ReceivedLog[] = [];
-  for (const resourceLogs of request.resourceLogs ?? []) {
-    const resource = attrs(resourceLogs.resource?.attributes);
-    for (const scope of resourceLogs.scopeLogs ?? []) {
-      for (const record of scope.logRecords ?? []) {
-        out.push({
-          traceId: hex(record.traceId), spanId: hex(record.spanId), flags: record.flags ?? 0,
-          severityNumber: record.severityNumber ?? 0, severityText: record.severityText ?? '',
-          body: anyValue(record.body), attributes: attrs(record.attributes), resource,
-        });
-      }
-    }
-  }
-  return out;
-}

@@ -1,0 +1,57 @@
+import type { Logger, LogRecord } from '@opentelemetry/api';
+import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
+import { DEFAULTS } from './config.ts';
+import { readBoolean, readEnum, readNumber, type Env } from './env-readers.ts';
+import type { ConsoleFormat } from './options.ts';
+
+// Init code can log in a loop; past this many records the oldest are kept and the rest counted.
+const MAX_BUFFERED = 1000;
+
+/** Holds log records until the real logger exists, with the time they were written. */
+class BufferingLogger implements Logger {
+  readonly records: LogRecord[] = [];
+  dropped = 0;
+  emit(record: LogRecord): void {
+    if (this.records.length >= MAX_BUFFERED) this.dropped++;
+    else this.records.push({ ...record, timestamp: record.timestamp ?? Date.now() });
+  }
+  enabled(): boolean {
+    return true;
+  }
+}
+
+export interface InitLogCapture {
+  readonly bridge: ConsoleBridge;
+  /** Points the bridge at the real logger and replays what init wrote; returns how many were dropped. */
+  handOver(logger: Logger, format: ConsoleFormat, maxBodyLength: number): number;
+}
+
+/**
+ * Captures console calls made while the function's module initialises — before `withObservability` runs,
+ * since ES imports are evaluated first — so init logs are exported with the first flush, as they would be
+ * had the wrapper existed. Only where a Lambda runtime is present (`AWS_LAMBDA_RUNTIME_API`), and only
+ * unless the SDK or console capture is turned off by environment.
+ *
+ * @example
+ * const capture = captureInitLogs(process.env);
+ * capture?.handOver(logger, 'text', 16384);
+ */
+export function captureInitLogs(env: Env): InitLogCapture | undefined {
+  const ignore = () => {};
+  if (!env.AWS_LAMBDA_RUNTIME_API || readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore)) return undefined;
+  if (!readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, ignore)) return undefined;
+  const buffer = new BufferingLogger();
+  const bridge = installConsoleBridge({
+    logger: buffer,
+    format: readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, ignore),
+    maxBodyLength: readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, ignore, { min: 64, integer: true }),
+  });
+  return {
+    bridge,
+    handOver(logger, format, maxBodyLength) {
+      bridge.retarget({ logger, format, maxBodyLength });
+      for (const record of buffer.records.splice(0)) logger.emit(record);
+      return buffer.dropped;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import protobuf from 'protobufjs';
+
+/**
+ * Decodes OTLP/HTTP protobuf requests with the official .proto files (shipped by the OpenTelemetry JS gRPC
+ * exporter base package, a dev dependency) into plain objects: what tests and the invoke report read.
+ */
+const require = createRequire(import.meta.url);
+const protoRoot = join(dirname(require.resolve('@opentelemetry/otlp-grpc-exporter-base/package.json')), 'build/protos');
+
+function loadRoot(): protobuf.Root {
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => join(protoRoot, target);
+  root.loadSync([
+    'opentelemetry/proto/collector/trace/v1/trace_service.proto',
+    'opentelemetry/proto/collector/logs/v1/logs_service.proto',
+  ], { keepCase: false });
+  return root;
+}
+const root = loadRoot();
+const TraceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+const LogsRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
+
+export type Attrs = Record<string, unknown>;
+export interface ReceivedSpan {
+  traceId: string; spanId: string; parentSpanId: string; name: string; kind: number;
+  attributes: Attrs; resource: Attrs; status: { code: number; message: string };
+  events: { name: string; attributes: Attrs }[]; links: { traceId: string; spanId: string }[];
+}
+export interface ReceivedLog {
+  traceId: string; spanId: string; flags: number; severityNumber: number; severityText: string;
+  body: unknown; attributes: Attrs; resource: Attrs;
+}
+const hex = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
+
+function anyValue(value: Record<string, unknown> | undefined): unknown {
+  if (!value) return undefined;
+  if ('stringValue' in value) return value.stringValue;
+  if ('boolValue' in value) return value.boolValue;
+  if ('intValue' in value) return Number(value.intValue);
+  if ('doubleValue' in value) return value.doubleValue;
+  if ('arrayValue' in value) return ((value.arrayValue as { values?: Record<string, unknown>[] }).values ?? []).map(anyValue);
+  if ('kvlistValue' in value) return attrs((value.kvlistValue as { values?: never[] }).values);
+  if ('bytesValue' in value) return hex(value.bytesValue);
+  return undefined;
+}
+
+function attrs(list: { key: string; value?: Record<string, unknown> }[] | undefined): Attrs {
+  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, anyValue(value)]));
+}
+
+type IdText = (value: unknown) => string;
+// Protobuf carries ids as bytes; OTLP JSON (the collector's file exporter) as hex strings.
+const idOfJson: IdText = (value) => (typeof value === 'string' ? value.toLowerCase() : '');
+
+export function decodeSpans(body: Uint8Array): ReceivedSpan[] {
+  return spansOf(TraceRequest.toObject(TraceRequest.decode(body), { longs: String, oneofs: true }), hex);
+}
+
+export function decodeLogs(body: Uint8Array): ReceivedLog[] {
+  return logsOf(LogsRequest.toObject(LogsRequest.decode(body), { longs: String, oneofs: true }), hex);
+}
+
+/** Reads one OTLP JSON line as the collector's file exporter writes it (traces or logs). */
+export function fromOtlpJsonLine(line: string): { spans: ReceivedSpan[]; logs: ReceivedLog[] } {
+  const request = JSON.parse(line);
+  return { spans: spansOf(request, idOfJson), logs: logsOf(request, idOfJson) };
+}
+
+function spansOf(request: any, id: IdText): ReceivedSpan[] {
+  const out: ReceivedSpan[] = [];
+  for (const resourceSpans of request.resourceSpans ?? []) {
+    const resource = attrs(resourceSpans.resource?.attributes);
+    for (const scope of resourceSpans.scopeSpans ?? []) {
+      for (const span of scope.spans ?? []) {
+        out.push({
+          traceId: id(span.traceId), spanId: id(span.spanId), parentSpanId: id(span.parentSpanId),
+          name: span.name, kind: span.kind ?? 0, attributes: attrs(span.attributes), resource,
+          status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
+          events: (span.events ?? []).map((event: any) => ({ name: event.name, attributes: attrs(event.attributes) })),
+          links: (span.links ?? []).map((link: any) => ({ traceId: id(link.traceId), spanId: id(link.spanId) })),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function logsOf(request: any, id: IdText): ReceivedLog[] {
+  const out: ReceivedLog[] = [];
+  for (const resourceLogs of request.resourceLogs ?? []) {
+    const resource = attrs(resourceLogs.resource?.attributes);
+    for (const scope of resourceLogs.scopeLogs ?? []) {
+      for (const record of scope.logRecords ?? []) {
+        out.push({
+          traceId: id(record.traceId), spanId: id(record.spanId), flags: record.flags ?? 0,
+          severityNumber: record.severityNumber ?? 0, severityText: record.severityText ?? '',
+          body: anyValue(record.body), attributes: attrs(record.attributes), resource,
+        });
+      }
+    }
+  }
+  return out;
+}
