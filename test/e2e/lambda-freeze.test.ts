@@ -32,7 +32,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`orders-api under %s, frozen a
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e' },
     });
     // 210 invocations: successes, errors every 10th, and 4 timeouts that each cost a new process.
-    const get = event('get-order');
+    const get = event('event');
     const failing = event('failing-order');
     const slow = event('slow-order');
     for (let i = 0; i < 210; i++) {

@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 const base = `http://${api}/2018-06-01/runtime`;
@@ -37,7 +38,7 @@ function errorPayload(error) {
 let currentRequestId;
 for (const [method, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]) {
   const original = console[method].bind(console);
-  console[method] = (...args) => original(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t`, ...args);
+  console[method] = (...args) => original(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`);
 }
 
 globalThis.awslambda = {
