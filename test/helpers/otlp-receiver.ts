@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
 
 export type { Attrs, ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
@@ -36,7 +37,9 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Prom
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    // The collector's OTLP/HTTP exporter compresses with gzip by default.
+    const raw = Buffer.concat(chunks);
+    const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
     requests.push({ path: request.url ?? '', headers: request.headers });
     const { latencyMs = 0, status = 200, headers = {}, times, reset } = current;
     if (times !== undefined && times <= 1) current = {};
@@ -44,8 +47,8 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Prom
     if (reset) return void request.socket.destroy();
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (status >= 200 && status < 300) {
-      if (request.url === '/v1/traces') spans.push(...decodeSpans(body));
-      else if (request.url === '/v1/logs') logs.push(...decodeLogs(body));
+      if (request.url?.endsWith('/v1/traces')) spans.push(...decodeSpans(body));
+      else if (request.url?.endsWith('/v1/logs')) logs.push(...decodeLogs(body));
     }
     response.writeHead(status, { 'content-type': 'application/x-protobuf', ...headers });
     response.end();
