@@ -4,7 +4,10 @@ import { ProtobufLogsSerializer, ProtobufTraceSerializer, type ISerializer } fro
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { postWithFetch } from './fetch-transport.ts';
-import type { Transport, TransportResult } from './transport.ts';
+import { ExportFailure, failedExport } from './export-failure.ts';
+import { sendWithRetries } from './export-with-retries.ts';
+import { InFlight } from './in-flight.ts';
+import type { Transport } from './transport.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -18,8 +21,6 @@ export interface OtlpExporterConfig {
 
 // https://opentelemetry.io/docs/specs/otlp/#failures-1 : only these are retryable; never 400.
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
-const MAX_ATTEMPTS = 3;
-const BASE_BACKOFF_MS = 50;
 
 /**
  * OTLP/HTTP protobuf exporter over `fetch`, built on the official serializers. Retries the OTLP retryable
@@ -31,7 +32,7 @@ export class OtlpProtobufExporter<T> {
   readonly #config: OtlpExporterConfig;
   readonly #serializer: ISerializer<T[], unknown>;
   readonly #headers: Record<string, string>;
-  readonly #pending = new Set<Promise<void>>();
+  readonly #inFlight = new InFlight();
   readonly #post: Transport;
   #shutdown = false;
 
@@ -47,14 +48,12 @@ export class OtlpProtobufExporter<T> {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
-    const done = context.with(suppressTracing(context.active()), () => this.#send(items)).then(resultCallback);
-    this.#pending.add(done);
-    void done.finally(() => this.#pending.delete(done));
+    void this.#inFlight.track(context.with(suppressTracing(context.active()), () => this.#send(items)).then(resultCallback));
   }
 
   /** Resolves when every export started before the call has finished. */
-  async forceFlush(): Promise<void> {
-    await Promise.all([...this.#pending]);
+  forceFlush(): Promise<void> {
+    return this.#inFlight.settled();
   }
 
   async shutdown(): Promise<void> {
@@ -70,32 +69,16 @@ export class OtlpProtobufExporter<T> {
       return failed('could not serialize the OTLP request', cause);
     }
     if (body === undefined) return failed('could not serialize the OTLP request', undefined);
-    const deadline = Date.now() + this.#config.timeoutMs;
-    let result: TransportResult | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) break;
-      result = await this.#post({ url: this.#config.url, body, headers: this.#headers, timeoutMs, retryableStatuses: OTLP_RETRYABLE });
-      if (result.status !== 'retryable') break;
-      const waitMs = result.retryAfterMs ?? (attempt === 0 ? 0 : BASE_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random()));
-      if (Date.now() + waitMs >= deadline) break;
-      if (waitMs > 0) await sleep(waitMs);
-    }
+    const result = await sendWithRetries(this.#post, { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE }, this.#config.timeoutMs);
     if (result?.status === 'success') return { code: ExportResultCode.SUCCESS };
-    return failed(`OTLP export of ${items.length} item(s) failed`, result?.error);
+    return failedExport(`OTLP export of ${items.length} item(s) failed`, result);
   }
 }
 
 function failed(message: string, cause: unknown): ExportResult {
-  return { code: ExportResultCode.FAILED, error: new Error(message, { cause }) };
+  return { code: ExportResultCode.FAILED, error: new ExportFailure(message, false, cause) };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    (timer as { unref?: () => void }).unref?.();
-  });
-}
 
 /**
  * OTLP/HTTP protobuf span exporter with serverless timeouts.

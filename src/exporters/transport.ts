@@ -2,7 +2,7 @@
 export type TransportResult =
   | { readonly status: 'success'; readonly statusCode: number }
   | { readonly status: 'retryable'; readonly error: Error; readonly retryAfterMs?: number }
-  | { readonly status: 'failure'; readonly error: Error };
+  | { readonly status: 'failure'; readonly error: Error; readonly statusCode?: number };
 
 export interface PostRequest {
   readonly url: string;
@@ -23,7 +23,7 @@ export type Transport = (request: PostRequest) => Promise<TransportResult>;
 export function resultOfStatus(request: PostRequest, status: number, statusText: string, retryAfter: string | null): TransportResult {
   if (status >= 200 && status < 300) return { status: 'success', statusCode: status };
   const error = new Error(`HTTP ${status} ${statusText} from ${originOf(request.url)}`);
-  if (!request.retryableStatuses.has(status)) return { status: 'failure', error };
+  if (!request.retryableStatuses.has(status)) return { status: 'failure', error, statusCode: status };
   const retryAfterMs = parseRetryAfter(retryAfter);
   return retryAfterMs === undefined ? { status: 'retryable', error } : { status: 'retryable', error, retryAfterMs };
 }

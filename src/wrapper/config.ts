@@ -1,5 +1,6 @@
 import { DiagLogLevel, type Attributes } from '@opentelemetry/api';
-import type { ConsoleFormat, ObservabilityOptions } from './options.ts';
+import type { LokiFormat } from '../exporters/loki-encode.ts';
+import type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './options.ts';
 import {
   numberProblem, readBoolean, readEnum, readKeyValueList, readNumber, readString,
   type Env, type NumberRule, type Warn,
@@ -24,6 +25,11 @@ export type SamplerName =
 
 export type PropagatorName = 'tracecontext' | 'baggage' | 'xray' | 'none';
 
+export interface LokiConfig extends LokiOptions {
+  readonly format: LokiFormat;
+  readonly timeoutMs: number;
+}
+
 export interface ResolvedConfig {
   readonly disabled: boolean;
   readonly serviceName: string | undefined;
@@ -43,6 +49,9 @@ export interface ResolvedConfig {
   readonly consoleFormat: ConsoleFormat;
   readonly maxLogBodyLength: number;
   readonly registerGlobals: boolean;
+  readonly loki: LokiConfig | undefined;
+  readonly stdoutFallback: boolean;
+  readonly circuitBackoffMs: number;
   /** Problems found while resolving, one clear sentence each; printed once by the caller. */
   readonly warnings: readonly string[];
 }
@@ -50,7 +59,8 @@ export interface ResolvedConfig {
 /** Serverless defaults: short delays and timeouts, because every wait is billed and the freeze is near. */
 export const DEFAULTS = {
   endpoint: 'http://localhost:4318',
-  exportTimeoutMs: 1000,
+  // Half the flush budget: a collector that hangs leaves the other half to the Loki fallback.
+  exportTimeoutMs: 450,
   flushBudgetMs: 1000,
   flushMarginMs: 50,
   timeoutSafetyMs: 500,
@@ -60,6 +70,7 @@ export const DEFAULTS = {
   scheduledDelayMs: 1000,
   maxLogBodyLength: 16 * 1024,
   consoleFormat: 'text' as ConsoleFormat,
+  circuitBackoffMs: 5000,
 } as const;
 
 const SAMPLERS: readonly SamplerName[] = [
@@ -130,7 +141,37 @@ export function resolveConfig(options: ObservabilityOptions, env: Env): Resolved
     maxLogBodyLength: option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true })
       ?? readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
     registerGlobals: options.registerGlobals ?? true,
+    loki: readLoki(options, env, warn, option),
+    stdoutFallback: options.stdoutFallback ?? readBoolean(env, 'FAAS_OBSERVABILITY_STDOUT_FALLBACK', true, warn),
+    circuitBackoffMs: option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS)
+      ?? readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
     warnings: Object.freeze(warnings),
+  });
+}
+
+/**
+ * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`; its timeout is what the flush budget
+ * leaves after the OTLP timeout, so both fit in one flush.
+ */
+function readLoki(options: ObservabilityOptions, env: Env, warn: Warn, option: ReturnType<typeof optionReader>): LokiConfig | undefined {
+  const url = options.loki ? option.url(options.loki.url, 'loki.url') : readUrl(env, 'FAAS_OBSERVABILITY_LOKI_URL', warn);
+  if (url === undefined) return undefined;
+  const budget = option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ?? readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, () => {}, POSITIVE_MS);
+  const otlpTimeout = options.exportTimeoutMs ?? readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULTS.exportTimeoutMs, () => {}, POSITIVE_MS);
+  const from = options.loki ?? {
+    url,
+    tenant: readString(env, 'FAAS_OBSERVABILITY_LOKI_TENANT'),
+    username: readString(env, 'FAAS_OBSERVABILITY_LOKI_USERNAME'),
+    password: readString(env, 'FAAS_OBSERVABILITY_LOKI_PASSWORD'),
+    bearerToken: readString(env, 'FAAS_OBSERVABILITY_LOKI_BEARER_TOKEN'),
+  };
+  const format = options.loki?.format ?? readEnum<LokiFormat>(env, 'FAAS_OBSERVABILITY_LOKI_FORMAT', ['json', 'json-gzip', 'protobuf'], 'json', warn);
+  if (!['json', 'json-gzip', 'protobuf'].includes(format)) warn(`option loki.format="${String(format)}" is not one of json, json-gzip, protobuf; using json`);
+  return Object.freeze({
+    ...from,
+    url,
+    format: ['json', 'json-gzip', 'protobuf'].includes(format) ? format : 'json',
+    timeoutMs: Math.max(100, budget - otlpTimeout - 100),
   });
 }
 
@@ -169,7 +210,8 @@ function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn): Batc
     maxQueueSize,
     maxExportBatchSize,
     scheduledDelayMs: readNumber(env, `${prefix}_SCHEDULE_DELAY`, DEFAULTS.scheduledDelayMs, warn, NON_NEGATIVE_MS),
-    exportTimeoutMs: readNumber(env, `${prefix}_EXPORT_TIMEOUT`, DEFAULTS.exportTimeoutMs, warn, POSITIVE_MS),
+    // The processor's own guard covers the whole exporter chain (OTLP, then the Loki fallback): the flush budget.
+    exportTimeoutMs: readNumber(env, `${prefix}_EXPORT_TIMEOUT`, DEFAULTS.flushBudgetMs, warn, POSITIVE_MS),
   };
 }
 

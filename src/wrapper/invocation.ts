@@ -141,8 +141,17 @@ async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
     ? config.flushBudgetMs
     : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs);
   const summary = await input.telemetry.flush(Math.max(0, bound));
-  if (summary.timedOut) diagnostics.warn(`telemetry flush did not finish within ${Math.max(0, bound)} ms; unsent records may be lost at the freeze`);
-  else if (!summary.ok) diagnostics.warn(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
+  const delivery = input.telemetry.takeDeliveryReport();
+  // One line per invocation at most, whatever failed and however often.
+  const parts: string[] = [];
+  if (summary.timedOut) parts.push(`flush did not finish within ${Math.max(0, bound)} ms (log records still in flight were written to stdout)`);
+  if (delivery) {
+    if (delivery.spansLost > 0) parts.push(`${delivery.spansLost} span(s) not delivered`);
+    if (delivery.logsToFallback > 0) parts.push(`${delivery.logsToFallback} log record(s) sent to Loki instead of the collector`);
+    if (delivery.logsToStdout > 0) parts.push(`${delivery.logsToStdout} log record(s) written to stdout as JSON lines`);
+    parts.push(...delivery.reasons);
+  } else if (!summary.ok && !summary.timedOut) parts.push(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
+  if (parts.length > 0) diagnostics.warn(parts.join('; '));
 }
 
 function safely(telemetry: Telemetry, fn: () => void): void {

@@ -49,6 +49,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
+    // Lambda captures stdout line by line; a synchronous pipe write lands before the freeze.
+    lineWriter: (line) => process.stdout.write(`${line}\n`),
   });
   const bridge = consoleBridgeFor(telemetry, initCapture);
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.

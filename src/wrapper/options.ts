@@ -1,6 +1,19 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LokiFormat } from '../exporters/loki-encode.ts';
+
+/** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
+export interface LokiOptions {
+  /** Loki's base URL or full push URL. */
+  readonly url: string;
+  /** `X-Scope-OrgID`. */
+  readonly tenant?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly bearerToken?: string;
+  readonly format?: LokiFormat;
+}
 
 /** How console lines are written to stdout/stderr besides becoming log records. */
 export type ConsoleFormat = 'text' | 'json' | 'off';
@@ -39,6 +52,12 @@ export interface ObservabilityOptions {
   readonly consoleFormat?: ConsoleFormat;
   /** Longest log body kept, in characters; longer bodies are cut with a visible marker. */
   readonly maxLogBodyLength?: number;
+  /** Loki push fallback for logs (off unless set here or by `FAAS_OBSERVABILITY_LOKI_URL`). */
+  readonly loki?: LokiOptions;
+  /** Write log records no exporter delivered to stdout as JSON lines (default true). */
+  readonly stdoutFallback?: boolean;
+  /** First back-off of the circuit breaker that skips a dead endpoint, in ms (doubles up to 5 min). */
+  readonly circuitBackoffMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
   /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */

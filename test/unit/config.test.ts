@@ -7,13 +7,13 @@ describe('resolveConfig', () => {
     const config = resolveConfig({}, {});
     expect(config).toMatchObject({
       disabled: false,
-      traces: { url: 'http://localhost:4318/v1/traces', headers: {}, timeoutMs: 1000 },
-      logs: { url: 'http://localhost:4318/v1/logs', timeoutMs: 1000 },
+      traces: { url: 'http://localhost:4318/v1/traces', headers: {}, timeoutMs: 450 },
+      logs: { url: 'http://localhost:4318/v1/logs', timeoutMs: 450 },
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       spanBatch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 1000, exportTimeoutMs: 1000 },
       propagators: ['tracecontext', 'baggage'],
       xray: false, flushBudgetMs: 1000, consoleFormat: 'text', captureConsole: true, logLevel: DiagLogLevel.INFO,
-      maxLogBodyLength: DEFAULTS.maxLogBodyLength,
+      maxLogBodyLength: DEFAULTS.maxLogBodyLength, loki: undefined, stdoutFallback: true, circuitBackoffMs: 5000,
     });
     expect(config.warnings).toEqual([]);
     expect(Object.isFrozen(config)).toBe(true);
@@ -56,7 +56,7 @@ describe('resolveConfig', () => {
   it.each([
     ['OTEL_BSP_MAX_QUEUE_SIZE', '-5', 'OTEL_BSP_MAX_QUEUE_SIZE="-5" is below the minimum 1; using the default 2048'],
     ['OTEL_BLRP_SCHEDULE_DELAY', 'soon', 'OTEL_BLRP_SCHEDULE_DELAY="soon" is not a number; using the default 1000'],
-    ['OTEL_EXPORTER_OTLP_TIMEOUT', '0', 'OTEL_EXPORTER_OTLP_TIMEOUT="0" is below the minimum 1; using the default 1000'],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '0', 'OTEL_EXPORTER_OTLP_TIMEOUT="0" is below the minimum 1; using the default 450'],
     ['OTEL_TRACES_SAMPLER', 'sometimes', 'OTEL_TRACES_SAMPLER="sometimes" is not one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio; using the default parentbased_always_on'],
     ['OTEL_TRACES_SAMPLER_ARG', '2', 'OTEL_TRACES_SAMPLER_ARG="2" is above the maximum 1; using the default 1'],
     ['OTEL_SDK_DISABLED', 'maybe', 'OTEL_SDK_DISABLED="maybe" is not a boolean (true/false/1/0/yes/no/on/off); using the default false'],
@@ -76,6 +76,17 @@ describe('resolveConfig', () => {
       'option flushBudgetMs=-1 is below the minimum 1; ignoring it',
       'option consoleFormat="yaml" is not one of text, json, off; ignoring it',
     ]);
+  });
+
+  it('the Loki fallback from options or FAAS_OBSERVABILITY_LOKI_*, timed to fit the flush budget with the OTLP timeout', () => {
+    expect(resolveConfig({}, {
+      FAAS_OBSERVABILITY_LOKI_URL: 'https://logs.example.com', FAAS_OBSERVABILITY_LOKI_TENANT: 'team-a',
+      FAAS_OBSERVABILITY_LOKI_USERNAME: 'u', FAAS_OBSERVABILITY_LOKI_PASSWORD: 'p', FAAS_OBSERVABILITY_LOKI_FORMAT: 'protobuf',
+    }).loki).toEqual({ url: 'https://logs.example.com', tenant: 'team-a', username: 'u', password: 'p', bearerToken: undefined, format: 'protobuf', timeoutMs: 450 });
+    expect(resolveConfig({ loki: { url: 'http://loki:3100', bearerToken: 't' }, flushBudgetMs: 2000, exportTimeoutMs: 600 }, {}).loki)
+      .toEqual({ url: 'http://loki:3100', bearerToken: 't', format: 'json', timeoutMs: 1300 });
+    expect(resolveConfig({}, { FAAS_OBSERVABILITY_LOKI_URL: 'loki:3100' }).warnings)
+      .toEqual(['FAAS_OBSERVABILITY_LOKI_URL="loki:3100" is not an http(s) URL; ignoring it (the default is http://localhost:4318)']);
   });
 
   it('OTEL_SDK_DISABLED, samplers, propagators, X-Ray opt-in and batch sizes', () => {
