@@ -1,6 +1,7 @@
-import { context, trace, type Logger } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Logger } from '@opentelemetry/api';
 import { CONSOLE_METHODS, type ConsoleFn, type ConsoleMethod } from './console-originals.ts';
 import { consoleLineArgs, type LineKind } from './console-line.ts';
+import { invocationIdOf } from './invocation-context.ts';
 import { consoleCallToLogRecord, type ConsoleLogRecord } from './log-record.ts';
 import type { ConsoleFormat } from './options.ts';
 
@@ -59,8 +60,12 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       let line: readonly unknown[] = args;
       try {
         const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
+        const active = context.active();
+        const invocationId = invocationIdOf(active);
+        // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
+        if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
         current.logger.emit(record);
-        line = consoleLineArgs(current.format, args, record, trace.getSpanContext(context.active()), lineKind(method, record));
+        line = consoleLineArgs(current.format, args, record, trace.getSpanContext(active), lineKind(method, record));
       } catch {
         line = args; // telemetry failed: the line must still reach stdout
       } finally {

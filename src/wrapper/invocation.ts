@@ -3,6 +3,7 @@ import {
   type Attributes, type Context, type Span,
 } from '@opentelemetry/api';
 import { isError, safeMessage, safeRead } from './inspect.ts';
+import { withInvocationId } from './invocation-context.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
 import { generic } from './triggers/generic.ts';
@@ -56,7 +57,9 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     timedOut = true;
   });
   try {
-    const result = await context.with(trace.setSpan(parentContext, span), input.run);
+    const invocationId = input.attributes['faas.invocation_id'];
+    const active = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
+    const result = await context.with(active, input.run);
     end((s) => safely(telemetry, () => input.trigger.onResult?.(s, result)));
     return result;
   } catch (error) {
