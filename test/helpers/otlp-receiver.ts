@@ -29,7 +29,7 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}, port = 0): Promise<OtlpReceiver> {
   let current = behaviour;
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
@@ -46,6 +46,8 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Prom
     else if (times !== undefined) current = { ...current, times: times - 1 };
     if (reset) return void request.socket.destroy();
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    // A client that gave up (timeout) cancels the request: like the collector's receiver, keep nothing.
+    if (response.destroyed || request.socket.destroyed) return;
     if (status >= 200 && status < 300) {
       if (request.url?.endsWith('/v1/traces')) spans.push(...decodeSpans(body));
       else if (request.url?.endsWith('/v1/logs')) logs.push(...decodeLogs(body));
@@ -54,11 +56,11 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}): Prom
     response.end();
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const bound = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     spans,
     logs,
     requests,

@@ -33,6 +33,27 @@ describe('diagnostics', () => {
     expect(logs.getFinishedLogRecords().filter((r) => String(r.body).includes('faas-observability'))).toEqual([]);
   });
 
+  it('a dead collector costs one line per invocation, saying what was lost and where the logs went', async () => {
+    const { written, createLambdaObservability } = await loadWithRecordedConsole();
+    const { freePort } = await import('../helpers/collector.ts');
+    const observability = createLambdaObservability({ endpoint: `http://127.0.0.1:${await freePort()}` }, LAMBDA_ENV);
+    const stdout: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => { stdout.push(chunk); return true; }) as typeof process.stdout.write;
+    try {
+      const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => { console.log('kept'); return 1; });
+      for (let i = 0; i < 5; i++) await wrapped({}, lambdaContext());
+    } finally {
+      process.stdout.write = write;
+      await observability.shutdown();
+    }
+    const lines = written.filter((line) => line.includes('[faas-observability]'));
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^warn: \[faas-observability\] warn 1 span\(s\) not delivered; 1 log record\(s\) written to stdout as JSON lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/circuit open after .*ECONNREFUSED|circuit open after OTLP export/);
+    expect(stdout.filter((line) => line.includes('"undelivered_log_record":true'))).toHaveLength(5);
+  });
+
   it('a second withObservability call with options says, once, that they are ignored', async () => {
     const { written } = await loadWithRecordedConsole();
     const { withObservability } = await import('../../src/lambda.ts');
