@@ -41,9 +41,9 @@ export interface RunningCollector {
  * Starts the real collector on free loopback ports with the file exporter writing every span and log it
  * received as OTLP JSON lines; resolves once its health check answers.
  */
-export async function startCollector(): Promise<RunningCollector> {
+export async function startCollector(options: { port?: number } = {}): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'otelcol-'));
-  const [otlpPort, healthPort] = [await freePort(), await freePort()];
+  const [otlpPort, healthPort] = [options.port ?? await freePort(), await freePort()];
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `
 extensions:

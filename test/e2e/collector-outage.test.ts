@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildFunction } from '../../tools/build-function.ts';
+import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
+import { collectorAvailability, startCollector } from '../helpers/collector.ts';
+import { startLokiReceiver } from '../helpers/loki-receiver.ts';
+
+const availability = collectorAvailability();
+const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
+
+describe.skipIf(!availability.run)('the real collector dies mid-run and comes back, the function frozen at every /next', () => {
+  it('no log is lost: each is found exactly once in the collector, Loki or the function\'s stdout', async () => {
+    const loki = await startLokiReceiver();
+    let collector = await startCollector();
+    const port = Number(new URL(collector.endpoint).port);
+    const built = await buildFunction('functions/orders-api/handler.ts', mkdtempSync(join(tmpdir(), 'outage-')));
+    const lambda = await RuntimeApiServer.start({
+      ...built, functionName: 'orders-api', timeoutMs: 3000,
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, FAAS_OBSERVABILITY_LOKI_URL: loki.url,
+        FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS: '200',
+      },
+    });
+    const results: InvocationResult[] = [];
+    const received = { spans: [] as { attributes: Record<string, unknown> }[], logs: [] as { body: unknown; attributes: Record<string, unknown> }[] };
+    for (let i = 0; i < 90; i++) {
+      if (i === 30) Object.values(await collector.stop()).forEach((items, k) => (k === 0 ? received.spans : received.logs).push(...(items as never[])));
+      if (i === 60) {
+        collector = await startCollector({ port });
+        await new Promise((resolve) => setTimeout(resolve, 250)); // past the breaker's back-off: the next flush probes
+      }
+      results.push(await lambda.invoke(event));
+    }
+    await lambda.stop();
+    const last = await collector.stop();
+    received.spans.push(...last.spans);
+    received.logs.push(...last.logs);
+
+    expect(results.every((r) => r.status === 'success')).toBe(true);
+    expect(Math.max(...results.map((r) => r.durationMs))).toBeLessThan(1100);
+    const stdout = lambda.output.filter((o) => o.stream === 'stdout').map((o) => o.text).join('')
+      .split('\n').filter((line) => line.startsWith('{"undelivered_log_record":true')).map((line) => JSON.parse(line));
+    const handled = (body: unknown) => String(body).startsWith('handling ');
+    const found = [
+      ...received.logs.filter((l) => handled(l.body)).map((l) => ({ sink: 'collector', uid: l.attributes['log.record.uid'], body: String(l.body) })),
+      ...loki.entries.filter((e) => handled(e.line)).map((e) => ({ sink: 'loki', uid: e.metadata.log_record_uid, body: e.line })),
+      ...stdout.filter((r) => handled(r.body)).map((r) => ({ sink: 'stdout', uid: r.attributes['log.record.uid'], body: String(r.body) })),
+    ];
+    expect(found).toHaveLength(90);
+    expect(new Set(found.map((f) => f.uid)).size).toBe(90);
+    expect(new Set(found.map((f) => f.body.split(' ').at(-1)))).toEqual(new Set(results.map((r) => r.requestId)));
+    const bySink = (sink: string) => found.filter((f) => f.sink === sink).length;
+    // Before the outage everything went to the collector; during it to Loki; after it Loki until the breaker's
+    // next probe (its back-off doubled during the outage), then the collector again.
+    const order = new Map(results.map((r, i) => [r.requestId, i]));
+    const sinkOf = (i: number) => found.find((f) => order.get(f.body.split(' ').at(-1)!) === i)!.sink;
+    expect(Array.from({ length: 30 }, (_, i) => sinkOf(i)).every((sink) => sink === 'collector')).toBe(true);
+    expect(Array.from({ length: 29 }, (_, i) => sinkOf(31 + i)).every((sink) => sink === 'loki')).toBe(true);
+    expect(Array.from({ length: 10 }, (_, i) => sinkOf(80 + i)).every((sink) => sink === 'collector')).toBe(true);
+    expect(bySink('stdout')).toBe(0);
+    expect(loki.invalid).toEqual([]);
+    // Spans have no fallback: those of the outage are lost and said so; the others arrived.
+    const spanIds = received.spans.filter((s) => s.attributes['faas.invocation_id']).length;
+    expect(spanIds).toBeGreaterThanOrEqual(40);
+    expect(spanIds).toBeLessThan(90);
+    await loki.close();
+  }, 120_000);
+});
