@@ -45,6 +45,15 @@ if (mode === 'cold') {
     durations.push(performance.now() - t);
   }
   result = { medianMs: median(durations) };
+} else if (mode === 'series') {
+  // Each invocation's own duration, from the first (the one that meets the fault) on.
+  const durations = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await handler({ i }, context());
+    durations.push(performance.now() - t);
+  }
+  result = { firstMs: durations[0], steadyMedianMs: durations.length > 1 ? median(durations.slice(1)) : durations[0] };
 } else if (mode === 'memory') {
   for (let i = 0; i < count; i++) await handler({ i }, context());
   globalThis.gc?.();

@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -46,6 +47,24 @@ async function startSink(latencyMs: number) {
   return { url: `http://127.0.0.1:${port}`, holdMs: () => median(holds), close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
 }
 
+/** Accepts connections and never answers: a hung collector. */
+async function startHangingEndpoint() {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => { sockets.add(socket); socket.on('data', () => {}); socket.on('close', () => sockets.delete(socket)); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(resolve); }) };
+}
+
+/** A loopback port nothing listens on. */
+async function closedEndpoint() {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
 let runSequence = 0;
 async function runChild(file: string, mode: string, count: number, endpoint: string, extraEnv: Record<string, string> = {}) {
   const resultFile = join(OUT, `result-${process.pid}-${runSequence++}.json`);
@@ -78,6 +97,33 @@ async function interleaved(rounds: number, measure: (variant: Variant) => Promis
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
+/**
+ * The collector down (connection refused) or hung (accepts, never answers): the first invocation that
+ * meets the fault and the median of the following ones, each compared with the same variant against a
+ * healthy collector (so the first invocation's cold start is not counted as the fault's cost). Ours falls
+ * back to a loopback Loki sink; the official setup has no fallback and is slow here, so it runs fewer.
+ */
+async function faultTable(bundles: Record<Variant, { outfile: string }>, healthyUrl: string): Promise<string> {
+  const hanging = await startHangingEndpoint();
+  const rows: string[] = ['| collector | variant | first invocation ms (added vs healthy) | following invocations, median ms (added vs healthy) |', '|---|---|---|---|'];
+  try {
+    const envOf = (variant: string) => (variant === 'ours' ? { FAAS_OBSERVABILITY_LOKI_URL: healthyUrl } : {});
+    const healthy = Object.fromEntries(await Promise.all((['ours', 'official'] as const).map(async (v) =>
+      [v, await runChild(bundles[v].outfile, 'series', 20, healthyUrl, envOf(v))] as const)));
+    for (const [scenario, url] of [['refused', await closedEndpoint()], ['hanging', hanging.url]] as const) {
+      for (const variant of ['ours', 'official'] as const) {
+        const count = variant === 'official' ? (quick ? 2 : 3) : 20;
+        const r = await runChild(bundles[variant].outfile, 'series', count, url, envOf(variant));
+        const base = healthy[variant]!;
+        rows.push(`| ${scenario} | ${variant} | ${fmt(r.firstMs)} (+${fmt(r.firstMs - base.firstMs)}) | ${fmt(r.steadyMedianMs)} (+${fmt(r.steadyMedianMs - base.steadyMedianMs, 2)}) |`);
+      }
+    }
+  } finally {
+    await hanging.close();
+  }
+  return rows.join('\n');
+}
+
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -106,6 +152,7 @@ async function main() {
     const header = ['variant', 'bundle KiB min / gzip', 'cold start, process ms', 'cold start, import + 1st invoke ms', 'warm CPU µs/invocation', 'flush added ms, sink 0 ms', 'flush added ms, sink 20 ms'];
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    console.log(`\n${await faultTable(bundles, fast.url)}`);
     console.log(`\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`);
   } finally {
     await fast.close();

@@ -40,7 +40,8 @@ export const handler = async (event: { i: number }, _context: unknown) => {
       return { statusCode: 200, body: String(event.i) };
     });
   } finally {
-    await Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
+    // forceFlush rejects when the export failed; a careful user does not let that fail the invocation.
+    await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
     void trace;
   }
 };

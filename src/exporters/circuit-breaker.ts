@@ -44,6 +44,9 @@ export class CircuitBreaker {
   }
 
   failure(reason: string): void {
+    // Requests sent before the breaker opened (spans and logs flush in parallel) report the same outage:
+    // only the first failure or a failed probe moves the back-off.
+    if (this.#backoff !== 0 && !this.#probing) return;
     this.#backoff = this.#backoff === 0 ? this.#initial : Math.min(this.#max, this.#backoff * 2);
     this.#openUntil = this.#now() + this.#backoff;
     this.#probing = false;

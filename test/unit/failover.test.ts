@@ -8,6 +8,14 @@ import { FailoverLogExporter } from '../../src/exporters/failover.ts';
 import { makeRecords } from '../helpers/log-records.ts';
 
 describe('CircuitBreaker', () => {
+  it('counts the parallel failures of one outage once', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ initialBackoffMs: 1000, now: () => now });
+    breaker.failure('spans: refused');
+    breaker.failure('logs: refused');
+    expect(breaker.state).toMatchObject({ probeInMs: 1000, reason: 'spans: refused' });
+  });
+
   it('opens on failure, refuses during the back-off, lets one probe through, doubles the back-off on a failed probe', () => {
     let now = 0;
     const breaker = new CircuitBreaker({ initialBackoffMs: 1000, maxBackoffMs: 3000, now: () => now });
