@@ -60,7 +60,7 @@ describe('wrapped Lambda handler → OTLP/HTTP protobuf → loopback receiver', 
       expect(log.resource['service.name']).toBe('orders-api');
     }
     expect(receiver.logs[0]!.attributes).toEqual({
-      cartId: 'c-9', 'log.record.uid': expect.stringMatching(/^[0-9a-f-]{36}$/), 'faas.invocation_id': context.awsRequestId,
+      cartId: 'c-9', 'log.record.uid': expect.stringMatching(/^[0-9a-f]{16}-[0-9a-z]+$/), 'faas.invocation_id': context.awsRequestId,
     });
     expect(new Set(receiver.logs.map((l) => l.attributes['log.record.uid'])).size).toBe(2);
     expect(receiver.requests.every((r) => r.headers['x-tenant'] === 'acme' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
