@@ -107,7 +107,7 @@ async function faultTable(bundles: Record<Variant, { outfile: string }>, healthy
   const hanging = await startHangingEndpoint();
   const rows: string[] = ['| collector | variant | first invocation ms (added vs healthy) | following invocations, median ms (added vs healthy) |', '|---|---|---|---|'];
   try {
-    const envOf = (variant: string) => (variant === 'ours' ? { FAAS_OBSERVABILITY_LOKI_URL: healthyUrl } : {});
+    const envOf = (variant: string): Record<string, string> => (variant === 'ours' ? { FAAS_OBSERVABILITY_LOKI_URL: healthyUrl } : {});
     const healthy = Object.fromEntries(await Promise.all((['ours', 'official'] as const).map(async (v) =>
       [v, await runChild(bundles[v].outfile, 'series', 20, healthyUrl, envOf(v))] as const)));
     for (const [scenario, url] of [['refused', await closedEndpoint()], ['hanging', hanging.url]] as const) {
