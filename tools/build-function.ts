@@ -48,3 +48,21 @@ export async function buildFunction(entry: string, outDir: string): Promise<Buil
 export function functionEntry(name: string): string {
   return join('functions', name, 'handler.ts');
 }
+
+/**
+ * Bundles an edge entry (a Worker, a Vercel/Netlify/Deno fetch handler) for the worker/browser conditions:
+ * one ESM file whose only Node built-in is `node:async_hooks` (kept external; loaded only where it exists).
+ */
+export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm'): Promise<{ file: string; code: string; bytes: number }> {
+  const entryPath = resolve(ROOT, entry);
+  if (!existsSync(entryPath)) throw new Error(`no edge entry at ${entry}`);
+  const result = await build({
+    entryPoints: [entryPath], outfile: outFile, bundle: true, minify: true, platform: 'browser', format,
+    conditions: ['workerd', 'worker', 'browser'], target: 'es2022', external: ['node:async_hooks'],
+    write: true, metafile: true, logLevel: 'silent',
+  });
+  const code = (await import('node:fs')).readFileSync(outFile, 'utf8');
+  const nodeImports = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.path.startsWith('node:') && i.path !== 'node:async_hooks');
+  if (nodeImports.length > 0) throw new Error(`edge bundle imports Node built-ins: ${nodeImports.map((i) => i.path).join(', ')}`);
+  return { file: outFile, code, bytes: Buffer.byteLength(code) };
+}

@@ -57,7 +57,7 @@ export interface ResolvedConfig {
 }
 
 /** Serverless defaults: short delays and timeouts, because every wait is billed and the freeze is near. */
-export const DEFAULTS = {
+const BASE_DEFAULTS = {
   endpoint: 'http://localhost:4318',
   // Half the flush budget: a collector that hangs leaves the other half to the Loki fallback.
   exportTimeoutMs: 450,
@@ -71,7 +71,14 @@ export const DEFAULTS = {
   maxLogBodyLength: 16 * 1024,
   consoleFormat: 'text' as ConsoleFormat,
   circuitBackoffMs: 5000,
-} as const;
+};
+export const DEFAULTS: Readonly<typeof BASE_DEFAULTS> = BASE_DEFAULTS;
+
+/**
+ * Defaults a runtime changes: on the edge the flush runs in `waitUntil` after the response, so it can
+ * afford longer timeouts than on Lambda, where every millisecond of flush delays the response.
+ */
+export type RuntimeDefaults = Partial<Pick<typeof BASE_DEFAULTS, 'exportTimeoutMs' | 'flushBudgetMs' | 'maxQueueSize'>>;
 
 const SAMPLERS: readonly SamplerName[] = [
   'always_on', 'always_off', 'traceidratio',
@@ -97,7 +104,8 @@ const NON_NEGATIVE_MS: NumberRule = { min: 0, max: 900_000 };
  * @example
  * const config = resolveConfig({ serviceName: 'api' }, process.env);
  */
-export function resolveConfig(options: ObservabilityOptions, env: Env): ResolvedConfig {
+export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDefaults: RuntimeDefaults = {}): ResolvedConfig {
+  const DEFAULTS = { ...BASE_DEFAULTS, ...runtimeDefaults };
   const warnings: string[] = [];
   const warn: Warn = (message) => warnings.push(message);
   const option = optionReader(warn);
@@ -125,8 +133,8 @@ export function resolveConfig(options: ObservabilityOptions, env: Env): Resolved
       name: readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', warn),
       ratio: readNumber(env, 'OTEL_TRACES_SAMPLER_ARG', 1, warn, { min: 0, max: 1 }),
     },
-    spanBatch: readBatch(env, 'OTEL_BSP', warn),
-    logBatch: readBatch(env, 'OTEL_BLRP', warn),
+    spanBatch: readBatch(env, 'OTEL_BSP', warn, DEFAULTS),
+    logBatch: readBatch(env, 'OTEL_BLRP', warn, DEFAULTS),
     logLevel: LOG_LEVELS[readEnum(env, 'OTEL_LOG_LEVEL', Object.keys(LOG_LEVELS), 'info', warn)] ?? DiagLogLevel.INFO,
     propagators,
     xray: options.xray ?? (propagators.includes('xray') || readBoolean(env, 'FAAS_OBSERVABILITY_XRAY', false, warn)),
@@ -141,7 +149,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env): Resolved
     maxLogBodyLength: option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true })
       ?? readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
     registerGlobals: options.registerGlobals ?? true,
-    loki: readLoki(options, env, warn, option),
+    loki: readLoki(options, env, warn, option, DEFAULTS),
     stdoutFallback: options.stdoutFallback ?? readBoolean(env, 'FAAS_OBSERVABILITY_STDOUT_FALLBACK', true, warn),
     circuitBackoffMs: option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS)
       ?? readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
@@ -153,7 +161,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env): Resolved
  * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`; its timeout is what the flush budget
  * leaves after the OTLP timeout, so both fit in one flush.
  */
-function readLoki(options: ObservabilityOptions, env: Env, warn: Warn, option: ReturnType<typeof optionReader>): LokiConfig | undefined {
+function readLoki(options: ObservabilityOptions, env: Env, warn: Warn, option: ReturnType<typeof optionReader>, DEFAULTS: typeof BASE_DEFAULTS): LokiConfig | undefined {
   const url = options.loki ? option.url(options.loki.url, 'loki.url') : readUrl(env, 'FAAS_OBSERVABILITY_LOKI_URL', warn);
   if (url === undefined) return undefined;
   const budget = option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ?? readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, () => {}, POSITIVE_MS);
@@ -199,9 +207,9 @@ function optionReader(warn: Warn) {
   };
 }
 
-function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn): BatchConfig {
-  const maxQueueSize = readNumber(env, `${prefix}_MAX_QUEUE_SIZE`, DEFAULTS.maxQueueSize, warn, { min: 1, integer: true });
-  let maxExportBatchSize = readNumber(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, DEFAULTS.maxExportBatchSize, warn, { min: 1, integer: true });
+function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn, defaults: typeof BASE_DEFAULTS): BatchConfig {
+  const maxQueueSize = readNumber(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize, warn, { min: 1, integer: true });
+  let maxExportBatchSize = readNumber(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize, warn, { min: 1, integer: true });
   if (maxExportBatchSize > maxQueueSize) {
     warn(`${prefix}_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} is above ${prefix}_MAX_QUEUE_SIZE=${maxQueueSize}; using ${maxQueueSize}`);
     maxExportBatchSize = maxQueueSize;
@@ -209,9 +217,9 @@ function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn): Batc
   return {
     maxQueueSize,
     maxExportBatchSize,
-    scheduledDelayMs: readNumber(env, `${prefix}_SCHEDULE_DELAY`, DEFAULTS.scheduledDelayMs, warn, NON_NEGATIVE_MS),
+    scheduledDelayMs: readNumber(env, `${prefix}_SCHEDULE_DELAY`, defaults.scheduledDelayMs, warn, NON_NEGATIVE_MS),
     // The processor's own guard covers the whole exporter chain (OTLP, then the Loki fallback): the flush budget.
-    exportTimeoutMs: readNumber(env, `${prefix}_EXPORT_TIMEOUT`, DEFAULTS.flushBudgetMs, warn, POSITIVE_MS),
+    exportTimeoutMs: readNumber(env, `${prefix}_EXPORT_TIMEOUT`, defaults.flushBudgetMs, warn, POSITIVE_MS),
   };
 }
 
@@ -229,7 +237,7 @@ function readPropagators(env: Env, warn: Warn): PropagatorName[] {
 function readUrl(env: Env, key: string, warn: Warn): string | undefined {
   const value = readString(env, key);
   if (value === undefined || isHttpUrl(value)) return value;
-  warn(`${key}="${redactUrl(value)}" is not an http(s) URL; ignoring it (the default is ${DEFAULTS.endpoint})`);
+  warn(`${key}="${redactUrl(value)}" is not an http(s) URL; ignoring it (the default is ${BASE_DEFAULTS.endpoint})`);
   return undefined;
 }
 

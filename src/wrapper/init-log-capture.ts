@@ -40,12 +40,19 @@ export function captureInitLogs(env: Env): InitLogCapture | undefined {
   const ignore = () => {};
   if (!env.AWS_LAMBDA_RUNTIME_API || readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore)) return undefined;
   if (!readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, ignore)) return undefined;
+  return startInitLogCapture(
+    readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, ignore),
+    readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, ignore, { min: 64, integer: true }),
+  );
+}
+
+/**
+ * Installs the console bridge with a buffer for a logger that does not exist yet (edge runtimes create
+ * telemetry on the first request, when the `env` binding arrives).
+ */
+export function startInitLogCapture(format: ConsoleFormat, maxBodyLength: number): InitLogCapture {
   const buffer = new BufferingLogger();
-  const bridge = installConsoleBridge({
-    logger: buffer,
-    format: readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, ignore),
-    maxBodyLength: readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, ignore, { min: 64, integer: true }),
-  });
+  const bridge = installConsoleBridge({ logger: buffer, format, maxBodyLength });
   return {
     bridge,
     handOver(logger, format, maxBodyLength) {

@@ -21,6 +21,11 @@ export interface InvocationInput {
   readonly xrayHeader?: () => string | undefined;
   /** Runs the user's handler; called inside the invocation span's context. */
   readonly run: () => unknown;
+  /**
+   * Takes the flush instead of awaiting it before the result is returned (edge: `ctx.waitUntil`, so the
+   * response is not delayed). Absent on Lambda, where the process freezes once the result is returned.
+   */
+  readonly deferFlush?: (flush: () => Promise<void>) => void;
 }
 
 /**
@@ -67,7 +72,8 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     throw error;
   } finally {
     clearTimeout(timeoutNet);
-    await flushBeforeFreeze(input);
+    if (input.deferFlush) input.deferFlush(() => flushBeforeFreeze(input));
+    else await flushBeforeFreeze(input);
   }
 }
 

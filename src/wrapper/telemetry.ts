@@ -19,6 +19,7 @@ import { createOtlpLogExporter, createOtlpSpanExporter } from '../exporters/otlp
 import type { LineWriter } from '../exporters/stdout-records.ts';
 import { originOf, type Transport } from '../exporters/transport.ts';
 import { snapshotConsole } from './console-originals.ts';
+import { LogFlushWatermark } from './log-flush-watermark.ts';
 import { RecordUidProcessor } from './record-uid-processor.ts';
 import type { ResolvedConfig } from './config.ts';
 import { createDiagnostics, type Diagnostics } from './diagnostics.ts';
@@ -88,14 +89,15 @@ export function createTelemetry({ config, options, detectedResource, contextMana
     report,
   });
   const logExporter: LogRecordExporter = options.logExporter ?? failover!;
+  const watermark = new LogFlushWatermark();
   const spanProcessor = new BatchSpanProcessor(batchOptions(spanExporter, config.spanBatch));
-  const logProcessor = new BatchLogRecordProcessor(batchOptions(logExporter, config.logBatch));
+  const logProcessor = new BatchLogRecordProcessor(batchOptions(watermark.wrap(logExporter), config.logBatch));
   const tracerProvider = new TracerProvider({
     resource,
     sampler: options.sampler ?? samplerFor(config.sampler),
     spanProcessors: [spanProcessor],
   });
-  const loggerProvider = new LoggerProvider({ resource, processors: [new RecordUidProcessor(), logProcessor] });
+  const loggerProvider = new LoggerProvider({ resource, processors: [new RecordUidProcessor(), watermark.counter, logProcessor] });
   const propagator = new CompositePropagator({ propagators: propagatorsFor(config) });
 
   if (config.registerGlobals) {
@@ -116,7 +118,7 @@ export function createTelemetry({ config, options, detectedResource, contextMana
     // The processors are flushed directly: the providers' forceFlush only adds a timer per processor, and
     // flushWithin bounds the whole flush already. Then the exporters' in-flight requests are awaited.
     async flush(boundMs) {
-      const summary = await flushWithin([[spanProcessor, spanExporter], [logProcessor, logExporter]], boundMs);
+      const summary = await flushWithin([[spanProcessor, spanExporter], [watermark.flusher(logProcessor), logExporter]], boundMs);
       // Out of time: what is still on its way is written to stdout now, before the freeze can take it.
       if (summary.timedOut) failover?.spill();
       return summary;

@@ -262,6 +262,27 @@ describe('overlapping invocations (Lambda Managed Instances)', () => {
   });
 });
 
+describe('overlapping flushes', () => {
+  it('a flush that overlaps another still exports its own records before its invocation settles', async () => {
+    const logs = new InMemoryLogRecordExporter();
+    observability = testObservability({ logExporter: delayedExporter(logs, 100) });
+    const bMayLog = gate();
+    const wrapped = observability.wrap(async (event: { id: string }, _context: unknown) => {
+      if (event.id === 'b') await bMayLog.wait;
+      console.log(`log of ${event.id}`);
+      return event.id;
+    });
+    const a = wrapped({ id: 'a' }, lambdaContext());
+    const b = wrapped({ id: 'b' }, lambdaContext());
+    // Let a's flush start (its 100 ms export in flight), then b logs and flushes while a's flush runs.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    bMayLog.open();
+    expect(await b).toBe('b');
+    expect(logs.getFinishedLogRecords().map((r) => r.body)).toContain('log of b');
+    expect(await a).toBe('a');
+  });
+});
+
 describe('X-Ray parent (opt-in)', () => {
   const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
   afterEach(() => { delete process.env._X_AMZN_TRACE_ID; });
@@ -307,3 +328,4 @@ describe('disabled and shared setups', () => {
     expect(spans.getFinishedSpans().map((s) => s.attributes['faas.coldstart'])).toEqual([true, false]);
   });
 });
+

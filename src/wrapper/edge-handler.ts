@@ -1,0 +1,142 @@
+import { StackContextManager } from '@opentelemetry/sdk-trace';
+import type { Attributes } from '@opentelemetry/api';
+import { resolveConfig } from './config.ts';
+import { installConsoleBridge } from './console-bridge.ts';
+import { startInitLogCapture, type InitLogCapture } from './init-log-capture.ts';
+import { runInvocation } from './invocation.ts';
+import type { ObservabilityOptions } from './options.ts';
+import { AlsContextManager } from './runtime/als-context-manager.ts';
+import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './runtime/detect.ts';
+import { hasWaitUntil, type WaitUntilContext } from './runtime/edge-types.ts';
+import { createTelemetry, type Telemetry } from './telemetry.ts';
+import { edgeFetch } from './triggers/edge-fetch.ts';
+import { edgeQueue } from './triggers/edge-queue.ts';
+import { edgeScheduled } from './triggers/edge-scheduled.ts';
+import type { TriggerAdapter } from './triggers/trigger.ts';
+import { trackWaitUntil } from './wait-until.ts';
+import { DEFAULTS } from './config.ts';
+
+/** Edge options: the common ones, plus the route template of a request when your router knows it. */
+export interface EdgeObservabilityOptions extends ObservabilityOptions {
+  readonly route?: (request: Request) => string | undefined;
+}
+/** Options, or a function of the Worker's `env` binding (secrets and OTEL_* values arrive there). */
+export type EdgeOptionsInput = EdgeObservabilityOptions | ((env: unknown) => EdgeObservabilityOptions);
+
+// Handlers are user functions of any shape.
+type AnyFunction = (...args: any[]) => any;
+
+interface Setup {
+  readonly telemetry: Telemetry | undefined;
+  readonly options: EdgeObservabilityOptions;
+}
+
+// The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
+// for; one isolate serves many requests at once, so its queues hold a burst of them.
+const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxQueueSize: 16_384 } as const;
+
+// One provider bundle per isolate, created on the first request (when `env` is known).
+let isolateSetup: Promise<Setup> | undefined;
+let coldStartPending = true;
+// Console calls made while the module initialises are kept for the first request's flush.
+let initCapture: InitLogCapture | undefined;
+
+function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promise<Setup> {
+  isolateSetup ??= (async () => {
+    const options = (typeof input === 'function' ? input(binding) : input) ?? {};
+    const env = edgeEnv(binding);
+    const config = resolveConfig(options, env, EDGE_DEFAULTS);
+    if (config.disabled) {
+      initCapture?.bridge.uninstall();
+      return { telemetry: undefined, options };
+    }
+    const runtime = detectRuntime();
+    const Storage = await loadAsyncLocalStorage();
+    const telemetry = createTelemetry({
+      config,
+      options,
+      detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
+      contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
+    });
+    if (!Storage) {
+      telemetry.diagnostics.warn('no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)');
+    }
+    if (!config.captureConsole) initCapture?.bridge.uninstall();
+    else if (initCapture) initCapture.handOver(telemetry.logger, config.consoleFormat, config.maxLogBodyLength);
+    else installConsoleBridge({ logger: telemetry.logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
+    initCapture = undefined;
+    return { telemetry, options };
+  })();
+  return isolateSetup;
+}
+
+/** Runs one invocation; flushes through waitUntil after the user's own work, or before returning without one. */
+async function observe(
+  input: EdgeOptionsInput | undefined, binding: unknown, trigger: TriggerAdapter, event: unknown,
+  runtimeContext: unknown, run: (context: unknown) => unknown, attributes: Attributes = {},
+): Promise<unknown> {
+  const { telemetry } = await setupFor(input, binding);
+  if (!telemetry) return run(runtimeContext);
+  const tracker = hasWaitUntil(runtimeContext) ? trackWaitUntil(runtimeContext) : undefined;
+  const coldStart = coldStartPending;
+  coldStartPending = false;
+  return runInvocation({
+    telemetry,
+    trigger,
+    event,
+    functionName: telemetry.config.serviceName ?? 'edge-function',
+    attributes: { 'faas.coldstart': coldStart, ...attributes },
+    run: () => run(tracker?.context ?? runtimeContext),
+    deferFlush: tracker ? (flush) => tracker.after(flush) : undefined,
+  });
+}
+
+/** The request id a platform gives a request, when it gives one. */
+function requestIdOf(request: Request): Attributes {
+  const id = request.headers.get('cf-ray') ?? request.headers.get('x-vercel-id') ?? request.headers.get('x-nf-request-id');
+  return id ? { 'faas.invocation_id': id } : {};
+}
+
+function wrapFetch(input: EdgeOptionsInput | undefined, fetch: AnyFunction, thisArg: unknown, withEnv: boolean) {
+  return async function observedFetch(request: Request, second?: unknown, third?: unknown): Promise<Response> {
+    // Workers: (request, env, ctx). Vercel/Netlify: (request, context). Deno.serve: (request, info).
+    const [binding, runtimeContext] = withEnv ? [second, third] : [undefined, second];
+    const options = (await setupFor(input, binding)).options;
+    return observe(input, binding, edgeFetch, { request, route: options.route?.(request) }, runtimeContext,
+      (context) => (withEnv ? fetch.call(thisArg, request, binding, context) : fetch.call(thisArg, request, context)),
+      requestIdOf(request)) as Promise<Response>;
+  };
+}
+
+function wrapBatch(input: EdgeOptionsInput | undefined, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter) {
+  return function observedEvent(event: unknown, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
+    return observe(input, binding, trigger, event, runtimeContext, (context) => method.call(thisArg, event, binding, context));
+  };
+}
+
+/**
+ * Wraps an edge handler: a Workers module object (`{ fetch, scheduled, queue }`) or a plain fetch handler
+ * (`(request) => Response`, `(request, context) => Response`) for Vercel Edge, Netlify Edge and Deno.serve.
+ * Each request gets a SERVER span; console output becomes correlated log records; telemetry is flushed
+ * through `waitUntil` after the response (and after the handler's own waitUntil work), or before returning
+ * where the runtime has no waitUntil. Returns a new handler; yours is not modified.
+ *
+ * @example
+ * import { withObservability } from 'faas-observability/edge';
+ * export default withObservability({
+ *   async fetch(request, env, ctx) { console.log('hello'); return new Response('ok'); },
+ * }, (env) => ({ endpoint: env.OTLP_ENDPOINT, headers: { authorization: env.OTLP_TOKEN } }));
+ */
+export function withObservability<H extends AnyFunction | object>(handler: H, options?: EdgeOptionsInput): H {
+  if (typeof handler !== 'function' && (typeof handler !== 'object' || handler === null)) {
+    throw new TypeError(`withObservability expects a fetch handler or a Workers handler object, got ${handler === null ? 'null' : typeof handler}`);
+  }
+  initCapture ??= isolateSetup ? undefined : startInitLogCapture(DEFAULTS.consoleFormat, DEFAULTS.maxLogBodyLength);
+  if (typeof handler === 'function') return wrapFetch(options, handler as unknown as AnyFunction, undefined, false) as unknown as H;
+  const wrapped: Record<string, unknown> = { ...handler };
+  const methods = handler as Record<string, unknown>;
+  if (typeof methods.fetch === 'function') wrapped.fetch = wrapFetch(options, methods.fetch as AnyFunction, handler, true);
+  if (typeof methods.scheduled === 'function') wrapped.scheduled = wrapBatch(options, methods.scheduled as AnyFunction, handler, edgeScheduled);
+  if (typeof methods.queue === 'function') wrapped.queue = wrapBatch(options, methods.queue as AnyFunction, handler, edgeQueue);
+  return wrapped as H;
+}
