@@ -53,12 +53,12 @@ export function functionEntry(name: string): string {
  * Bundles an edge entry (a Worker, a Vercel/Netlify/Deno fetch handler) for the worker/browser conditions:
  * one ESM file whose only Node built-in is `node:async_hooks` (kept external; loaded only where it exists).
  */
-export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm'): Promise<{ file: string; code: string; bytes: number }> {
+export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm', globalName?: string): Promise<{ file: string; code: string; bytes: number }> {
   const entryPath = resolve(ROOT, entry);
   if (!existsSync(entryPath)) throw new Error(`no edge entry at ${entry}`);
   const result = await build({
     entryPoints: [entryPath], outfile: outFile, bundle: true, minify: true, platform: 'browser', format,
-    conditions: ['workerd', 'worker', 'browser'], target: 'es2022', external: ['node:async_hooks'],
+    conditions: ['workerd', 'worker', 'browser'], target: 'es2022', external: ['node:async_hooks'], globalName,
     write: true, metafile: true, logLevel: 'silent',
   });
   const code = (await import('node:fs')).readFileSync(outFile, 'utf8');

@@ -29,6 +29,8 @@ type AnyFunction = (...args: any[]) => any;
 interface Setup {
   readonly telemetry: Telemetry | undefined;
   readonly options: EdgeObservabilityOptions;
+  /** Whether the process keeps running after a response (Deno, Node), so a background flush completes. */
+  readonly keepsRunning: boolean;
 }
 
 // The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
@@ -48,7 +50,7 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
     const config = resolveConfig(options, env, EDGE_DEFAULTS);
     if (config.disabled) {
       initCapture?.bridge.uninstall();
-      return { telemetry: undefined, options };
+      return { telemetry: undefined, options, keepsRunning: false };
     }
     const runtime = detectRuntime();
     const Storage = await loadAsyncLocalStorage();
@@ -65,7 +67,7 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
     else if (initCapture) initCapture.handOver(telemetry.logger, config.consoleFormat, config.maxLogBodyLength);
     else installConsoleBridge({ logger: telemetry.logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
     initCapture = undefined;
-    return { telemetry, options };
+    return { telemetry, options, keepsRunning: runtime === 'deno' || runtime === 'node' };
   })();
   return isolateSetup;
 }
@@ -75,9 +77,13 @@ async function observe(
   input: EdgeOptionsInput | undefined, binding: unknown, trigger: TriggerAdapter, event: unknown,
   runtimeContext: unknown, run: (context: unknown) => unknown, attributes: Attributes = {},
 ): Promise<unknown> {
-  const { telemetry } = await setupFor(input, binding);
+  const { telemetry, keepsRunning } = await setupFor(input, binding);
   if (!telemetry) return run(runtimeContext);
   const tracker = hasWaitUntil(runtimeContext) ? trackWaitUntil(runtimeContext) : undefined;
+  // Without waitUntil: a runtime that keeps serving after the response (Deno.serve, Node) flushes in the
+  // background; anywhere else the flush runs before the response is returned, so nothing is cut off.
+  const deferFlush = tracker ? (flush: () => Promise<void>) => tracker.after(flush)
+    : keepsRunning ? (flush: () => Promise<void>) => { void flush(); } : undefined;
   const coldStart = coldStartPending;
   coldStartPending = false;
   return runInvocation({
@@ -87,7 +93,7 @@ async function observe(
     functionName: telemetry.config.serviceName ?? 'edge-function',
     attributes: { 'faas.coldstart': coldStart, ...attributes },
     run: () => run(tracker?.context ?? runtimeContext),
-    deferFlush: tracker ? (flush) => tracker.after(flush) : undefined,
+    deferFlush,
   });
 }
 
