@@ -124,6 +124,27 @@ async function faultTable(bundles: Record<Variant, { outfile: string }>, healthy
   return rows.join('\n');
 }
 
+/** Edge: bundle size for the worker/browser conditions, and the latency telemetry adds before the Response. */
+async function edgeTable(sinkUrl: string): Promise<string> {
+  const { buildEdgeBundle } = await import('../tools/build-function.ts');
+  const rows = ['| edge variant | bundle KiB min / gzip | response-path median ms | p99 ms |', '|---|---|---|---|'];
+  const results: Record<string, { medianMs: number; p99Ms: number }> = {};
+  for (const variant of ['edge-bare', 'edge-ours']) {
+    const { file, code } = await buildEdgeBundle(`bench/variants/${variant}.ts`, join(OUT, `${variant}.mjs`));
+    const resultFile = join(OUT, `edge-${variant}.json`);
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'edge-child.mjs'), file, quick ? '500' : '3000'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, BENCH_RESULT_FILE: resultFile },
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    results[variant] = JSON.parse(readFileSync(resultFile, 'utf8'));
+    const bytes = Buffer.byteLength(code);
+    rows.push(`| ${variant} | ${fmt(bytes / 1024)} / ${fmt(gzipSync(code).length / 1024)} | ${fmt(results[variant]!.medianMs, 3)} | ${fmt(results[variant]!.p99Ms, 3)} |`);
+  }
+  rows.push(`\nResponse-path latency added by telemetry (median): ${fmt((results['edge-ours']!.medianMs - results['edge-bare']!.medianMs) * 1000, 0)} µs; the flush runs in waitUntil, after the Response.`);
+  return rows.join('\n');
+}
+
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -153,6 +174,7 @@ async function main() {
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     console.log(`\n${await faultTable(bundles, fast.url)}`);
+    console.log(`\n${await edgeTable(slow.url)}`);
     console.log(`\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`);
   } finally {
     await fast.close();
