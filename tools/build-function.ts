@@ -53,7 +53,7 @@ export function functionEntry(name: string): string {
  * Bundles an edge entry (a Worker, a Vercel/Netlify/Deno fetch handler) for the worker/browser conditions:
  * one ESM file whose only Node built-in is `node:async_hooks` (kept external; loaded only where it exists).
  */
-export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm', globalName?: string): Promise<{ file: string; code: string; bytes: number }> {
+export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm', globalName?: string): Promise<{ file: string; code: string; bytes: number; inputs: string[] }> {
   const entryPath = resolve(ROOT, entry);
   if (!existsSync(entryPath)) throw new Error(`no edge entry at ${entry}`);
   const result = await build({
@@ -64,5 +64,5 @@ export async function buildEdgeBundle(entry: string, outFile: string, format: 'e
   const code = (await import('node:fs')).readFileSync(outFile, 'utf8');
   const nodeImports = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.path.startsWith('node:') && i.path !== 'node:async_hooks');
   if (nodeImports.length > 0) throw new Error(`edge bundle imports Node built-ins: ${nodeImports.map((i) => i.path).join(', ')}`);
-  return { file: outFile, code, bytes: Buffer.byteLength(code) };
+  return { file: outFile, code, bytes: Buffer.byteLength(code), inputs: Object.keys(result.metafile.inputs) };
 }
