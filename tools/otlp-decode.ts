@@ -27,10 +27,13 @@ export interface ReceivedSpan {
   traceId: string; spanId: string; parentSpanId: string; name: string; kind: number;
   attributes: Attrs; resource: Attrs; status: { code: number; message: string };
   events: { name: string; attributes: Attrs }[]; links: { traceId: string; spanId: string }[];
+  /** Nanoseconds since the epoch, as decimal strings. */
+  startNs: string; endNs: string;
 }
 export interface ReceivedLog {
   traceId: string; spanId: string; flags: number; severityNumber: number; severityText: string;
   body: unknown; attributes: Attrs; resource: Attrs;
+  timeNs: string;
 }
 const hex = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
 
@@ -80,6 +83,7 @@ function spansOf(request: any, id: IdText): ReceivedSpan[] {
           status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
           events: (span.events ?? []).map((event: any) => ({ name: event.name, attributes: attrs(event.attributes) })),
           links: (span.links ?? []).map((link: any) => ({ traceId: id(link.traceId), spanId: id(link.spanId) })),
+          startNs: String(span.startTimeUnixNano ?? '0'), endNs: String(span.endTimeUnixNano ?? '0'),
         });
       }
     }
@@ -97,6 +101,7 @@ function logsOf(request: any, id: IdText): ReceivedLog[] {
           traceId: id(record.traceId), spanId: id(record.spanId), flags: record.flags ?? 0,
           severityNumber: record.severityNumber ?? 0, severityText: record.severityText ?? '',
           body: anyValue(record.body), attributes: attrs(record.attributes), resource,
+          timeNs: String(record.timeUnixNano ?? record.observedTimeUnixNano ?? '0'),
         });
       }
     }
