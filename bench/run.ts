@@ -126,7 +126,7 @@ async function faultTable(bundles: Record<Variant, { outfile: string }>, healthy
 
 /** Edge: bundle size for the worker/browser conditions, and the latency telemetry adds before the Response. */
 async function edgeTable(sinkUrl: string): Promise<string> {
-  const { buildEdgeBundle } = await import('../tools/build-function.ts');
+  const { buildEdgeBundle } = await import('../tools/build-artifacts.ts');
   const rows = ['| edge variant | bundle KiB min / gzip | response-path median ms | p99 ms |', '|---|---|---|---|'];
   const results: Record<string, { medianMs: number; p99Ms: number }> = {};
   for (const variant of ['edge-bare', 'edge-ours']) {

@@ -30,7 +30,7 @@ export interface Artifact extends FunctionSource {
 /** `functions/<name>/handler.ts` is a Lambda function; `functions/<name>/edge.ts` an edge function. */
 export function findFunctions(names: readonly string[] = []): FunctionSource[] {
   const dir = join(ROOT, 'functions');
-  const all: FunctionSource[] = readdirSync(dir).sort().flatMap((name) => {
+  const all: FunctionSource[] = readdirSync(dir).sort().flatMap((name): FunctionSource[] => {
     if (existsSync(join(dir, name, 'handler.ts'))) return [{ name, kind: 'lambda' as const, entry: join('functions', name, 'handler.ts') }];
     if (existsSync(join(dir, name, 'edge.ts'))) return [{ name, kind: 'edge' as const, entry: join('functions', name, 'edge.ts') }];
     return [];
@@ -43,7 +43,7 @@ export function findFunctions(names: readonly string[] = []): FunctionSource[] {
 
 function optionsFor(source: FunctionSource, outfile: string): BuildOptions {
   const common: BuildOptions = {
-    entryPoints: [join(ROOT, source.entry)], outfile, bundle: true, minify: true, sourcemap: true, metafile: true,
+    entryPoints: [resolve(ROOT, source.entry)], outfile, bundle: true, minify: true, sourcemap: true, metafile: true,
     format: 'esm', logLevel: 'silent', legalComments: 'none', write: true,
   };
   return source.kind === 'lambda'
@@ -74,6 +74,20 @@ export async function buildArtifact(source: FunctionSource, outRoot = join(ROOT,
     topContributors: contributors(result.metafile!, 'index.mjs'),
     overBudget: code.length > BUDGETS[source.kind],
   };
+}
+
+/**
+ * Bundles any edge entry (tests, benchmarks) to one file with the same settings as an edge artifact, and
+ * refuses a bundle that imports a Node built-in other than `node:async_hooks`.
+ */
+export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm', globalName?: string): Promise<{ file: string; code: string; bytes: number; inputs: string[] }> {
+  if (!existsSync(resolve(ROOT, entry))) throw new Error(`no edge entry at ${entry}`);
+  mkdirSync(resolve(outFile, '..'), { recursive: true });
+  const result = await build({ ...optionsFor({ name: 'bundle', kind: 'edge', entry }, outFile), format, globalName, sourcemap: false });
+  const code = readFileSync(outFile, 'utf8');
+  const nodeImports = Object.values(result.metafile!.outputs).flatMap((o) => o.imports).filter((i) => i.path.startsWith('node:') && i.path !== 'node:async_hooks');
+  if (nodeImports.length > 0) throw new Error(`edge bundle imports Node built-ins: ${nodeImports.map((i) => i.path).join(', ')}`);
+  return { file: outFile, code, bytes: Buffer.byteLength(code), inputs: Object.keys(result.metafile!.inputs) };
 }
 
 /** Rebuilds on every change until stopped. */

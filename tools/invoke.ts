@@ -5,10 +5,10 @@
  * /next, killed at the end) against an OTLP endpoint — the local stack's collector, any OTLP/HTTP endpoint,
  * or none (a local sink) — then prints each response and what the function exported.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildFunction, functionEntry } from './build-function.ts';
+import { buildArtifact, findFunctions } from './build-artifacts.ts';
 import { RuntimeApiServer } from './lambda-runtime/runtime-api-server.ts';
 import { startOtlpTap } from './otlp-tap.ts';
 
@@ -34,8 +34,9 @@ const { values, positionals } = (() => {
 })();
 
 const name = positionals[0] ?? fail(`which function? one of: ${listFunctions().join(', ') || '(none in functions/)'}`);
-const entry = functionEntry(name);
-if (!existsSync(join(ROOT, entry))) fail(`no function "${name}" (looked for ${entry}); there are: ${listFunctions().join(', ')}`);
+const source = findFunctions().find((f) => f.name === name)
+  ?? fail(`no function "${name}" (looked for functions/${name}/handler.ts); there are: ${listFunctions().join(', ')}`);
+if (source.kind !== 'lambda') fail(`"${name}" is an edge function; invoke runs Lambda functions (see the edge tests for workerd, Deno and Vercel)`);
 const times = Number(values.times);
 if (!Number.isInteger(times) || times < 1 || times > 10_000) fail(`--times must be a whole number from 1 to 10000, got "${values.times}"`);
 const timeoutMs = Number(values.timeout);
@@ -44,9 +45,8 @@ const endpoint = values.endpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) fail(`--endpoint must be an http(s) URL, got "${endpoint}"`);
 const { path: eventPath, event } = loadEvent(name, values.event);
 
-const outDir = join(ROOT, '.cache', 'functions', name);
-mkdirSync(outDir, { recursive: true });
-const built = await buildFunction(entry, outDir).catch((error: Error) => fail(`build failed: ${error.message}`));
+const artifact = await buildArtifact(source).catch((error: Error) => fail(`build failed: ${error.message}`));
+const built = { taskRoot: artifact.dir, handler: 'index.handler', bytes: artifact.bytes };
 const tap = await startOtlpTap(endpoint);
 const lambda = await RuntimeApiServer.start({
   ...built,
@@ -78,8 +78,7 @@ for (const span of spans.filter((s) => s.attributes['faas.invocation_id'])) {
 }
 
 function listFunctions(): string[] {
-  const dir = join(ROOT, 'functions');
-  return existsSync(dir) ? readdirSync(dir).filter((entry) => existsSync(join(dir, entry, 'handler.ts'))) : [];
+  return findFunctions().filter((f) => f.kind === 'lambda').map((f) => f.name);
 }
 
 function loadEvent(fn: string, given: string | undefined): { path: string; event: unknown } {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildFunction } from '../../tools/build-function.ts';
+import { buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 import { startLokiReceiver } from '../helpers/loki-receiver.ts';
@@ -15,7 +15,8 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
     const loki = await startLokiReceiver();
     let collector = await startCollector();
     const port = Number(new URL(collector.endpoint).port);
-    const built = await buildFunction('functions/orders-api/handler.ts', mkdtempSync(join(tmpdir(), 'outage-')));
+    const artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+    const built = { taskRoot: artifact.dir, handler: 'index.handler' };
     const lambda = await RuntimeApiServer.start({
       ...built, functionName: 'orders-api', timeoutMs: 3000,
       env: {

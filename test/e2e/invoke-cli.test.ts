@@ -31,7 +31,7 @@ describe('npm run invoke', () => {
   it('names the functions there are when the one asked for does not exist', async () => {
     const { code, stderr } = await runInvoke(['no-such-function']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^invoke: no function "no-such-function" \(looked for functions\/no-such-function\/handler.ts\); there are: .*orders-api/);
+    expect(stderr).toMatch(/^invoke: no function "no-such-function" \(looked for functions\/no-such-function\/handler.ts\); there are: .*orders-api.*sqs-consumer/);
   });
 
   it.each([

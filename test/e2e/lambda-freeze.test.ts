@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunction } from '../../tools/build-function.ts';
+import { buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
@@ -22,7 +22,9 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`orders-api under %s, frozen a
 
   beforeAll(async () => {
     collector = await startCollector();
-    const built = await buildFunction('functions/orders-api/handler.ts', mkdtempSync(join(tmpdir(), 'orders-api-')));
+    // The deploy artifact itself, as build.mjs makes it.
+    const artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+    const built = { taskRoot: artifact.dir, handler: 'index.handler' };
     lambda = await RuntimeApiServer.start({
       ...built,
       functionName: 'orders-api',
@@ -123,7 +125,8 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`orders-api under %s, frozen a
 describe.skipIf(!availability.run)('the harness sees loss', () => {
   it('a fire-and-forget export without flush loses what the freeze caught', async () => {
     const collector = await startCollector();
-    const built = await buildFunction('test/e2e/fixtures/fire-and-forget/handler.ts', mkdtempSync(join(tmpdir(), 'faf-')));
+    const artifact = await buildArtifact({ name: 'fire-and-forget', kind: 'lambda', entry: 'test/e2e/fixtures/fire-and-forget/handler.ts' }, mkdtempSync(join(tmpdir(), 'faf-')));
+    const built = { taskRoot: artifact.dir, handler: 'index.handler' };
     const lambda = await RuntimeApiServer.start({ ...built, functionName: 'fire-and-forget', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint } });
     const results: InvocationResult[] = [];
     for (let i = 0; i < 20; i++) results.push(await lambda.invoke({ i }));

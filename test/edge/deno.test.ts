@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEdgeBundle } from '../../tools/build-function.ts';
+import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { expectOwnTraceIds, waitFor } from './edge-assertions.ts';
 

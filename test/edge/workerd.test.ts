@@ -1,6 +1,6 @@
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEdgeBundle } from '../../tools/build-function.ts';
+import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { expectOwnTraceIds, waitFor } from './edge-assertions.ts';
 
@@ -72,4 +72,24 @@ describe('a Worker in real workerd (miniflare)', () => {
     await waitFor(() => receiver.logs.filter((l) => /^request c\d+ /.test(String(l.body))).length === 4000, 30_000);
     expectOwnTraceIds(receiver.spans.slice(before), receiver.logs, /^request (c\d+) /, 1000);
   }, 60_000);
+});
+
+describe('the edge-worker example, as build.mjs makes it, in workerd', () => {
+  it('serves, runs its Cron Trigger, and exports both', async () => {
+    const { buildArtifact, findFunctions } = await import('../../tools/build-artifacts.ts');
+    const { readFileSync } = await import('node:fs');
+    const artifact = await buildArtifact(findFunctions(['edge-worker'])[0]!);
+    const example = new Miniflare({
+      modules: true, script: readFileSync(`${artifact.dir}/index.mjs`, 'utf8'), compatibilityDate: '2025-09-01',
+      compatibilityFlags: ['nodejs_compat'], bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    try {
+      const response = await example.dispatchFetch('https://edge-worker.example.workers.dev/items?id=7');
+      expect(await response.json()).toEqual({ path: '/items', id: '7' });
+      await waitFor(() => receiver.spans.some((s) => s.resource['service.name'] === 'edge-worker' && s.name === 'GET /items'));
+      await waitFor(() => receiver.logs.some((l) => String(l.body).startsWith('recorded a page view')));
+    } finally {
+      await example.dispose();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEdgeBundle } from '../../tools/build-function.ts';
+import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 
 describe('the edge entry point', () => {
   it('bundles for the worker/browser conditions with no Lambda code and no Node built-in but node:async_hooks', async () => {

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { BUDGETS, buildArtifact, deterministicZip, findFunctions } from '../../tools/build-artifacts.ts';
+
+/** Reads a ZIP's entries back (local headers), inflating each, to check what was written. */
+function readZip(zip: Buffer): { name: string; data: Buffer; date: number }[] {
+  const entries = [];
+  for (let offset = 0; zip.readUInt32LE(offset) === 0x04034b50;) {
+    const size = zip.readUInt32LE(offset + 18);
+    const nameLength = zip.readUInt16LE(offset + 26);
+    const name = zip.subarray(offset + 30, offset + 30 + nameLength).toString();
+    const data = inflateRawSync(zip.subarray(offset + 30 + nameLength, offset + 30 + nameLength + size));
+    entries.push({ name, data, date: zip.readUInt16LE(offset + 12) });
+    offset += 30 + nameLength + size;
+  }
+  return entries;
+}
+
+describe('build artifacts', () => {
+  it('finds every example: Lambda handlers and edge entries', () => {
+    expect(findFunctions().map((f) => `${f.name}:${f.kind}`)).toEqual([
+      'edge-fetch:edge', 'edge-worker:edge', 'nightly-report:lambda', 'orders-api:lambda', 'sqs-consumer:lambda', 'stream-report:lambda',
+    ]);
+    expect(() => findFunctions(['nope'])).toThrow('no function "nope" in functions/ (there are: edge-fetch, edge-worker, nightly-report, orders-api, sqs-consumer, stream-report)');
+  });
+
+  it('writes index.mjs, its map, meta.json and a zip holding them; the same input gives the same zip bytes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dist-'));
+    const [source] = findFunctions(['sqs-consumer']);
+    const first = await buildArtifact(source!, out);
+    const bytes = readFileSync(first.zip);
+    for (const file of ['index.mjs', 'index.mjs.map', 'meta.json']) expect(existsSync(join(first.dir, file))).toBe(true);
+    const entries = readZip(bytes);
+    expect(entries.map((e) => e.name)).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(entries[0]!.data.equals(readFileSync(join(first.dir, 'index.mjs')))).toBe(true);
+    expect(entries.every((e) => e.date === 0x21)).toBe(true);
+    const second = await buildArtifact(source!, out);
+    expect(readFileSync(second.zip).equals(bytes)).toBe(true);
+    expect(first.topContributors[0]!.bytes).toBeGreaterThan(1000);
+  });
+
+  it('every example is within its budget, and a bigger one is flagged', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dist-'));
+    for (const source of findFunctions()) {
+      const artifact = await buildArtifact(source, out);
+      expect(artifact.bytes, source.name).toBeLessThanOrEqual(BUDGETS[source.kind]);
+      if (source.kind === 'edge') expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
+    }
+    const big = join(out, 'big.ts');
+    writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(130 * 1024))};`);
+    const artifact = await buildArtifact({ name: 'big', kind: 'lambda', entry: big }, out);
+    expect(artifact.overBudget).toBe(true);
+  });
+
+  it('a bundling error says where', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'src-')), 'broken.ts');
+    writeFileSync(broken, "import { nothing } from './missing.ts';\nexport const handler = nothing;\n");
+    await expect(buildArtifact({ name: 'broken', kind: 'lambda', entry: broken })).rejects.toThrow(/Could not resolve "\.\/missing\.ts"/);
+  });
+
+  it('build.mjs names a missing function and exits 2', () => {
+    const run = spawnSync(process.execPath, ['build.mjs', 'no-such-fn'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('build: no function "no-such-fn" in functions/');
+  });
+
+  it('deterministicZip is a function of its input only', () => {
+    const files = [['a.txt', Buffer.from('hello')], ['b.txt', Buffer.from('world')]] as const;
+    expect(deterministicZip(files).equals(deterministicZip(files))).toBe(true);
+    expect(readZip(deterministicZip(files)).map((e) => e.data.toString())).toEqual(['hello', 'world']);
+  });
+});
