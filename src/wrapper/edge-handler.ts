@@ -45,7 +45,13 @@ let initCapture: InitLogCapture | undefined;
 
 function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promise<Setup> {
   isolateSetup ??= (async () => {
-    const options = (typeof input === 'function' ? input(binding) : input) ?? {};
+    let options: EdgeObservabilityOptions = {};
+    let optionsError: unknown;
+    try {
+      options = (typeof input === 'function' ? input(binding) : input) ?? {};
+    } catch (error) {
+      optionsError = error; // a broken options function must not take the handler down with it
+    }
     const env = edgeEnv(binding);
     const config = resolveConfig(options, env, EDGE_DEFAULTS);
     if (config.disabled) {
@@ -60,6 +66,9 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
       detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
       contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
     });
+    if (optionsError !== undefined) {
+      telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);
+    }
     if (!Storage) {
       telemetry.diagnostics.warn('no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)');
     }
