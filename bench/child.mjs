@@ -55,9 +55,34 @@ if (mode === 'cold') {
   }
   result = { firstMs: durations[0], steadyMedianMs: durations.length > 1 ? median(durations.slice(1)) : durations[0] };
 } else if (mode === 'memory') {
-  for (let i = 0; i < count; i++) await handler({ i }, context());
-  globalThis.gc?.();
-  result = { rssMb: process.memoryUsage().rss / 2 ** 20, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
+  // Heap after a 10% warm-up and after the rest, both after a full GC: growth means a leak.
+  const warm = Math.floor(count / 10);
+  for (let i = 0; i < warm; i++) await handler({ i }, context());
+  globalThis.gc();
+  const heapAfterWarmUp = process.memoryUsage().heapUsed;
+  for (let i = warm; i < count; i++) await handler({ i }, context());
+  globalThis.gc();
+  result = {
+    heapWarmMb: heapAfterWarmUp / 2 ** 20,
+    heapEndMb: process.memoryUsage().heapUsed / 2 ** 20,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+} else if (mode === 'stream') {
+  // Response-streaming handler: when the stream ended (what the client waits for) and when the handler
+  // settled (after the flush), each from the call.
+  const toEnd = [];
+  const toSettle = [];
+  for (let i = 0; i < count + 20; i++) {
+    let ended = 0;
+    const stream = { write() {}, end() { ended = performance.now(); } };
+    const t = performance.now();
+    await handler({ i }, stream, context());
+    if (i >= 20) {
+      toEnd.push(ended - t);
+      toSettle.push(performance.now() - t);
+    }
+  }
+  result = { endMedianMs: median(toEnd), settleMedianMs: median(toSettle) };
 }
 writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
 process.exit(0);

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 
 const quick = process.argv.includes('--quick');
 const OUT = join(import.meta.dirname, '.out');
-const VARIANTS = ['bare', 'http-floor', 'ours', 'official'] as const;
+const VARIANTS = ['bare', 'http-floor', 'ours', 'official', 'instrumented'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 async function bundle(variant: Variant) {
@@ -108,11 +108,11 @@ async function faultTable(bundles: Record<Variant, { outfile: string }>, healthy
   const rows: string[] = ['| collector | variant | first invocation ms (added vs healthy) | following invocations, median ms (added vs healthy) |', '|---|---|---|---|'];
   try {
     const envOf = (variant: string): Record<string, string> => (variant === 'ours' ? { FAAS_OBSERVABILITY_LOKI_URL: healthyUrl } : {});
-    const healthy = Object.fromEntries(await Promise.all((['ours', 'official'] as const).map(async (v) =>
+    const healthy = Object.fromEntries(await Promise.all((['ours', 'official', 'instrumented'] as const).map(async (v) =>
       [v, await runChild(bundles[v].outfile, 'series', 20, healthyUrl, envOf(v))] as const)));
     for (const [scenario, url] of [['refused', await closedEndpoint()], ['hanging', hanging.url]] as const) {
-      for (const variant of ['ours', 'official'] as const) {
-        const count = variant === 'official' ? (quick ? 2 : 3) : 20;
+      for (const variant of ['ours', 'official', 'instrumented'] as const) {
+        const count = variant === 'ours' ? 20 : quick ? 2 : 3;
         const r = await runChild(bundles[variant].outfile, 'series', count, url, envOf(variant));
         const base = healthy[variant]!;
         rows.push(`| ${scenario} | ${variant} | ${fmt(r.firstMs)} (+${fmt(r.firstMs - base.firstMs)}) | ${fmt(r.steadyMedianMs)} (+${fmt(r.steadyMedianMs - base.steadyMedianMs, 2)}) |`);
@@ -142,6 +142,29 @@ async function edgeTable(sinkUrl: string): Promise<string> {
     rows.push(`| ${variant} | ${fmt(bytes / 1024)} / ${fmt(gzipSync(code).length / 1024)} | ${fmt(results[variant]!.medianMs, 3)} | ${fmt(results[variant]!.p99Ms, 3)} |`);
   }
   rows.push(`\nResponse-path latency added by telemetry (median): ${fmt((results['edge-ours']!.medianMs - results['edge-bare']!.medianMs) * 1000, 0)} µs; the flush runs in waitUntil, after the Response.`);
+  return rows.join('\n');
+}
+
+/** Memory over many invocations (no network: no-op exporters), and the streaming response path. */
+async function memoryAndStreamingTables(bundles: Record<Variant, { outfile: string }>, sinkUrl: string): Promise<string> {
+  const count = quick ? 20_000 : 100_000;
+  const rows = [`| variant | heap after ${count / 10} invocations MB | heap after ${count} MB | growth MB | peak RSS MB |`, '|---|---|---|---|---|'];
+  for (const variant of ['bare', 'ours', 'official', 'instrumented'] as const) {
+    const r = await runChild(bundles[variant].outfile, 'memory', count, sinkUrl, { BENCH_NOOP_EXPORT: '1' });
+    rows.push(`| ${variant} | ${fmt(r.heapWarmMb)} | ${fmt(r.heapEndMb)} | ${fmt(r.heapEndMb - r.heapWarmMb, 2)} | ${fmt(r.peakRssMb)} |`);
+  }
+  rows.push('', '| streaming variant | stream ended, median ms | handler settled, median ms |', '|---|---|---|');
+  const stream: Record<string, { endMedianMs: number; settleMedianMs: number }> = {};
+  for (const variant of ['stream-bare', 'stream-ours']) {
+    const outfile = join(OUT, `${variant}.mjs`);
+    await build({
+      entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)], outfile, bundle: true, minify: true,
+      platform: 'node', format: 'esm', target: 'node22', logLevel: 'error',
+    });
+    stream[variant] = await runChild(outfile, 'stream', quick ? 100 : 500, sinkUrl);
+    rows.push(`| ${variant} | ${fmt(stream[variant]!.endMedianMs, 3)} | ${fmt(stream[variant]!.settleMedianMs, 3)} |`);
+  }
+  rows.push(`\nStreaming response path added by telemetry (median, until the stream ended): ${fmt((stream['stream-ours']!.endMedianMs - stream['stream-bare']!.endMedianMs) * 1000, 0)} µs; the flush (to the 20 ms sink) comes after.`);
   return rows.join('\n');
 }
 
@@ -175,6 +198,7 @@ async function main() {
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     console.log(`\n${await faultTable(bundles, fast.url)}`);
     console.log(`\n${await edgeTable(slow.url)}`);
+    console.log(`\n${await memoryAndStreamingTables(bundles, slow.url)}`);
     console.log(`\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`);
   } finally {
     await fast.close();
