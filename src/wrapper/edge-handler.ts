@@ -1,8 +1,7 @@
 import { StackContextManager } from '@opentelemetry/sdk-trace';
 import type { Attributes } from '@opentelemetry/api';
 import { resolveConfig } from './config.ts';
-import { installConsoleBridge } from './console-bridge.ts';
-import { startInitLogCapture, type InitLogCapture } from './init-log-capture.ts';
+import { bridgeConsole, startInitLogCapture, type InitLogCapture } from './init-log-capture.ts';
 import { runInvocation } from './invocation.ts';
 import type { ObservabilityOptions } from './options.ts';
 import { AlsContextManager } from './runtime/als-context-manager.ts';
@@ -72,9 +71,7 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
     if (!Storage) {
       telemetry.diagnostics.warn('no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)');
     }
-    if (!config.captureConsole) initCapture?.bridge.uninstall();
-    else if (initCapture) initCapture.handOver(telemetry.logger, config.consoleFormat, config.maxLogBodyLength);
-    else installConsoleBridge({ logger: telemetry.logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
+    bridgeConsole(telemetry, initCapture);
     initCapture = undefined;
     return { telemetry, options, keepsRunning: runtime === 'deno' || runtime === 'node' };
   })();

@@ -1,5 +1,6 @@
 import type { Logger, LogRecord } from '@opentelemetry/api';
 import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
+import type { Telemetry } from './telemetry.ts';
 import { DEFAULTS } from './config.ts';
 import { readBoolean, readEnum, readNumber, type Env } from './env-readers.ts';
 import type { ConsoleFormat } from './options.ts';
@@ -61,4 +62,20 @@ export function startInitLogCapture(format: ConsoleFormat, maxBodyLength: number
       return buffer.dropped;
     },
   };
+}
+
+/**
+ * The console bridge of a telemetry setup: the init-log capture handed over to its logger (replaying what
+ * init wrote), or a new bridge; none, and the capture removed, when console capture is off.
+ */
+export function bridgeConsole(telemetry: Telemetry, initCapture: InitLogCapture | undefined): ConsoleBridge | undefined {
+  const { config, logger, diagnostics } = telemetry;
+  if (!config.captureConsole) {
+    initCapture?.bridge.uninstall();
+    return undefined;
+  }
+  if (!initCapture) return installConsoleBridge({ logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
+  const dropped = initCapture.handOver(logger, config.consoleFormat, config.maxLogBodyLength);
+  if (dropped > 0) diagnostics.warn(`${dropped} console calls made during init were not kept (buffer full)`);
+  return initCapture.bridge;
 }

@@ -1,10 +1,9 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { postWithNodeHttp } from '../exporters/node-http-transport.ts';
-import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
 import { resolveConfig } from './config.ts';
 import type { Env } from './env-readers.ts';
-import { captureInitLogs, type InitLogCapture } from './init-log-capture.ts';
+import { bridgeConsole, captureInitLogs, type InitLogCapture } from './init-log-capture.ts';
 import { runInvocation } from './invocation.ts';
 import type { ObservabilityOptions } from './options.ts';
 import {
@@ -52,7 +51,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     // Lambda captures stdout line by line; a synchronous pipe write lands before the freeze.
     lineWriter: (line) => process.stdout.write(`${line}\n`),
   });
-  const bridge = consoleBridgeFor(telemetry, initCapture);
+  const bridge = bridgeConsole(telemetry, initCapture);
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
   let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
@@ -104,19 +103,6 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
       await telemetry.shutdown();
     },
   };
-}
-
-/** The console bridge of this setup: the init-log capture handed over, or a new one. */
-function consoleBridgeFor(telemetry: Telemetry, initCapture: InitLogCapture | undefined): ConsoleBridge | undefined {
-  const { config, logger, diagnostics } = telemetry;
-  if (!config.captureConsole) {
-    initCapture?.bridge.uninstall();
-    return undefined;
-  }
-  if (!initCapture) return installConsoleBridge({ logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
-  const dropped = initCapture.handOver(logger, config.consoleFormat, config.maxLogBodyLength);
-  if (dropped > 0) diagnostics.warn(`${dropped} console calls made during init were not kept (buffer full)`);
-  return initCapture.bridge;
 }
 
 // On Lambda, console calls made while the handler module initialises are captured from the moment this
