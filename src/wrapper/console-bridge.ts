@@ -57,7 +57,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
     const replacement: ConsoleFn = (...args) => {
       if (!active || busy) return original.apply(target, args);
       busy = true;
-      let line: readonly unknown[] = args;
+      let line: readonly unknown[];
       try {
         const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
         const active = context.active();

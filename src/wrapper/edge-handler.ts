@@ -22,7 +22,8 @@ export interface EdgeObservabilityOptions extends ObservabilityOptions {
 /** Options, or a function of the Worker's `env` binding (secrets and OTEL_* values arrive there). */
 export type EdgeOptionsInput = EdgeObservabilityOptions | ((env: unknown) => EdgeObservabilityOptions);
 
-// Handlers are user functions of any shape.
+// Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (...args: any[]) => any;
 
 interface Setup {

@@ -51,7 +51,7 @@ function write(out: Output, value: unknown, depth: number, seen: Set<object>, to
     case 'symbol':
       return out.push(symbolText(value));
     case 'function':
-      return out.push(functionText(value));
+      return out.push(functionText(value as (...args: never[]) => unknown));
     case 'number':
       return out.push(Object.is(value, -0) ? '-0' : String(value));
     case 'object':
@@ -177,7 +177,7 @@ export function symbolText(symbol: symbol): string {
   return `Symbol(${symbol.description ?? ''})`;
 }
 
-function functionText(fn: Function): string {
+function functionText(fn: (...args: never[]) => unknown): string {
   const name = safeRead(() => fn.name, '');
   const isClass = safeRead(() => Function.prototype.toString.call(fn).startsWith('class'), false);
   return isClass ? `[class ${name || '(anonymous)'}]` : `[Function: ${name || '(anonymous)'}]`;

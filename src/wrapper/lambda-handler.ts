@@ -14,7 +14,8 @@ import { lambdaArnAttributes, lambdaResourceAttributes } from './runtime/lambda-
 import { createTelemetry, type Telemetry } from './telemetry.ts';
 import { triggerFor } from './triggers/lambda-triggers.ts';
 
-// Handlers are user functions of any shape.
+// Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = (...args: any[]) => any;
 
 /** A telemetry setup and the handlers wrapped with it. */

@@ -9,7 +9,7 @@ import { makeRecords } from '../helpers/log-records.ts';
 
 describe('CircuitBreaker', () => {
   it('counts the parallel failures of one outage once', () => {
-    let now = 0;
+    const now = 0;
     const breaker = new CircuitBreaker({ initialBackoffMs: 1000, now: () => now });
     breaker.failure('spans: refused');
     breaker.failure('logs: refused');

@@ -32,11 +32,10 @@ export class AlsContextManager implements ContextManager {
 
   bind<T>(context: Context, target: T): T {
     if (typeof target !== 'function') return target;
-    const manager = this;
-    const bound = function (this: unknown, ...args: unknown[]) {
-      return manager.with(context, () => (target as (...a: unknown[]) => unknown).apply(this, args));
-    };
-    return bound as T;
+    const run = (thisArg: unknown, args: unknown[]) => this.with(context, () => (target as (...a: unknown[]) => unknown).apply(thisArg, args));
+    return function bound(this: unknown, ...args: unknown[]) {
+      return run(this, args);
+    } as T;
   }
 
   enable(): this {
