@@ -23,7 +23,9 @@ try {
 
 if (args.values.watch) {
   for (const source of sources) {
-    await watchArtifact(source, (errors) => console.log(errors.length ? `build: ${source.name} failed:\n  ${errors.join('\n  ')}` : `build: ${source.name} rebuilt`));
+    await watchArtifact(source, (errors) =>
+      console.log(errors.length ? `build: ${source.name} failed:\n  ${errors.join('\n  ')}` : `build: ${source.name} rebuilt`),
+    );
   }
   console.log(`build: watching ${sources.map((s) => s.name).join(', ')} (Ctrl-C to stop)`);
 } else {
@@ -44,8 +46,11 @@ if (args.values.watch) {
   console.log('|---|---|---|---|---|---|');
   for (const a of rows) {
     const top = a.topContributors.map((c) => `${c.name} ${kib(c.bytes)}`).join(', ');
-    console.log(`| ${a.name} | ${a.kind} | ${kib(a.bytes)} | ${kib(a.gzipBytes)} | ${kib(BUDGETS[a.kind])}${a.overBudget ? ' OVER' : ''} | ${top} |`);
+    console.log(
+      `| ${a.name} | ${a.kind} | ${kib(a.bytes)} | ${kib(a.gzipBytes)} | ${kib(BUDGETS[a.kind])}${a.overBudget ? ' OVER' : ''} | ${top} |`,
+    );
   }
-  for (const a of rows.filter((r) => r.overBudget)) console.error(`build: ${a.name} is ${kib(a.bytes)}, over its ${kib(BUDGETS[a.kind])} budget`);
+  for (const a of rows.filter((r) => r.overBudget))
+    console.error(`build: ${a.name} is ${kib(a.bytes)}, over its ${kib(BUDGETS[a.kind])} budget`);
   process.exit(failed ? 1 : 0);
 }

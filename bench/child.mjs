@@ -74,7 +74,12 @@ if (mode === 'cold') {
   const toSettle = [];
   for (let i = 0; i < count + 20; i++) {
     let ended = 0;
-    const stream = { write() {}, end() { ended = performance.now(); } };
+    const stream = {
+      write() {},
+      end() {
+        ended = performance.now();
+      },
+    };
     const t = performance.now();
     await handler({ i }, stream, context());
     if (i >= 20) {

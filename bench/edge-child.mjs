@@ -20,5 +20,8 @@ for (let i = 0; i < count + 200; i++) {
   }
 }
 durations.sort((a, b) => a - b);
-writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ medianMs: durations[Math.floor(durations.length / 2)], p99Ms: durations[Math.floor(durations.length * 0.99)] }));
+writeFileSync(
+  process.env.BENCH_RESULT_FILE,
+  JSON.stringify({ medianMs: durations[Math.floor(durations.length / 2)], p99Ms: durations[Math.floor(durations.length * 0.99)] }),
+);
 process.exit(0);

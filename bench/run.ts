@@ -20,7 +20,13 @@ async function bundle(variant: Variant) {
   const outfile = join(OUT, `${variant}.mjs`);
   await build({
     entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
-    outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node22', logLevel: 'error',
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    logLevel: 'error',
     // The official exporters' CommonJS parts require Node built-ins; the banner is the same for every variant.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
@@ -33,7 +39,9 @@ async function startSink(latencyMs: number) {
   const server = createServer((request, response) => {
     request.resume();
     let received = 0;
-    request.on('end', () => { received = performance.now(); });
+    request.on('end', () => {
+      received = performance.now();
+    });
     const answer = () => {
       holds.push(performance.now() - received);
       response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -44,16 +52,35 @@ async function startSink(latencyMs: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   // Timers fire late: the real hold time is measured, and flush figures are compared with it.
-  return { url: `http://127.0.0.1:${port}`, holdMs: () => median(holds), close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    holdMs: () => median(holds),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
 }
 
 /** Accepts connections and never answers: a hung collector. */
 async function startHangingEndpoint() {
   const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => { sockets.add(socket); socket.on('data', () => {}); socket.on('close', () => sockets.delete(socket)); });
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(resolve); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(resolve);
+      }),
+  };
 }
 
 /** A loopback port nothing listens on. */
@@ -72,8 +99,13 @@ async function runChild(file: string, mode: string, count: number, endpoint: str
   const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, 'child.mjs'), file, mode, String(count)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      PATH: process.env.PATH, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-west-1',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, BENCH_RESULT_FILE: resultFile, ...extraEnv,
+      PATH: process.env.PATH,
+      AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      AWS_REGION: 'eu-west-1',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      BENCH_RESULT_FILE: resultFile,
+      ...extraEnv,
     },
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -105,17 +137,30 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
  */
 async function faultTable(bundles: Record<Variant, { outfile: string }>, healthyUrl: string): Promise<string> {
   const hanging = await startHangingEndpoint();
-  const rows: string[] = ['| collector | variant | first invocation ms (added vs healthy) | following invocations, median ms (added vs healthy) |', '|---|---|---|---|'];
+  const rows: string[] = [
+    '| collector | variant | first invocation ms (added vs healthy) | following invocations, median ms (added vs healthy) |',
+    '|---|---|---|---|',
+  ];
   try {
     const envOf = (variant: string): Record<string, string> => (variant === 'ours' ? { FAAS_OBSERVABILITY_LOKI_URL: healthyUrl } : {});
-    const healthy = Object.fromEntries(await Promise.all((['ours', 'official', 'instrumented'] as const).map(async (v) =>
-      [v, await runChild(bundles[v].outfile, 'series', 20, healthyUrl, envOf(v))] as const)));
-    for (const [scenario, url] of [['refused', await closedEndpoint()], ['hanging', hanging.url]] as const) {
+    const healthy = Object.fromEntries(
+      await Promise.all(
+        (['ours', 'official', 'instrumented'] as const).map(
+          async (v) => [v, await runChild(bundles[v].outfile, 'series', 20, healthyUrl, envOf(v))] as const,
+        ),
+      ),
+    );
+    for (const [scenario, url] of [
+      ['refused', await closedEndpoint()],
+      ['hanging', hanging.url],
+    ] as const) {
       for (const variant of ['ours', 'official', 'instrumented'] as const) {
         const count = variant === 'ours' ? 20 : quick ? 2 : 3;
         const r = await runChild(bundles[variant].outfile, 'series', count, url, envOf(variant));
         const base = healthy[variant]!;
-        rows.push(`| ${scenario} | ${variant} | ${fmt(r.firstMs)} (+${fmt(r.firstMs - base.firstMs)}) | ${fmt(r.steadyMedianMs)} (+${fmt(r.steadyMedianMs - base.steadyMedianMs, 2)}) |`);
+        rows.push(
+          `| ${scenario} | ${variant} | ${fmt(r.firstMs)} (+${fmt(r.firstMs - base.firstMs)}) | ${fmt(r.steadyMedianMs)} (+${fmt(r.steadyMedianMs - base.steadyMedianMs, 2)}) |`,
+        );
       }
     }
   } finally {
@@ -139,16 +184,23 @@ async function edgeTable(sinkUrl: string): Promise<string> {
     await new Promise((resolve) => child.on('exit', resolve));
     results[variant] = JSON.parse(readFileSync(resultFile, 'utf8'));
     const bytes = Buffer.byteLength(code);
-    rows.push(`| ${variant} | ${fmt(bytes / 1024)} / ${fmt(gzipSync(code).length / 1024)} | ${fmt(results[variant]!.medianMs, 3)} | ${fmt(results[variant]!.p99Ms, 3)} |`);
+    rows.push(
+      `| ${variant} | ${fmt(bytes / 1024)} / ${fmt(gzipSync(code).length / 1024)} | ${fmt(results[variant]!.medianMs, 3)} | ${fmt(results[variant]!.p99Ms, 3)} |`,
+    );
   }
-  rows.push(`\nResponse-path latency added by telemetry (median): ${fmt((results['edge-ours']!.medianMs - results['edge-bare']!.medianMs) * 1000, 0)} µs; the flush runs in waitUntil, after the Response.`);
+  rows.push(
+    `\nResponse-path latency added by telemetry (median): ${fmt((results['edge-ours']!.medianMs - results['edge-bare']!.medianMs) * 1000, 0)} µs; the flush runs in waitUntil, after the Response.`,
+  );
   return rows.join('\n');
 }
 
 /** Memory over many invocations (no network: no-op exporters), and the streaming response path. */
 async function memoryAndStreamingTables(bundles: Record<Variant, { outfile: string }>, sinkUrl: string): Promise<string> {
   const count = quick ? 20_000 : 100_000;
-  const rows = [`| variant | heap after ${count / 10} invocations MB | heap after ${count} MB | growth MB | peak RSS MB |`, '|---|---|---|---|---|'];
+  const rows = [
+    `| variant | heap after ${count / 10} invocations MB | heap after ${count} MB | growth MB | peak RSS MB |`,
+    '|---|---|---|---|---|',
+  ];
   for (const variant of ['bare', 'ours', 'official', 'instrumented'] as const) {
     const r = await runChild(bundles[variant].outfile, 'memory', count, sinkUrl, { BENCH_NOOP_EXPORT: '1' });
     rows.push(`| ${variant} | ${fmt(r.heapWarmMb)} | ${fmt(r.heapEndMb)} | ${fmt(r.heapEndMb - r.heapWarmMb, 2)} | ${fmt(r.peakRssMb)} |`);
@@ -158,20 +210,31 @@ async function memoryAndStreamingTables(bundles: Record<Variant, { outfile: stri
   for (const variant of ['stream-bare', 'stream-ours']) {
     const outfile = join(OUT, `${variant}.mjs`);
     await build({
-      entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)], outfile, bundle: true, minify: true,
-      platform: 'node', format: 'esm', target: 'node22', logLevel: 'error',
+      entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      logLevel: 'error',
     });
     stream[variant] = await runChild(outfile, 'stream', quick ? 100 : 500, sinkUrl);
     rows.push(`| ${variant} | ${fmt(stream[variant]!.endMedianMs, 3)} | ${fmt(stream[variant]!.settleMedianMs, 3)} |`);
   }
-  rows.push(`\nStreaming response path added by telemetry (median, until the stream ended): ${fmt((stream['stream-ours']!.endMedianMs - stream['stream-bare']!.endMedianMs) * 1000, 0)} µs; the flush (to the 20 ms sink) comes after.`);
+  rows.push(
+    `\nStreaming response path added by telemetry (median, until the stream ended): ${fmt((stream['stream-ours']!.endMedianMs - stream['stream-bare']!.endMedianMs) * 1000, 0)} µs; the flush (to the 20 ms sink) comes after.`,
+  );
   return rows.join('\n');
 }
 
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const bundles = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await bundle(v)] as const))) as Record<Variant, Awaited<ReturnType<typeof bundle>>>;
+  const bundles = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await bundle(v)] as const))) as Record<
+    Variant,
+    Awaited<ReturnType<typeof bundle>>
+  >;
   const fast = await startSink(0);
   const slow = await startSink(20);
   try {
@@ -179,10 +242,19 @@ async function main() {
     const coldProcess = await interleaved(coldRounds, async (v) => (await runChild(bundles[v].outfile, 'cold', 1, fast.url)).processMs);
     const coldInside = await interleaved(coldRounds, async (v) => (await runChild(bundles[v].outfile, 'cold', 1, fast.url)).totalMs);
     const warmCount = quick ? 2000 : 20000;
-    const warmCpu = await interleaved(quick ? 1 : 5, async (v) => (await runChild(bundles[v].outfile, 'warm', warmCount, fast.url, { BENCH_NOOP_EXPORT: '1' })).cpuUsPerInvocation);
+    const warmCpu = await interleaved(
+      quick ? 1 : 5,
+      async (v) => (await runChild(bundles[v].outfile, 'warm', warmCount, fast.url, { BENCH_NOOP_EXPORT: '1' })).cpuUsPerInvocation,
+    );
     const latencyCount = quick ? 20 : 100;
-    const latency0 = await interleaved(quick ? 1 : 3, async (v) => (await runChild(bundles[v].outfile, 'latency', latencyCount, fast.url)).medianMs);
-    const latency20 = await interleaved(quick ? 1 : 3, async (v) => (await runChild(bundles[v].outfile, 'latency', latencyCount, slow.url)).medianMs);
+    const latency0 = await interleaved(
+      quick ? 1 : 3,
+      async (v) => (await runChild(bundles[v].outfile, 'latency', latencyCount, fast.url)).medianMs,
+    );
+    const latency20 = await interleaved(
+      quick ? 1 : 3,
+      async (v) => (await runChild(bundles[v].outfile, 'latency', latencyCount, slow.url)).medianMs,
+    );
 
     const rows = VARIANTS.map((v) => [
       v,
@@ -193,13 +265,23 @@ async function main() {
       `${fmt(latency0[v] - latency0.bare, 2)}`,
       `${fmt(latency20[v] - latency20.bare, 2)} (${fmt((latency20[v] - latency20.bare) / slow.holdMs(), 3)}× sink hold)`,
     ]);
-    const header = ['variant', 'bundle KiB min / gzip', 'cold start, process ms', 'cold start, import + 1st invoke ms', 'warm CPU µs/invocation', 'flush added ms, sink 0 ms', 'flush added ms, sink 20 ms'];
+    const header = [
+      'variant',
+      'bundle KiB min / gzip',
+      'cold start, process ms',
+      'cold start, import + 1st invoke ms',
+      'warm CPU µs/invocation',
+      'flush added ms, sink 0 ms',
+      'flush added ms, sink 20 ms',
+    ];
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     console.log(`\n${await faultTable(bundles, fast.url)}`);
     console.log(`\n${await edgeTable(slow.url)}`);
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url)}`);
-    console.log(`\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`);
+    console.log(
+      `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`,
+    );
   } finally {
     await fast.close();
     await slow.close();

@@ -30,25 +30,37 @@ export interface Artifact extends FunctionSource {
 /** `functions/<name>/handler.ts` is a Lambda function; `functions/<name>/edge.ts` an edge function. */
 export function findFunctions(names: readonly string[] = []): FunctionSource[] {
   const dir = join(ROOT, 'functions');
-  const all: FunctionSource[] = readdirSync(dir).sort().flatMap((name): FunctionSource[] => {
-    if (existsSync(join(dir, name, 'handler.ts'))) return [{ name, kind: 'lambda' as const, entry: join('functions', name, 'handler.ts') }];
-    if (existsSync(join(dir, name, 'edge.ts'))) return [{ name, kind: 'edge' as const, entry: join('functions', name, 'edge.ts') }];
-    return [];
-  });
+  const all: FunctionSource[] = readdirSync(dir)
+    .sort()
+    .flatMap((name): FunctionSource[] => {
+      if (existsSync(join(dir, name, 'handler.ts')))
+        return [{ name, kind: 'lambda' as const, entry: join('functions', name, 'handler.ts') }];
+      if (existsSync(join(dir, name, 'edge.ts'))) return [{ name, kind: 'edge' as const, entry: join('functions', name, 'edge.ts') }];
+      return [];
+    });
   for (const name of names) {
-    if (!all.some((f) => f.name === name)) throw new Error(`no function "${name}" in functions/ (there are: ${all.map((f) => f.name).join(', ')})`);
+    if (!all.some((f) => f.name === name))
+      throw new Error(`no function "${name}" in functions/ (there are: ${all.map((f) => f.name).join(', ')})`);
   }
   return names.length > 0 ? all.filter((f) => names.includes(f.name)) : all;
 }
 
 function optionsFor(source: FunctionSource, outfile: string): BuildOptions {
   const common: BuildOptions = {
-    entryPoints: [resolve(ROOT, source.entry)], outfile, bundle: true, minify: true, sourcemap: true, metafile: true,
-    format: 'esm', logLevel: 'silent', legalComments: 'none', write: true,
+    entryPoints: [resolve(ROOT, source.entry)],
+    outfile,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    metafile: true,
+    format: 'esm',
+    logLevel: 'silent',
+    legalComments: 'none',
+    write: true,
   };
   return source.kind === 'lambda'
-    // Lambda's nodejs22.x / nodejs24.x: one ESM file for Node.
-    ? { ...common, platform: 'node', target: 'node22' }
+    ? // Lambda's nodejs22.x / nodejs24.x: one ESM file for Node.
+      { ...common, platform: 'node', target: 'node22' }
     : { ...common, platform: 'browser', target: 'es2022', conditions: ['workerd', 'worker', 'browser'], external: ['node:async_hooks'] };
 }
 
@@ -61,14 +73,25 @@ export async function buildArtifact(source: FunctionSource, outRoot = join(ROOT,
   let result = await build(optionsFor(source, outfile));
   // esbuild turns `require()` in CommonJS dependencies into a shim that throws in ESM: add createRequire then.
   if (source.kind === 'lambda' && readFileSync(outfile, 'utf8').includes('Dynamic require of')) {
-    result = await build({ ...optionsFor(source, outfile), banner: { js: "import { createRequire as __faasRequire } from 'node:module'; const require = __faasRequire(import.meta.url);" } });
+    result = await build({
+      ...optionsFor(source, outfile),
+      banner: { js: "import { createRequire as __faasRequire } from 'node:module'; const require = __faasRequire(import.meta.url);" },
+    });
   }
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(result.metafile));
   const code = readFileSync(outfile);
   const zip = join(dir, `${source.name}.zip`);
-  writeFileSync(zip, deterministicZip([['index.mjs', code], ['index.mjs.map', readFileSync(`${outfile}.map`)]]));
+  writeFileSync(
+    zip,
+    deterministicZip([
+      ['index.mjs', code],
+      ['index.mjs.map', readFileSync(`${outfile}.map`)],
+    ]),
+  );
   return {
-    ...source, dir, zip,
+    ...source,
+    dir,
+    zip,
     bytes: code.length,
     gzipBytes: gzipSync(code).length,
     topContributors: contributors(result.metafile!, 'index.mjs'),
@@ -80,12 +103,19 @@ export async function buildArtifact(source: FunctionSource, outRoot = join(ROOT,
  * Bundles any edge entry (tests, benchmarks) to one file with the same settings as an edge artifact, and
  * refuses a bundle that imports a Node built-in other than `node:async_hooks`.
  */
-export async function buildEdgeBundle(entry: string, outFile: string, format: 'esm' | 'iife' = 'esm', globalName?: string): Promise<{ file: string; code: string; bytes: number; inputs: string[] }> {
+export async function buildEdgeBundle(
+  entry: string,
+  outFile: string,
+  format: 'esm' | 'iife' = 'esm',
+  globalName?: string,
+): Promise<{ file: string; code: string; bytes: number; inputs: string[] }> {
   if (!existsSync(resolve(ROOT, entry))) throw new Error(`no edge entry at ${entry}`);
   mkdirSync(resolve(outFile, '..'), { recursive: true });
   const result = await build({ ...optionsFor({ name: 'bundle', kind: 'edge', entry }, outFile), format, globalName, sourcemap: false });
   const code = readFileSync(outFile, 'utf8');
-  const nodeImports = Object.values(result.metafile!.outputs).flatMap((o) => o.imports).filter((i) => i.path.startsWith('node:') && i.path !== 'node:async_hooks');
+  const nodeImports = Object.values(result.metafile!.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => i.path.startsWith('node:') && i.path !== 'node:async_hooks');
   if (nodeImports.length > 0) throw new Error(`edge bundle imports Node built-ins: ${nodeImports.map((i) => i.path).join(', ')}`);
   return { file: outFile, code, bytes: Buffer.byteLength(code), inputs: Object.keys(result.metafile!.inputs) };
 }
@@ -96,7 +126,9 @@ export async function watchArtifact(source: FunctionSource, onBuild: (errors: st
   mkdirSync(dir, { recursive: true });
   const ctx = await context({
     ...optionsFor(source, join(dir, 'index.mjs')),
-    plugins: [{ name: 'report', setup: (b) => b.onEnd((r) => onBuild(r.errors.map((e) => `${e.location?.file}:${e.location?.line}: ${e.text}`))) }],
+    plugins: [
+      { name: 'report', setup: (b) => b.onEnd((r) => onBuild(r.errors.map((e) => `${e.location?.file}:${e.location?.line}: ${e.text}`))) },
+    ],
   });
   await ctx.watch();
   return () => ctx.dispose();
@@ -110,7 +142,10 @@ function contributors(metafile: Metafile, output: string): { name: string; bytes
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
     totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
   }
-  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+  return [...totals]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
 }
 
 /**

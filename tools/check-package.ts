@@ -20,16 +20,22 @@ const check = (name: string, ok: boolean, detail = '') => {
   results.push([name, ok, detail]);
   console.log(ok ? `ok   ${name}` : `FAIL ${name}${detail ? ` — ${detail}` : ''}`);
 };
-const run = (command: string, args: string[], cwd: string) => spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, PATH } });
+const run = (command: string, args: string[], cwd: string) =>
+  spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, PATH } });
 
 // 1. The tarball.
 const work = mkdtempSync(join(tmpdir(), 'package-check-'));
-const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH } }));
+const packed = JSON.parse(
+  execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH } }),
+);
 const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
 const tarball = join(work, packed[0].filename);
 const stray = files.filter((f) => !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|README\.md|LICENSE|package\.json)$/.test(f));
 check('the tarball holds only lib/, README.md, LICENSE and package.json', stray.length === 0, stray.slice(0, 5).join(', '));
-check('the tarball has every entry point', ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) => files.includes(f)));
+check(
+  'the tarball has every entry point',
+  ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) => files.includes(f)),
+);
 
 // 2. Lints of the package itself.
 const publint = run('publint', ['--strict'], ROOT);
@@ -41,16 +47,45 @@ check('are the types wrong (ESM-only profile)', attw.status === 0, attw.status =
 const consumer = join(work, 'consumer');
 mkdirSync(consumer);
 writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-const esbuildVersion = JSON.parse(execFileSync('npm', ['ls', 'esbuild', '--json', '--depth=0'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH } })).dependencies.esbuild.version;
+const esbuildVersion = JSON.parse(
+  execFileSync('npm', ['ls', 'esbuild', '--json', '--depth=0'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH } }),
+).dependencies.esbuild.version;
 const install = run('npm', ['install', '--no-audit', '--no-fund', tarball, `esbuild@${esbuildVersion}`], consumer);
 check('a fresh project installs the tarball', install.status === 0, install.status === 0 ? '' : install.stderr.slice(-800));
-writeFileSync(join(consumer, 'lambda.mjs'), `import { withObservability } from 'faas-observability/lambda';
-export const handler = withObservability(async (event) => { console.log('consumer lambda', event.n); return { statusCode: 200 }; });\n`);
-writeFileSync(join(consumer, 'worker.mjs'), `import { withObservability } from 'faas-observability/edge';
-export default withObservability({ async fetch(request, env, ctx) { console.log('consumer worker'); return new Response('ok'); } }, (env) => ({ endpoint: env.ENDPOINT }));\n`);
-const bundleLambda = run(join(consumer, 'node_modules/.bin/esbuild'), ['lambda.mjs', '--bundle', '--platform=node', '--format=esm', '--target=node22', '--minify', '--outfile=dist/lambda.mjs'], consumer);
-const bundleWorker = run(join(consumer, 'node_modules/.bin/esbuild'), ['worker.mjs', '--bundle', '--platform=browser', '--conditions=worker,browser', '--format=esm', '--external:node:async_hooks', '--minify', '--outfile=dist/worker.mjs'], consumer);
-check('esbuild bundles the Lambda handler and the Worker', bundleLambda.status === 0 && bundleWorker.status === 0, (bundleLambda.stderr + bundleWorker.stderr).slice(-600));
+writeFileSync(
+  join(consumer, 'lambda.mjs'),
+  `import { withObservability } from 'faas-observability/lambda';
+export const handler = withObservability(async (event) => { console.log('consumer lambda', event.n); return { statusCode: 200 }; });\n`,
+);
+writeFileSync(
+  join(consumer, 'worker.mjs'),
+  `import { withObservability } from 'faas-observability/edge';
+export default withObservability({ async fetch(request, env, ctx) { console.log('consumer worker'); return new Response('ok'); } }, (env) => ({ endpoint: env.ENDPOINT }));\n`,
+);
+const bundleLambda = run(
+  join(consumer, 'node_modules/.bin/esbuild'),
+  ['lambda.mjs', '--bundle', '--platform=node', '--format=esm', '--target=node22', '--minify', '--outfile=dist/lambda.mjs'],
+  consumer,
+);
+const bundleWorker = run(
+  join(consumer, 'node_modules/.bin/esbuild'),
+  [
+    'worker.mjs',
+    '--bundle',
+    '--platform=browser',
+    '--conditions=worker,browser',
+    '--format=esm',
+    '--external:node:async_hooks',
+    '--minify',
+    '--outfile=dist/worker.mjs',
+  ],
+  consumer,
+);
+check(
+  'esbuild bundles the Lambda handler and the Worker',
+  bundleLambda.status === 0 && bundleWorker.status === 0,
+  (bundleLambda.stderr + bundleWorker.stderr).slice(-600),
+);
 
 const spans: ReceivedSpan[] = [];
 const logs: ReceivedLog[] = [];
@@ -65,10 +100,16 @@ const server = createServer((request, response) => {
 });
 await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-const runBundle = (script: string) => new Promise<number | null>((done) => {
-  const child = (async () => (await import('node:child_process')).spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer, stdio: 'ignore', env: { PATH, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, AWS_LAMBDA_FUNCTION_NAME: 'consumer-lambda' } }))();
-  void child.then((c) => c.on('exit', done));
-});
+const runBundle = (script: string) =>
+  new Promise<number | null>((done) => {
+    const child = (async () =>
+      (await import('node:child_process')).spawn(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: consumer,
+        stdio: 'ignore',
+        env: { PATH, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, AWS_LAMBDA_FUNCTION_NAME: 'consumer-lambda' },
+      }))();
+    void child.then((c) => c.on('exit', done));
+  });
 const lambdaExit = await runBundle(`const { handler } = await import('./dist/lambda.mjs');
 await handler({ n: 1 }, { awsRequestId: 'r-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:consumer-lambda', getRemainingTimeInMillis: () => 3000 });`);
 const workerExit = await runBundle(`const { default: worker } = await import('./dist/worker.mjs');
@@ -76,11 +117,17 @@ const pending = [];
 await worker.fetch(new Request('https://consumer.test/'), { ENDPOINT: '${endpoint}' }, { waitUntil: (p) => pending.push(p) });
 for (let n = 0; n !== pending.length;) { n = pending.length; await Promise.allSettled([...pending]); }`);
 server.close();
-check('the bundled Lambda handler exports its span and its log, correlated', lambdaExit === 0
-  && spans.some((s) => s.resource['service.name'] === 'consumer-lambda')
-  && logs.some((l) => l.body === 'consumer lambda 1' && spans.some((s) => s.spanId === l.spanId)));
-check('the bundled Worker exports its span and its log, correlated', workerExit === 0
-  && logs.some((l) => l.body === 'consumer worker' && spans.some((s) => s.spanId === l.spanId && s.attributes['faas.trigger'] === 'http')));
+check(
+  'the bundled Lambda handler exports its span and its log, correlated',
+  lambdaExit === 0 &&
+    spans.some((s) => s.resource['service.name'] === 'consumer-lambda') &&
+    logs.some((l) => l.body === 'consumer lambda 1' && spans.some((s) => s.spanId === l.spanId)),
+);
+check(
+  'the bundled Worker exports its span and its log, correlated',
+  workerExit === 0 &&
+    logs.some((l) => l.body === 'consumer worker' && spans.some((s) => s.spanId === l.spanId && s.attributes['faas.trigger'] === 'http')),
+);
 
 const failed = results.filter(([, ok]) => !ok).length;
 console.log(`package: ${results.length - failed} passed, ${failed} failed`);

@@ -28,12 +28,20 @@ const [source] = findFunctions(['orders-api']);
 const artifact = await buildArtifact(source!);
 const receiver = await startLocalReceiver();
 const lambda = await RuntimeApiServer.start({
-  taskRoot: artifact.dir, handler: 'index.handler', functionName: 'orders-api', timeoutMs: 3000,
+  taskRoot: artifact.dir,
+  handler: 'index.handler',
+  functionName: 'orders-api',
+  timeoutMs: 3000,
   env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, FAAS_OBSERVABILITY_LOKI_URL: receiver.url },
 });
 
 console.log(`demo: built orders-api (${(artifact.bytes / 1024).toFixed(1)} KiB), receiver on ${receiver.url}\n`);
-for (const [label, name] of [['cold start', 'event'], ['error', 'failing-order'], ['slow call', 'slow-call'], ['warm', 'event']] as const) {
+for (const [label, name] of [
+  ['cold start', 'event'],
+  ['error', 'failing-order'],
+  ['slow call', 'slow-call'],
+  ['warm', 'event'],
+] as const) {
   const result = await lambda.invoke(event(name));
   console.log(`invoke (${label}): ${result.status} in ${result.durationMs.toFixed(1)} ms — ${result.payload.slice(0, 100)}`);
 }
@@ -42,5 +50,9 @@ await receiver.close();
 
 console.log(renderTraces(receiver.spans, receiver.logs, { attributes: values.attributes }));
 const inSpans = receiver.logs.filter((l) => l.spanId !== '').length;
-console.log(`\n${receiver.spans.length} span(s) and ${receiver.logs.length} log line(s) received, ${inSpans} of them inside a span; ${lambda.processNumber} cold start, ${lambda.freezes} freezes.`);
-console.log('Run `npm run demo -- --attributes` to see span attributes; `npm run receiver` to keep a receiver running for `npm run invoke`.');
+console.log(
+  `\n${receiver.spans.length} span(s) and ${receiver.logs.length} log line(s) received, ${inSpans} of them inside a span; ${lambda.processNumber} cold start, ${lambda.freezes} freezes.`,
+);
+console.log(
+  'Run `npm run demo -- --attributes` to see span attributes; `npm run receiver` to keep a receiver running for `npm run invoke`.',
+);

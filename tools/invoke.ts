@@ -24,8 +24,11 @@ const { values, positionals } = (() => {
     return parseArgs({
       allowPositionals: true,
       options: {
-        event: { type: 'string' }, times: { type: 'string', default: '1' }, endpoint: { type: 'string' },
-        timeout: { type: 'string', default: '3000' }, quiet: { type: 'boolean', default: false },
+        event: { type: 'string' },
+        times: { type: 'string', default: '1' },
+        endpoint: { type: 'string' },
+        timeout: { type: 'string', default: '3000' },
+        quiet: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -34,9 +37,11 @@ const { values, positionals } = (() => {
 })();
 
 const name = positionals[0] ?? fail(`which function? one of: ${listFunctions().join(', ') || '(none in functions/)'}`);
-const source = findFunctions().find((f) => f.name === name)
-  ?? fail(`no function "${name}" (looked for functions/${name}/handler.ts); there are: ${listFunctions().join(', ')}`);
-if (source.kind !== 'lambda') fail(`"${name}" is an edge function; invoke runs Lambda functions (see the edge tests for workerd, Deno and Vercel)`);
+const source =
+  findFunctions().find((f) => f.name === name) ??
+  fail(`no function "${name}" (looked for functions/${name}/handler.ts); there are: ${listFunctions().join(', ')}`);
+if (source.kind !== 'lambda')
+  fail(`"${name}" is an edge function; invoke runs Lambda functions (see the edge tests for workerd, Deno and Vercel)`);
 const times = Number(values.times);
 if (!Number.isInteger(times) || times < 1 || times > 10_000) fail(`--times must be a whole number from 1 to 10000, got "${values.times}"`);
 const timeoutMs = Number(values.timeout);
@@ -56,12 +61,16 @@ const lambda = await RuntimeApiServer.start({
   onOutput: values.quiet ? undefined : (stream, text) => process[stream].write(indent(text)),
 });
 
-console.log(`invoke: ${name} (${(built.bytes / 1024).toFixed(1)} KiB), event ${eventPath}, ${times}×, timeout ${timeoutMs} ms, exporting to ${endpoint ?? 'a local sink'}`);
+console.log(
+  `invoke: ${name} (${(built.bytes / 1024).toFixed(1)} KiB), event ${eventPath}, ${times}×, timeout ${timeoutMs} ms, exporting to ${endpoint ?? 'a local sink'}`,
+);
 const statuses = new Map<string, number>();
 for (let i = 0; i < times; i++) {
   const result = await lambda.invoke(event);
   statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
-  console.log(`#${i + 1} ${result.status} in ${result.durationMs.toFixed(1)} ms (process ${result.processNumber}): ${truncate(result.payload, 300)}`);
+  console.log(
+    `#${i + 1} ${result.status} in ${result.durationMs.toFixed(1)} ms (process ${result.processNumber}): ${truncate(result.payload, 300)}`,
+  );
 }
 await lambda.stop();
 await tap.close();
@@ -69,16 +78,24 @@ await tap.close();
 const { spans, logs, upstream } = tap.report;
 const traces = new Set(spans.map((s) => s.traceId));
 const correlated = logs.filter((l) => l.spanId !== '').length;
-console.log(`\nexported: ${spans.length} span(s) in ${traces.size} trace(s), ${logs.length} log record(s) (${correlated} inside a span), ${upstream.length} request(s)`);
+console.log(
+  `\nexported: ${spans.length} span(s) in ${traces.size} trace(s), ${logs.length} log record(s) (${correlated} inside a span), ${upstream.length} request(s)`,
+);
 console.log(`upstream answers: ${summarize(upstream)}`);
-console.log(`invocations: ${[...statuses].map(([status, count]) => `${count} ${status}`).join(', ')}; cold starts: ${lambda.processNumber}; freezes: ${lambda.freezes}`);
+console.log(
+  `invocations: ${[...statuses].map(([status, count]) => `${count} ${status}`).join(', ')}; cold starts: ${lambda.processNumber}; freezes: ${lambda.freezes}`,
+);
 for (const span of spans.filter((s) => s.attributes['faas.invocation_id'])) {
   const own = logs.filter((l) => l.spanId === span.spanId).length;
-  console.log(`  ${span.traceId} ${span.name} status=${['unset', 'ok', 'error'][span.status.code]} coldstart=${span.attributes['faas.coldstart']} logs=${own}`);
+  console.log(
+    `  ${span.traceId} ${span.name} status=${['unset', 'ok', 'error'][span.status.code]} coldstart=${span.attributes['faas.coldstart']} logs=${own}`,
+  );
 }
 
 function listFunctions(): string[] {
-  return findFunctions().filter((f) => f.kind === 'lambda').map((f) => f.name);
+  return findFunctions()
+    .filter((f) => f.kind === 'lambda')
+    .map((f) => f.name);
 }
 
 function loadEvent(fn: string, given: string | undefined): { path: string; event: unknown } {
@@ -86,7 +103,11 @@ function loadEvent(fn: string, given: string | undefined): { path: string; event
   if (!path) {
     // events/event.json is the default sample; otherwise the first sample by name.
     const dir = join(ROOT, 'functions', fn, 'events');
-    const samples = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+    const samples = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+      : [];
     const chosen = samples.includes('event.json') ? 'event.json' : samples[0];
     path = chosen ? join('functions', fn, 'events', chosen) : undefined;
   }
@@ -102,9 +123,12 @@ function loadEvent(fn: string, given: string | undefined): { path: string; event
 
 /** OTEL_* and FAAS_OBSERVABILITY_* of the caller reach the function, as a function's configuration would. */
 function passThroughEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter(([key, value]) =>
-    value !== undefined && (key.startsWith('OTEL_') || key.startsWith('FAAS_OBSERVABILITY_')) && key !== 'OTEL_EXPORTER_OTLP_ENDPOINT',
-  )) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key, value]) =>
+        value !== undefined && (key.startsWith('OTEL_') || key.startsWith('FAAS_OBSERVABILITY_')) && key !== 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ),
+  ) as Record<string, string>;
 }
 
 function summarize(answers: string[]): string {

@@ -12,10 +12,10 @@ const protoRoot = join(dirname(require.resolve('@opentelemetry/otlp-grpc-exporte
 function loadRoot(): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(protoRoot, target);
-  root.loadSync([
-    'opentelemetry/proto/collector/trace/v1/trace_service.proto',
-    'opentelemetry/proto/collector/logs/v1/logs_service.proto',
-  ], { keepCase: false });
+  root.loadSync(
+    ['opentelemetry/proto/collector/trace/v1/trace_service.proto', 'opentelemetry/proto/collector/logs/v1/logs_service.proto'],
+    { keepCase: false },
+  );
   return root;
 }
 const root = loadRoot();
@@ -24,15 +24,29 @@ const LogsRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.Expor
 
 export type Attrs = Record<string, unknown>;
 export interface ReceivedSpan {
-  traceId: string; spanId: string; parentSpanId: string; name: string; kind: number;
-  attributes: Attrs; resource: Attrs; status: { code: number; message: string };
-  events: { name: string; attributes: Attrs }[]; links: { traceId: string; spanId: string }[];
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  attributes: Attrs;
+  resource: Attrs;
+  status: { code: number; message: string };
+  events: { name: string; attributes: Attrs }[];
+  links: { traceId: string; spanId: string }[];
   /** Nanoseconds since the epoch, as decimal strings. */
-  startNs: string; endNs: string;
+  startNs: string;
+  endNs: string;
 }
 export interface ReceivedLog {
-  traceId: string; spanId: string; flags: number; severityNumber: number; severityText: string;
-  body: unknown; attributes: Attrs; resource: Attrs;
+  traceId: string;
+  spanId: string;
+  flags: number;
+  severityNumber: number;
+  severityText: string;
+  body: unknown;
+  attributes: Attrs;
+  resource: Attrs;
   timeNs: string;
 }
 const hex = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
@@ -78,12 +92,18 @@ function spansOf(request: any, id: IdText): ReceivedSpan[] {
     for (const scope of resourceSpans.scopeSpans ?? []) {
       for (const span of scope.spans ?? []) {
         out.push({
-          traceId: id(span.traceId), spanId: id(span.spanId), parentSpanId: id(span.parentSpanId),
-          name: span.name, kind: span.kind ?? 0, attributes: attrs(span.attributes), resource,
+          traceId: id(span.traceId),
+          spanId: id(span.spanId),
+          parentSpanId: id(span.parentSpanId),
+          name: span.name,
+          kind: span.kind ?? 0,
+          attributes: attrs(span.attributes),
+          resource,
           status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
           events: (span.events ?? []).map((event: any) => ({ name: event.name, attributes: attrs(event.attributes) })),
           links: (span.links ?? []).map((link: any) => ({ traceId: id(link.traceId), spanId: id(link.spanId) })),
-          startNs: String(span.startTimeUnixNano ?? '0'), endNs: String(span.endTimeUnixNano ?? '0'),
+          startNs: String(span.startTimeUnixNano ?? '0'),
+          endNs: String(span.endTimeUnixNano ?? '0'),
         });
       }
     }
@@ -98,9 +118,14 @@ function logsOf(request: any, id: IdText): ReceivedLog[] {
     for (const scope of resourceLogs.scopeLogs ?? []) {
       for (const record of scope.logRecords ?? []) {
         out.push({
-          traceId: id(record.traceId), spanId: id(record.spanId), flags: record.flags ?? 0,
-          severityNumber: record.severityNumber ?? 0, severityText: record.severityText ?? '',
-          body: anyValue(record.body), attributes: attrs(record.attributes), resource,
+          traceId: id(record.traceId),
+          spanId: id(record.spanId),
+          flags: record.flags ?? 0,
+          severityNumber: record.severityNumber ?? 0,
+          severityText: record.severityText ?? '',
+          body: anyValue(record.body),
+          attributes: attrs(record.attributes),
+          resource,
           timeNs: String(record.timeUnixNano ?? record.observedTimeUnixNano ?? '0'),
         });
       }

@@ -49,7 +49,11 @@ export async function startOtlpTap(upstream: string | undefined): Promise<{ url:
   return {
     url: `http://127.0.0.1:${port}`,
     report,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

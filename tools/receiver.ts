@@ -48,17 +48,31 @@ export async function startLocalReceiver(port = 0, onData?: () => void): Promise
     url: `http://127.0.0.1:${bound}`,
     spans,
     logs,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** Loki push entries as log records, so they render under their spans like OTLP ones. */
-function fromLokiJson(body: { streams?: { stream: Record<string, string>; values: [string, string, Record<string, string>?][] }[] }): ReceivedLog[] {
-  return (body.streams ?? []).flatMap((stream) => stream.values.map(([timeNs, line, metadata = {}]) => ({
-    traceId: metadata.trace_id ?? '', spanId: metadata.span_id ?? '', flags: 0,
-    severityNumber: Number(metadata.severity_number ?? 0), severityText: (stream.stream.level ?? 'log').toUpperCase(),
-    body: line, attributes: metadata, resource: { 'service.name': stream.stream.service_name }, timeNs,
-  })));
+function fromLokiJson(body: {
+  streams?: { stream: Record<string, string>; values: [string, string, Record<string, string>?][] }[];
+}): ReceivedLog[] {
+  return (body.streams ?? []).flatMap((stream) =>
+    stream.values.map(([timeNs, line, metadata = {}]) => ({
+      traceId: metadata.trace_id ?? '',
+      spanId: metadata.span_id ?? '',
+      flags: 0,
+      severityNumber: Number(metadata.severity_number ?? 0),
+      severityText: (stream.stream.level ?? 'log').toUpperCase(),
+      body: line,
+      attributes: metadata,
+      resource: { 'service.name': stream.stream.service_name },
+      timeNs,
+    })),
+  );
 }
 
 if (import.meta.main) {

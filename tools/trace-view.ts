@@ -38,20 +38,37 @@ export function renderTraces(spans: readonly ReceivedSpan[], logs: readonly Rece
   return out.join('\n');
 }
 
-function renderSpan(span: ReceivedSpan, members: readonly ReceivedSpan[], logsBySpan: Map<string, ReceivedLog[]>, prefix: string,
-  last: boolean, options: { attributes?: boolean }, out: string[]): void {
+function renderSpan(
+  span: ReceivedSpan,
+  members: readonly ReceivedSpan[],
+  logsBySpan: Map<string, ReceivedLog[]>,
+  prefix: string,
+  last: boolean,
+  options: { attributes?: boolean },
+  out: string[],
+): void {
   const status = STATUS[span.status.code] ? `  ${STATUS[span.status.code]}${span.status.message ? `: ${span.status.message}` : ''}` : '';
-  const flags = [span.attributes['faas.coldstart'] === true ? 'cold start' : '', span.attributes['http.response.status_code'] !== undefined ? `HTTP ${span.attributes['http.response.status_code']}` : '']
-    .filter(Boolean).join(', ');
-  out.push(`${prefix}${last ? '└─' : '├─'} ${span.name}  ${ms(span.startNs, span.endNs).toFixed(1)} ms  [${KIND[span.kind] ?? span.kind}]${flags ? `  (${flags})` : ''}${status}`);
+  const flags = [
+    span.attributes['faas.coldstart'] === true ? 'cold start' : '',
+    span.attributes['http.response.status_code'] !== undefined ? `HTTP ${span.attributes['http.response.status_code']}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  out.push(
+    `${prefix}${last ? '└─' : '├─'} ${span.name}  ${ms(span.startNs, span.endNs).toFixed(1)} ms  [${KIND[span.kind] ?? span.kind}]${flags ? `  (${flags})` : ''}${status}`,
+  );
   const inner = `${prefix}${last ? '   ' : '│  '}`;
   if (options.attributes) {
     for (const [key, value] of Object.entries(span.attributes)) out.push(`${inner}  · ${key} = ${JSON.stringify(value)}`);
   }
-  for (const event of span.events) out.push(`${inner}  ! ${event.name}: ${String(event.attributes['exception.type'] ?? '')} ${String(event.attributes['exception.message'] ?? '')}`.trimEnd());
+  for (const event of span.events)
+    out.push(
+      `${inner}  ! ${event.name}: ${String(event.attributes['exception.type'] ?? '')} ${String(event.attributes['exception.message'] ?? '')}`.trimEnd(),
+    );
   for (const log of logsBySpan.get(span.spanId) ?? []) out.push(`${inner}  ${logLine(log)}`);
   const children = members.filter((s) => s.parentSpanId === span.spanId);
-  for (const [index, child] of children.entries()) renderSpan(child, members, logsBySpan, inner, index === children.length - 1, options, out);
+  for (const [index, child] of children.entries())
+    renderSpan(child, members, logsBySpan, inner, index === children.length - 1, options, out);
 }
 
 function logLine(log: ReceivedLog): string {

@@ -5,14 +5,19 @@ import { Agent, request } from 'node:http';
 
 const agent = new Agent({ keepAlive: true });
 const base = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
-const post = (path: string) => new Promise<void>((resolve) => {
-  const outgoing = request(`${base}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf' } }, (response) => {
-    response.resume();
-    response.on('end', resolve);
+const post = (path: string) =>
+  new Promise<void>((resolve) => {
+    const outgoing = request(
+      `${base}${path}`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf' } },
+      (response) => {
+        response.resume();
+        response.on('end', resolve);
+      },
+    );
+    outgoing.on('error', () => resolve());
+    outgoing.end(Buffer.alloc(300));
   });
-  outgoing.on('error', () => resolve());
-  outgoing.end(Buffer.alloc(300));
-});
 
 export const handler = async (event: { i: number }, _context: unknown) => {
   for (let n = 0; n < 5; n++) console.log('processing item %d of order %s', n, 'A-1', { step: n });

@@ -16,7 +16,7 @@ const noop = {
 };
 const provider = new TracerProvider({
   resource: resourceFromAttributes({ 'service.name': process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench' }),
-  spanProcessors: [new BatchSpanProcessor({ exporter: process.env.BENCH_NOOP_EXPORT ? noop as never : new OTLPTraceExporter() })],
+  spanProcessors: [new BatchSpanProcessor({ exporter: process.env.BENCH_NOOP_EXPORT ? (noop as never) : new OTLPTraceExporter() })],
 });
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const instrumentation = new AwsLambdaInstrumentation();

@@ -19,11 +19,11 @@ const useNoop = Boolean(process.env.BENCH_NOOP_EXPORT);
 const resource = resourceFromAttributes({ 'service.name': process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bench' });
 const tracerProvider = new TracerProvider({
   resource,
-  spanProcessors: [new BatchSpanProcessor({ exporter: useNoop ? noop as never : new OTLPTraceExporter() })],
+  spanProcessors: [new BatchSpanProcessor({ exporter: useNoop ? (noop as never) : new OTLPTraceExporter() })],
 });
 const loggerProvider = new LoggerProvider({
   resource,
-  processors: [new BatchLogRecordProcessor({ exporter: useNoop ? noop as never : new OTLPLogExporter() })],
+  processors: [new BatchLogRecordProcessor({ exporter: useNoop ? (noop as never) : new OTLPLogExporter() })],
 });
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const tracer = tracerProvider.getTracer('bench');

@@ -1,6 +1,9 @@
 import { withObservability } from '../../src/lambda.ts';
 
-interface SqsRecord { readonly messageId: string; readonly body: string }
+interface SqsRecord {
+  readonly messageId: string;
+  readonly body: string;
+}
 
 /**
  * SQS batch consumer with partial batch failures: a record that cannot be processed is reported in

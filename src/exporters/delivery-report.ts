@@ -15,7 +15,12 @@ export class DeliveryReport {
   /** Returns the counts and resets them; undefined when everything took the normal path. */
   take(): { spansLost: number; logsToFallback: number; logsToStdout: number; reasons: string[] } | undefined {
     if (this.spansLost === 0 && this.logsToFallback === 0 && this.logsToStdout === 0) return undefined;
-    const snapshot = { spansLost: this.spansLost, logsToFallback: this.logsToFallback, logsToStdout: this.logsToStdout, reasons: [...this.reasons] };
+    const snapshot = {
+      spansLost: this.spansLost,
+      logsToFallback: this.logsToFallback,
+      logsToStdout: this.logsToStdout,
+      reasons: [...this.reasons],
+    };
     this.spansLost = 0;
     this.logsToFallback = 0;
     this.logsToStdout = 0;

@@ -29,5 +29,8 @@ export function describeFailure(result: ExportResult): string {
 /** The ExportResult of a request that did not succeed: an outage unless the endpoint answered 4xx. */
 export function failedExport(message: string, result: TransportResult | undefined): ExportResult {
   const rejected = result?.status === 'failure' && result.statusCode !== undefined && result.statusCode < 500 && result.statusCode !== 429;
-  return { code: ExportResultCode.FAILED, error: new ExportFailure(message, !rejected, result?.status === 'success' ? undefined : result?.error) };
+  return {
+    code: ExportResultCode.FAILED,
+    error: new ExportFailure(message, !rejected, result?.status === 'success' ? undefined : result?.error),
+  };
 }

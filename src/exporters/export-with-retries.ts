@@ -12,7 +12,9 @@ const BASE_BACKOFF_MS = 50;
  * const result = await sendWithRetries(postWithFetch, { url, body, headers, retryableStatuses }, 500);
  */
 export async function sendWithRetries(
-  post: Transport, request: Omit<PostRequest, 'timeoutMs'>, timeoutMs: number,
+  post: Transport,
+  request: Omit<PostRequest, 'timeoutMs'>,
+  timeoutMs: number,
 ): Promise<TransportResult | undefined> {
   const deadline = Date.now() + timeoutMs;
   let result: TransportResult | undefined;

@@ -16,13 +16,18 @@ interface Guarded<T> {
 function exportThrough<T>(target: Guarded<T>, items: T[]): Promise<ExportResult> {
   if (!target.breaker.allow()) {
     const { reason, probeInMs } = target.breaker.state;
-    return Promise.resolve({ code: ExportResultCode.FAILED, error: new Error(`circuit open after ${reason}; next probe in ${Math.ceil(probeInMs / 1000)} s`) });
+    return Promise.resolve({
+      code: ExportResultCode.FAILED,
+      error: new Error(`circuit open after ${reason}; next probe in ${Math.ceil(probeInMs / 1000)} s`),
+    });
   }
-  return new Promise((resolve) => target.exporter.export(items, (result) => {
-    if (result.code === ExportResultCode.SUCCESS) target.breaker.success();
-    else if (isOutage(result)) target.breaker.failure(describeFailure(result));
-    resolve(result);
-  }));
+  return new Promise((resolve) =>
+    target.exporter.export(items, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) target.breaker.success();
+      else if (isOutage(result)) target.breaker.failure(describeFailure(result));
+      resolve(result);
+    }),
+  );
 }
 
 export interface FailoverOptions {
@@ -59,10 +64,12 @@ export class FailoverLogExporter implements LogRecordExporter {
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const attempt: Attempt = { records, settled: false };
     this.#attempts.add(attempt);
-    void this.#inFlight.track(this.#deliver(attempt).then((result) => {
-      this.#attempts.delete(attempt);
-      resultCallback(result);
-    }));
+    void this.#inFlight.track(
+      this.#deliver(attempt).then((result) => {
+        this.#attempts.delete(attempt);
+        resultCallback(result);
+      }),
+    );
   }
 
   async #deliver(attempt: Attempt): Promise<ExportResult> {
@@ -129,13 +136,15 @@ export class GuardedSpanExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    void this.#inFlight.track(exportThrough(this.#target, spans).then((result) => {
-      if (result.code !== ExportResultCode.SUCCESS) {
-        this.#report.spansLost += spans.length;
-        this.#report.note(`spans: ${describeFailure(result)}`);
-      }
-      resultCallback(result);
-    }));
+    void this.#inFlight.track(
+      exportThrough(this.#target, spans).then((result) => {
+        if (result.code !== ExportResultCode.SUCCESS) {
+          this.#report.spansLost += spans.length;
+          this.#report.note(`spans: ${describeFailure(result)}`);
+        }
+        resultCallback(result);
+      }),
+    );
   }
 
   async forceFlush(): Promise<void> {

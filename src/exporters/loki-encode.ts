@@ -70,16 +70,23 @@ function encodePushRequest(streams: readonly LokiStream[]): Uint8Array {
 
 function stringField(sink: ByteSink, field: number, value: string): void {
   const bytes = encoder.encode(value);
-  sink.byte((field << 3) | 2).varint(bytes.length).copy(bytes);
+  sink
+    .byte((field << 3) | 2)
+    .varint(bytes.length)
+    .copy(bytes);
 }
 
 function messageField(sink: ByteSink, field: number, message: ByteSink): void {
-  sink.byte((field << 3) | 2).varint(message.length).copy(message.bytes());
+  sink
+    .byte((field << 3) | 2)
+    .varint(message.length)
+    .copy(message.bytes());
 }
 
 /** `{service_name="orders", level="info"}`, values escaped as Prometheus label values. */
 export function prometheusLabels(labels: Readonly<Record<string, string>>): string {
-  const pairs = Object.entries(labels).map(([name, value]) =>
-    `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const pairs = Object.entries(labels).map(
+    ([name, value]) => `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return `{${pairs.join(', ')}}`;
 }

@@ -75,9 +75,16 @@ export class LokiPushExporter implements LogRecordExporter {
     } catch (cause) {
       return { code: ExportResultCode.FAILED, error: new ExportFailure('could not encode the Loki push request', false, cause) };
     }
-    const result = await sendWithRetries(this.#post, {
-      url: this.#url, body: encoded.body, headers: { ...this.#headers, ...encoded.headers }, retryableStatuses: LOKI_RETRYABLE,
-    }, this.#config.timeoutMs);
+    const result = await sendWithRetries(
+      this.#post,
+      {
+        url: this.#url,
+        body: encoded.body,
+        headers: { ...this.#headers, ...encoded.headers },
+        retryableStatuses: LOKI_RETRYABLE,
+      },
+      this.#config.timeoutMs,
+    );
     if (result?.status === 'success') return { code: ExportResultCode.SUCCESS };
     return failedExport(`Loki push of ${records.length} record(s) failed`, result);
   }

@@ -49,7 +49,7 @@ export function toLokiStreams(records: readonly ReadableLogRecord[], limits: Lok
     const labels = labelsOf(record);
     const key = JSON.stringify(labels);
     let stream = streams.get(key);
-    if (!stream) streams.set(key, stream = { labels, entries: [] });
+    if (!stream) streams.set(key, (stream = { labels, entries: [] }));
     stream.entries.push({
       timestampNs: hrTimeToNanos(record.hrTime),
       line: truncateUtf8(bodyText(record.body), limits.maxLineBytes),
@@ -121,7 +121,9 @@ function bodyText(body: AnyValue | undefined): string {
   if (typeof body === 'string') return body;
   if (body === undefined || body === null) return '';
   try {
-    return JSON.stringify(body, (_key, value) => (typeof value === 'bigint' ? value.toString() : value instanceof Uint8Array ? Array.from(value) : value));
+    return JSON.stringify(body, (_key, value) =>
+      typeof value === 'bigint' ? value.toString() : value instanceof Uint8Array ? Array.from(value) : value,
+    );
   } catch {
     return String(body);
   }

@@ -12,9 +12,15 @@ interface Client {
 const clients: { http?: Promise<Client>; https?: Promise<Client> } = {};
 function clientFor(secure: boolean): Promise<Client> {
   if (secure) {
-    return clients.https ??= import('node:https').then(({ Agent: HttpsAgent, request }) => ({ request, agent: new HttpsAgent({ keepAlive: true }) }));
+    return (clients.https ??= import('node:https').then(({ Agent: HttpsAgent, request }) => ({
+      request,
+      agent: new HttpsAgent({ keepAlive: true }),
+    })));
   }
-  return clients.http ??= import('node:http').then(({ Agent: HttpAgent, request }) => ({ request, agent: new HttpAgent({ keepAlive: true }) }));
+  return (clients.http ??= import('node:http').then(({ Agent: HttpAgent, request }) => ({
+    request,
+    agent: new HttpAgent({ keepAlive: true }),
+  })));
 }
 
 /**
@@ -36,19 +42,30 @@ export async function postWithNodeHttp(request: PostRequest): Promise<TransportR
   return new Promise((resolve) => {
     let timedOut = false;
     const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
-    const outgoing = client.request(url, {
-      method: 'POST',
-      agent: client.agent,
-      headers: { ...request.headers, 'content-length': String(body.byteLength) },
-    }, (response: IncomingMessage) => {
-      response.resume(); // drain so the socket returns to the pool
-      response.on('end', () => {
-        clearTimeout(timer);
-        const retryAfter = response.headers['retry-after'];
-        resolve(resultOfStatus(request, response.statusCode ?? 0, response.statusMessage ?? '', typeof retryAfter === 'string' ? retryAfter : null));
-      });
-      response.on('error', (cause) => finishWithError(cause));
-    });
+    const outgoing = client.request(
+      url,
+      {
+        method: 'POST',
+        agent: client.agent,
+        headers: { ...request.headers, 'content-length': String(body.byteLength) },
+      },
+      (response: IncomingMessage) => {
+        response.resume(); // drain so the socket returns to the pool
+        response.on('end', () => {
+          clearTimeout(timer);
+          const retryAfter = response.headers['retry-after'];
+          resolve(
+            resultOfStatus(
+              request,
+              response.statusCode ?? 0,
+              response.statusMessage ?? '',
+              typeof retryAfter === 'string' ? retryAfter : null,
+            ),
+          );
+        });
+        response.on('error', (cause) => finishWithError(cause));
+      },
+    );
     const finishWithError = (cause: unknown) => {
       clearTimeout(timer);
       resolve(resultOfNetworkError(request, cause, timedOut));

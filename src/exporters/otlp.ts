@@ -69,7 +69,11 @@ export class OtlpProtobufExporter<T> {
       return failed('could not serialize the OTLP request', cause);
     }
     if (body === undefined) return failed('could not serialize the OTLP request', undefined);
-    const result = await sendWithRetries(this.#post, { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE }, this.#config.timeoutMs);
+    const result = await sendWithRetries(
+      this.#post,
+      { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
+      this.#config.timeoutMs,
+    );
     if (result?.status === 'success') return { code: ExportResultCode.SUCCESS };
     return failedExport(`OTLP export of ${items.length} item(s) failed`, result);
   }
@@ -78,7 +82,6 @@ export class OtlpProtobufExporter<T> {
 function failed(message: string, cause: unknown): ExportResult {
   return { code: ExportResultCode.FAILED, error: new ExportFailure(message, false, cause) };
 }
-
 
 /**
  * OTLP/HTTP protobuf span exporter with serverless timeouts.

@@ -46,9 +46,24 @@ function emitLiteral(input: Uint8Array, from: number, to: number, out: ByteSink)
   const n = length - 1;
   if (n < 60) out.byte(n << 2);
   else if (n < 0x100) out.byte(60 << 2).byte(n);
-  else if (n < 0x10000) out.byte(61 << 2).byte(n & 0xff).byte(n >>> 8);
-  else if (n < 0x1000000) out.byte(62 << 2).byte(n & 0xff).byte((n >>> 8) & 0xff).byte(n >>> 16);
-  else out.byte(63 << 2).byte(n & 0xff).byte((n >>> 8) & 0xff).byte((n >>> 16) & 0xff).byte(n >>> 24);
+  else if (n < 0x10000)
+    out
+      .byte(61 << 2)
+      .byte(n & 0xff)
+      .byte(n >>> 8);
+  else if (n < 0x1000000)
+    out
+      .byte(62 << 2)
+      .byte(n & 0xff)
+      .byte((n >>> 8) & 0xff)
+      .byte(n >>> 16);
+  else
+    out
+      .byte(63 << 2)
+      .byte(n & 0xff)
+      .byte((n >>> 8) & 0xff)
+      .byte((n >>> 16) & 0xff)
+      .byte(n >>> 24);
   out.copy(input, from, to);
 }
 
@@ -56,7 +71,10 @@ function emitLiteral(input: Uint8Array, from: number, to: number, out: ByteSink)
 function emitCopy(offset: number, length: number, out: ByteSink): void {
   while (length > 0) {
     const piece = Math.min(length, 64);
-    out.byte(((piece - 1) << 2) | 2).byte(offset & 0xff).byte(offset >>> 8);
+    out
+      .byte(((piece - 1) << 2) | 2)
+      .byte(offset & 0xff)
+      .byte(offset >>> 8);
     length -= piece;
   }
 }

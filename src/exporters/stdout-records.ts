@@ -16,17 +16,20 @@ export function writeRecordsAsJsonLines(records: readonly ReadableLogRecord[], w
   for (const record of records) {
     let line: string;
     try {
-      line = JSON.stringify({
-        undelivered_log_record: true,
-        time_unix_nano: hrTimeToNanos(record.hrTime),
-        severity_number: record.severityNumber,
-        severity_text: record.severityText,
-        body: record.body,
-        trace_id: record.spanContext?.traceId,
-        span_id: record.spanContext?.spanId,
-        attributes: record.attributes,
-        resource: record.resource.attributes,
-      }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+      line = JSON.stringify(
+        {
+          undelivered_log_record: true,
+          time_unix_nano: hrTimeToNanos(record.hrTime),
+          severity_number: record.severityNumber,
+          severity_text: record.severityText,
+          body: record.body,
+          trace_id: record.spanContext?.traceId,
+          span_id: record.spanContext?.spanId,
+          attributes: record.attributes,
+          resource: record.resource.attributes,
+        },
+        (_key, value) => (typeof value === 'bigint' ? value.toString() : value),
+      );
     } catch {
       line = JSON.stringify({ undelivered_log_record: true, time_unix_nano: hrTimeToNanos(record.hrTime), body: String(record.body) });
     }

@@ -2,8 +2,15 @@ import { DiagLogLevel, type Attributes } from '@opentelemetry/api';
 import type { LokiFormat } from '../exporters/loki-encode.ts';
 import type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './options.ts';
 import {
-  numberProblem, readBoolean, readEnum, readKeyValueList, readNumber, readString,
-  type Env, type NumberRule, type Warn,
+  numberProblem,
+  readBoolean,
+  readEnum,
+  readKeyValueList,
+  readNumber,
+  readString,
+  type Env,
+  type NumberRule,
+  type Warn,
 } from './env-readers.ts';
 
 export interface SignalConfig {
@@ -20,8 +27,7 @@ export interface BatchConfig {
 }
 
 export type SamplerName =
-  | 'always_on' | 'always_off' | 'traceidratio'
-  | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
 
 export type PropagatorName = 'tracecontext' | 'baggage' | 'xray' | 'none';
 
@@ -81,13 +87,22 @@ export const DEFAULTS: Readonly<typeof BASE_DEFAULTS> = BASE_DEFAULTS;
 export type RuntimeDefaults = Partial<Pick<typeof BASE_DEFAULTS, 'exportTimeoutMs' | 'flushBudgetMs' | 'maxQueueSize'>>;
 
 const SAMPLERS: readonly SamplerName[] = [
-  'always_on', 'always_off', 'traceidratio',
-  'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
 ];
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'xray', 'none'];
 const LOG_LEVELS: Record<string, DiagLogLevel> = {
-  none: DiagLogLevel.NONE, error: DiagLogLevel.ERROR, warn: DiagLogLevel.WARN, info: DiagLogLevel.INFO,
-  debug: DiagLogLevel.DEBUG, verbose: DiagLogLevel.VERBOSE, all: DiagLogLevel.ALL,
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
 };
 const POSITIVE_MS: NumberRule = { min: 1, max: 900_000 };
 const NON_NEGATIVE_MS: NumberRule = { min: 0, max: 900_000 };
@@ -114,12 +129,14 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
   const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? DEFAULTS.endpoint;
   const signal = (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig => ({
-    url: option.url(optionUrl, `${name.toLowerCase()}Endpoint`)
-      ?? readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn)
-      ?? joinPath(baseUrl, `v1/${name.toLowerCase()}`),
+    url:
+      option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
+      readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
+      joinPath(baseUrl, `v1/${name.toLowerCase()}`),
     headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
-    timeoutMs: option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS)
-      ?? readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
+    timeoutMs:
+      option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
+      readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
   });
   const propagators = readPropagators(env, warn);
 
@@ -138,21 +155,26 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     logLevel: LOG_LEVELS[readEnum(env, 'OTEL_LOG_LEVEL', Object.keys(LOG_LEVELS), 'info', warn)] ?? DiagLogLevel.INFO,
     propagators,
     xray: options.xray ?? (propagators.includes('xray') || readBoolean(env, 'FAAS_OBSERVABILITY_XRAY', false, warn)),
-    flushBudgetMs: option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS)
-      ?? readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS),
+    flushBudgetMs:
+      option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
+      readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS),
     flushMarginMs: option.number('flushMarginMs', options.flushMarginMs, NON_NEGATIVE_MS) ?? DEFAULTS.flushMarginMs,
-    timeoutSafetyMs: option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS)
-      ?? readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
+    timeoutSafetyMs:
+      option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS) ??
+      readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
     captureConsole: options.captureConsole ?? readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, warn),
-    consoleFormat: option.consoleFormat(options.consoleFormat)
-      ?? readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, warn),
-    maxLogBodyLength: option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true })
-      ?? readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
+    consoleFormat:
+      option.consoleFormat(options.consoleFormat) ??
+      readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, warn),
+    maxLogBodyLength:
+      option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true }) ??
+      readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
     registerGlobals: options.registerGlobals ?? true,
     loki: readLoki(options, env, warn, option, DEFAULTS),
     stdoutFallback: options.stdoutFallback ?? readBoolean(env, 'FAAS_OBSERVABILITY_STDOUT_FALLBACK', true, warn),
-    circuitBackoffMs: option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS)
-      ?? readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
+    circuitBackoffMs:
+      option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS) ??
+      readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
     warnings: Object.freeze(warnings),
   });
 }
@@ -161,11 +183,20 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
  * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`; its timeout is what the flush budget
  * leaves after the OTLP timeout, so both fit in one flush.
  */
-function readLoki(options: ObservabilityOptions, env: Env, warn: Warn, option: ReturnType<typeof optionReader>, DEFAULTS: typeof BASE_DEFAULTS): LokiConfig | undefined {
+function readLoki(
+  options: ObservabilityOptions,
+  env: Env,
+  warn: Warn,
+  option: ReturnType<typeof optionReader>,
+  DEFAULTS: typeof BASE_DEFAULTS,
+): LokiConfig | undefined {
   const url = options.loki ? option.url(options.loki.url, 'loki.url') : readUrl(env, 'FAAS_OBSERVABILITY_LOKI_URL', warn);
   if (url === undefined) return undefined;
-  const budget = option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ?? readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, () => {}, POSITIVE_MS);
-  const otlpTimeout = options.exportTimeoutMs ?? readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULTS.exportTimeoutMs, () => {}, POSITIVE_MS);
+  const budget =
+    option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
+    readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, () => {}, POSITIVE_MS);
+  const otlpTimeout =
+    options.exportTimeoutMs ?? readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULTS.exportTimeoutMs, () => {}, POSITIVE_MS);
   const from = options.loki ?? {
     url,
     tenant: readString(env, 'FAAS_OBSERVABILITY_LOKI_TENANT'),
@@ -173,8 +204,10 @@ function readLoki(options: ObservabilityOptions, env: Env, warn: Warn, option: R
     password: readString(env, 'FAAS_OBSERVABILITY_LOKI_PASSWORD'),
     bearerToken: readString(env, 'FAAS_OBSERVABILITY_LOKI_BEARER_TOKEN'),
   };
-  const format = options.loki?.format ?? readEnum<LokiFormat>(env, 'FAAS_OBSERVABILITY_LOKI_FORMAT', ['json', 'json-gzip', 'protobuf'], 'json', warn);
-  if (!['json', 'json-gzip', 'protobuf'].includes(format)) warn(`option loki.format="${String(format)}" is not one of json, json-gzip, protobuf; using json`);
+  const format =
+    options.loki?.format ?? readEnum<LokiFormat>(env, 'FAAS_OBSERVABILITY_LOKI_FORMAT', ['json', 'json-gzip', 'protobuf'], 'json', warn);
+  if (!['json', 'json-gzip', 'protobuf'].includes(format))
+    warn(`option loki.format="${String(format)}" is not one of json, json-gzip, protobuf; using json`);
   return Object.freeze({
     ...from,
     url,
@@ -227,7 +260,10 @@ function readPropagators(env: Env, warn: Warn): PropagatorName[] {
   const value = readString(env, 'OTEL_PROPAGATORS');
   if (value === undefined) return ['tracecontext', 'baggage'];
   const names: PropagatorName[] = [];
-  for (const name of value.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean)) {
+  for (const name of value
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter(Boolean)) {
     if ((PROPAGATORS as readonly string[]).includes(name)) names.push(name as PropagatorName);
     else warn(`OTEL_PROPAGATORS entry "${name}" is not supported (${PROPAGATORS.join(', ')}); skipping it`);
   }

@@ -14,7 +14,11 @@ import type { ConsoleFormat } from './options.ts';
  * consoleLineArgs('text', ['hello'], record, spanContext); // ['hello', 'trace_id=4bf9… span_id=00f0…']
  */
 export function consoleLineArgs(
-  format: ConsoleFormat, args: readonly unknown[], record: LogRecord, span: SpanContext | undefined, line: LineKind,
+  format: ConsoleFormat,
+  args: readonly unknown[],
+  record: LogRecord,
+  span: SpanContext | undefined,
+  line: LineKind,
 ): readonly unknown[] {
   if (format === 'off') return args;
   if (format === 'json') return [jsonLine(record, span)];

@@ -26,7 +26,8 @@ export function createDiagnostics(
   write: { error: ConsoleFn; warn: ConsoleFn; info: ConsoleFn; debug: ConsoleFn } = originals,
 ): Diagnostics {
   const seen = new Set<string>();
-  const at = (threshold: DiagLogLevel, fn: ConsoleFn, label: string) =>
+  const at =
+    (threshold: DiagLogLevel, fn: ConsoleFn, label: string) =>
     (message: string, ...args: unknown[]) => {
       if (level >= threshold) fn(`${PREFIX} ${label} ${message}`, ...args);
     };

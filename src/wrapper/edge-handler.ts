@@ -70,7 +70,9 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
       telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);
     }
     if (!Storage) {
-      telemetry.diagnostics.warn('no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)');
+      telemetry.diagnostics.warn(
+        'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
+      );
     }
     bridgeConsole(telemetry, initCapture);
     initCapture = undefined;
@@ -81,16 +83,26 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
 
 /** Runs one invocation; flushes through waitUntil after the user's own work, or before returning without one. */
 async function observe(
-  input: EdgeOptionsInput | undefined, binding: unknown, trigger: TriggerAdapter, event: unknown,
-  runtimeContext: unknown, run: (context: unknown) => unknown, attributes: Attributes = {},
+  input: EdgeOptionsInput | undefined,
+  binding: unknown,
+  trigger: TriggerAdapter,
+  event: unknown,
+  runtimeContext: unknown,
+  run: (context: unknown) => unknown,
+  attributes: Attributes = {},
 ): Promise<unknown> {
   const { telemetry, keepsRunning } = await setupFor(input, binding);
   if (!telemetry) return run(runtimeContext);
   const tracker = hasWaitUntil(runtimeContext) ? trackWaitUntil(runtimeContext) : undefined;
   // Without waitUntil: a runtime that keeps serving after the response (Deno.serve, Node) flushes in the
   // background; anywhere else the flush runs before the response is returned, so nothing is cut off.
-  const deferFlush = tracker ? (flush: () => Promise<void>) => tracker.after(flush)
-    : keepsRunning ? (flush: () => Promise<void>) => { void flush(); } : undefined;
+  const deferFlush = tracker
+    ? (flush: () => Promise<void>) => tracker.after(flush)
+    : keepsRunning
+      ? (flush: () => Promise<void>) => {
+          void flush();
+        }
+      : undefined;
   const coldStart = coldStartPending;
   coldStartPending = false;
   return runInvocation({
@@ -115,9 +127,15 @@ function wrapFetch(input: EdgeOptionsInput | undefined, fetch: AnyFunction, this
     // Workers: (request, env, ctx). Vercel/Netlify: (request, context). Deno.serve: (request, info).
     const [binding, runtimeContext] = withEnv ? [second, third] : [undefined, second];
     const options = (await setupFor(input, binding)).options;
-    return observe(input, binding, edgeFetch, { request, route: options.route?.(request) }, runtimeContext,
+    return observe(
+      input,
+      binding,
+      edgeFetch,
+      { request, route: options.route?.(request) },
+      runtimeContext,
       (context) => (withEnv ? fetch.call(thisArg, request, binding, context) : fetch.call(thisArg, request, context)),
-      requestIdOf(request)) as Promise<Response>;
+      requestIdOf(request),
+    ) as Promise<Response>;
   };
 }
 
@@ -142,14 +160,17 @@ function wrapBatch(input: EdgeOptionsInput | undefined, method: AnyFunction, thi
  */
 export function withObservability<H extends AnyFunction | object>(handler: H, options?: EdgeOptionsInput): H {
   if (typeof handler !== 'function' && (typeof handler !== 'object' || handler === null)) {
-    throw new TypeError(`withObservability expects a fetch handler or a Workers handler object, got ${handler === null ? 'null' : typeof handler}`);
+    throw new TypeError(
+      `withObservability expects a fetch handler or a Workers handler object, got ${handler === null ? 'null' : typeof handler}`,
+    );
   }
   initCapture ??= isolateSetup ? undefined : startInitLogCapture(DEFAULTS.consoleFormat, DEFAULTS.maxLogBodyLength);
   if (typeof handler === 'function') return wrapFetch(options, handler as unknown as AnyFunction, undefined, false) as unknown as H;
   const wrapped: Record<string, unknown> = { ...handler };
   const methods = handler as Record<string, unknown>;
   if (typeof methods.fetch === 'function') wrapped.fetch = wrapFetch(options, methods.fetch as AnyFunction, handler, true);
-  if (typeof methods.scheduled === 'function') wrapped.scheduled = wrapBatch(options, methods.scheduled as AnyFunction, handler, edgeScheduled);
+  if (typeof methods.scheduled === 'function')
+    wrapped.scheduled = wrapBatch(options, methods.scheduled as AnyFunction, handler, edgeScheduled);
   if (typeof methods.queue === 'function') wrapped.queue = wrapBatch(options, methods.queue as AnyFunction, handler, edgeQueue);
   return wrapped as H;
 }

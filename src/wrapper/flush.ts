@@ -21,15 +21,17 @@ export interface FlushSummary {
 export async function flushWithin(pipelines: readonly (readonly Flushable[])[], boundMs: number): Promise<FlushSummary> {
   const started = Date.now();
   const errors: unknown[] = [];
-  const all = Promise.all(pipelines.map(async (stages) => {
-    for (const stage of stages) {
-      try {
-        await stage.forceFlush?.();
-      } catch (error) {
-        errors.push(error);
+  const all = Promise.all(
+    pipelines.map(async (stages) => {
+      for (const stage of stages) {
+        try {
+          await stage.forceFlush?.();
+        } catch (error) {
+          errors.push(error);
+        }
       }
-    }
-  }));
+    }),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), Math.max(0, boundMs));

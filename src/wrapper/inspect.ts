@@ -92,7 +92,13 @@ function writeKnownObject(out: Output, value: object, depth: number, seen: Set<o
 }
 
 function writeList(
-  out: Output, prefix: string, open: string, close: string, items: readonly unknown[], depth: number, seen: Set<object>,
+  out: Output,
+  prefix: string,
+  open: string,
+  close: string,
+  items: readonly unknown[],
+  depth: number,
+  seen: Set<object>,
 ): void {
   if (items.length === 0) return out.push(`${prefix}${open}${close}`);
   if (depth < 0) return out.push(prefix === '' ? '[Array]' : `[${prefix.trim()}]`);
@@ -163,9 +169,8 @@ function keyText(key: string | symbol): string {
 }
 
 function quote(text: string): string {
-  const cut = text.length > MAX_NESTED_STRING
-    ? `${text.slice(0, MAX_NESTED_STRING)}... ${text.length - MAX_NESTED_STRING} more characters`
-    : text;
+  const cut =
+    text.length > MAX_NESTED_STRING ? `${text.slice(0, MAX_NESTED_STRING)}... ${text.length - MAX_NESTED_STRING} more characters` : text;
   return `'${cut.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 

@@ -1,6 +1,12 @@
 import {
-  ROOT_CONTEXT, SpanStatusCode, context, isSpanContextValid, trace,
-  type Attributes, type Context, type Span,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
 } from '@opentelemetry/api';
 import { isError, safeMessage, safeRead } from './inspect.ts';
 import { withInvocationId } from './invocation-context.ts';
@@ -45,7 +51,9 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
   const end = (record: (span: Span) => void) => {
     if (ended) {
       if (timedOut) {
-        telemetry.diagnostics.warn('the handler settled after the timeout safety net had ended its span as timed out; raise the function timeout or lower timeoutSafetyMs');
+        telemetry.diagnostics.warn(
+          'the handler settled after the timeout safety net had ended its span as timed out; raise the function timeout or lower timeoutSafetyMs',
+        );
       }
       return;
     }
@@ -86,11 +94,15 @@ function startInvocationSpan(input: InvocationInput): StartedSpan {
   const { telemetry } = input;
   const start = spanStartFor(input);
   const parentContext = parentFor(input, start);
-  const span = telemetry.tracer.startSpan(start.name, {
-    kind: start.kind,
-    attributes: { ...start.attributes, ...input.attributes },
-    links: start.links ? [...start.links] : [],
-  }, parentContext);
+  const span = telemetry.tracer.startSpan(
+    start.name,
+    {
+      kind: start.kind,
+      attributes: { ...start.attributes, ...input.attributes },
+      links: start.links ? [...start.links] : [],
+    },
+    parentContext,
+  );
   return { span, parentContext };
 }
 
@@ -122,10 +134,13 @@ function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnTyp
   const remaining = input.remainingTimeMs?.();
   if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
   const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
-  const timer = setTimeout(() => {
-    onTimeout();
-    void flushBeforeFreeze(input);
-  }, Math.max(0, remaining - lead));
+  const timer = setTimeout(
+    () => {
+      onTimeout();
+      void flushBeforeFreeze(input);
+    },
+    Math.max(0, remaining - lead),
+  );
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
@@ -146,14 +161,16 @@ function recordError(span: Span, error: unknown): void {
 async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
   const { config, diagnostics } = input.telemetry;
   const remaining = input.remainingTimeMs?.();
-  const bound = remaining === undefined || !Number.isFinite(remaining)
-    ? config.flushBudgetMs
-    : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs);
+  const bound =
+    remaining === undefined || !Number.isFinite(remaining)
+      ? config.flushBudgetMs
+      : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs);
   const summary = await input.telemetry.flush(Math.max(0, bound));
   const delivery = input.telemetry.takeDeliveryReport();
   // One line per invocation at most, whatever failed and however often.
   const parts: string[] = [];
-  if (summary.timedOut) parts.push(`flush did not finish within ${Math.max(0, bound)} ms (log records still in flight were written to stdout)`);
+  if (summary.timedOut)
+    parts.push(`flush did not finish within ${Math.max(0, bound)} ms (log records still in flight were written to stdout)`);
   if (delivery) {
     if (delivery.spansLost > 0) parts.push(`${delivery.spansLost} span(s) not delivered`);
     if (delivery.logsToFallback > 0) parts.push(`${delivery.logsToFallback} log record(s) sent to Loki instead of the collector`);

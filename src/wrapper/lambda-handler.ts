@@ -7,8 +7,11 @@ import { bridgeConsole, captureInitLogs, type InitLogCapture } from './init-log-
 import { runInvocation } from './invocation.ts';
 import type { ObservabilityOptions } from './options.ts';
 import {
-  STREAMING_HIGH_WATER_MARK_SYMBOL, STREAMING_SYMBOL, isLambdaContext,
-  type LambdaCallback, type LambdaContext,
+  STREAMING_HIGH_WATER_MARK_SYMBOL,
+  STREAMING_SYMBOL,
+  isLambdaContext,
+  type LambdaCallback,
+  type LambdaContext,
 } from './runtime/lambda-types.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './runtime/lambda-resource.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
@@ -88,9 +91,10 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
         remainingTimeMs: lambdaContext ? () => lambdaContext.getRemainingTimeInMillis() : undefined,
         // Read per invocation: the runtime sets it for each event. Opt-in only (config.xray).
         xrayHeader: () => process.env._X_AMZN_TRACE_ID,
-        run: () => (callbackStyle && lambdaContext === second
-          ? callCallbackHandler(handler, event, lambdaContext as LambdaContext)
-          : handler(event, second, ...rest)),
+        run: () =>
+          callbackStyle && lambdaContext === second
+            ? callCallbackHandler(handler, event, lambdaContext as LambdaContext)
+            : handler(event, second, ...rest),
       });
     };
     return copyStreamingSymbols(handler, observed) as unknown as H;
@@ -171,8 +175,11 @@ let processObservability: LambdaObservability | undefined;
 export function withObservability<H extends AnyHandler>(handler: H, options?: ObservabilityOptions): H {
   if (processObservability === undefined) processObservability = createLambdaObservability(options);
   else if (options !== undefined) {
-    processObservability.telemetry?.diagnostics.once('second-options', 'warn',
-      'withObservability was called again with options: the telemetry of the first call is shared and these options are ignored (use createLambdaObservability for a separate setup)');
+    processObservability.telemetry?.diagnostics.once(
+      'second-options',
+      'warn',
+      'withObservability was called again with options: the telemetry of the first call is shared and these options are ignored (use createLambdaObservability for a separate setup)',
+    );
   }
   return processObservability.wrap(handler);
 }

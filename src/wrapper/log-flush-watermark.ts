@@ -14,7 +14,9 @@ export class LogFlushWatermark {
 
   /** A processor to put before the batch processor: counts what is emitted. */
   readonly counter: LogRecordProcessor = {
-    onEmit: (_record: ReadWriteLogRecord) => { this.emitted++; },
+    onEmit: (_record: ReadWriteLogRecord) => {
+      this.emitted++;
+    },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };

@@ -1,6 +1,13 @@
 import {
-  ROOT_CONTEXT, TraceFlags, isSpanContextValid, trace,
-  type Context, type Link, type SpanContext, type TextMapGetter, type TextMapPropagator,
+  ROOT_CONTEXT,
+  TraceFlags,
+  isSpanContextValid,
+  trace,
+  type Context,
+  type Link,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapPropagator,
 } from '@opentelemetry/api';
 
 export type Carrier = Readonly<Record<string, string>>;
@@ -36,8 +43,8 @@ export function extractContext(propagator: TextMapPropagator, carrier: Carrier):
 
 /** A span link to the context a message carried: W3C `traceparent` first, then an X-Ray header. */
 export function linkFromCarrier(propagator: TextMapPropagator, carrier: Carrier, xrayHeader?: string): Link | undefined {
-  const spanContext = trace.getSpanContext(extractContext(propagator, carrier))
-    ?? (xrayHeader ? spanContextFromXRay(xrayHeader) : undefined);
+  const spanContext =
+    trace.getSpanContext(extractContext(propagator, carrier)) ?? (xrayHeader ? spanContextFromXRay(xrayHeader) : undefined);
   return spanContext && isSpanContextValid(spanContext) ? { context: spanContext } : undefined;
 }
 

@@ -1,14 +1,31 @@
 import {
-  context, diag, propagation, trace,
-  type Attributes, type ContextManager, type Logger, type TextMapPropagator, type Tracer,
+  context,
+  diag,
+  propagation,
+  trace,
+  type Attributes,
+  type ContextManager,
+  type Logger,
+  type TextMapPropagator,
+  type Tracer,
 } from '@opentelemetry/api';
 import {
-  CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, loggingErrorHandler, setGlobalErrorHandler,
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+  loggingErrorHandler,
+  setGlobalErrorHandler,
 } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler,
-  TracerProvider, type Sampler, type SpanExporter,
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type Sampler,
+  type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { CircuitBreaker } from '../exporters/circuit-breaker.ts';
@@ -77,17 +94,23 @@ export function createTelemetry({ config, options, detectedResource, contextMana
   });
   const report = new DeliveryReport();
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
-  const spanExporter: SpanExporter = options.spanExporter
-    ?? new GuardedSpanExporter({ exporter: createOtlpSpanExporter({ ...config.traces, transport }), breaker: breakerFor(config.traces.url) }, report);
-  const failover = options.logExporter ? undefined : new FailoverLogExporter({
-    primary: { exporter: createOtlpLogExporter({ ...config.logs, transport }), breaker: breakerFor(config.logs.url) },
-    fallback: config.loki && {
-      exporter: new LokiPushExporter({ ...config.loki, transport, basicAuth: basicAuthOf(config.loki) }),
-      breaker: breakerFor(config.loki.url),
-    },
-    lastResort: config.stdoutFallback ? lineWriter ?? consoleLineWriter() : undefined,
-    report,
-  });
+  const spanExporter: SpanExporter =
+    options.spanExporter ??
+    new GuardedSpanExporter(
+      { exporter: createOtlpSpanExporter({ ...config.traces, transport }), breaker: breakerFor(config.traces.url) },
+      report,
+    );
+  const failover = options.logExporter
+    ? undefined
+    : new FailoverLogExporter({
+        primary: { exporter: createOtlpLogExporter({ ...config.logs, transport }), breaker: breakerFor(config.logs.url) },
+        fallback: config.loki && {
+          exporter: new LokiPushExporter({ ...config.loki, transport, basicAuth: basicAuthOf(config.loki) }),
+          breaker: breakerFor(config.loki.url),
+        },
+        lastResort: config.stdoutFallback ? (lineWriter ?? consoleLineWriter()) : undefined,
+        report,
+      });
   const logExporter: LogRecordExporter = options.logExporter ?? failover!;
   const watermark = new LogFlushWatermark();
   const spanProcessor = new BatchSpanProcessor(batchOptions(spanExporter, config.spanBatch));
@@ -118,7 +141,13 @@ export function createTelemetry({ config, options, detectedResource, contextMana
     // The processors are flushed directly: the providers' forceFlush only adds a timer per processor, and
     // flushWithin bounds the whole flush already. Then the exporters' in-flight requests are awaited.
     async flush(boundMs) {
-      const summary = await flushWithin([[spanProcessor, spanExporter], [watermark.flusher(logProcessor), logExporter]], boundMs);
+      const summary = await flushWithin(
+        [
+          [spanProcessor, spanExporter],
+          [watermark.flusher(logProcessor), logExporter],
+        ],
+        boundMs,
+      );
       // Out of time: what is still on its way is written to stdout now, before the freeze can take it.
       if (summary.timedOut) failover?.spill();
       return summary;
@@ -149,12 +178,18 @@ function batchOptions<E>(exporter: E, batch: ResolvedConfig['spanBatch']) {
 
 function samplerFor({ name, ratio }: ResolvedConfig['sampler']): Sampler {
   switch (name) {
-    case 'always_on': return new AlwaysOnSampler();
-    case 'always_off': return new AlwaysOffSampler();
-    case 'traceidratio': return new TraceIdRatioBasedSampler(ratio);
-    case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio': return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
-    default: return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
   }
 }
 
@@ -171,7 +206,7 @@ function circuitBreakers(initialBackoffMs: number): (url: string) => CircuitBrea
   return (url) => {
     const origin = originOf(url);
     let breaker = breakers.get(origin);
-    if (!breaker) breakers.set(origin, breaker = new CircuitBreaker({ initialBackoffMs }));
+    if (!breaker) breakers.set(origin, (breaker = new CircuitBreaker({ initialBackoffMs })));
     return breaker;
   };
 }

@@ -33,17 +33,19 @@ export function trackWaitUntil(runtimeContext: WaitUntilContext): WaitUntilTrack
   return {
     context,
     after(work) {
-      runtimeContext.waitUntil((async () => {
-        // Yield a macrotask first: the flush's synchronous work (serialization, request setup) must not run
-        // in the microtasks between the handler's return and the runtime sending the Response.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        // A waitUntil'd promise may itself call waitUntil: wait until no new promise appeared.
-        for (let seen = -1; seen !== pending.size;) {
-          seen = pending.size;
-          await Promise.allSettled([...pending]);
-        }
-        await work();
-      })());
+      runtimeContext.waitUntil(
+        (async () => {
+          // Yield a macrotask first: the flush's synchronous work (serialization, request setup) must not run
+          // in the microtasks between the handler's return and the runtime sending the Response.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          // A waitUntil'd promise may itself call waitUntil: wait until no new promise appeared.
+          for (let seen = -1; seen !== pending.size;) {
+            seen = pending.size;
+            await Promise.allSettled([...pending]);
+          }
+          await work();
+        })(),
+      );
     },
   };
 }

@@ -11,23 +11,30 @@ const availability = collectorAvailability();
 const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
 
 describe.skipIf(!availability.run)('the real collector dies mid-run and comes back, the function frozen at every /next', () => {
-  it('no log is lost: each is found exactly once in the collector, Loki or the function\'s stdout', async () => {
+  it("no log is lost: each is found exactly once in the collector, Loki or the function's stdout", async () => {
     const loki = await startLokiReceiver();
     let collector = await startCollector();
     const port = Number(new URL(collector.endpoint).port);
     const artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
     const built = { taskRoot: artifact.dir, handler: 'index.handler' };
     const lambda = await RuntimeApiServer.start({
-      ...built, functionName: 'orders-api', timeoutMs: 3000,
+      ...built,
+      functionName: 'orders-api',
+      timeoutMs: 3000,
       env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, FAAS_OBSERVABILITY_LOKI_URL: loki.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        FAAS_OBSERVABILITY_LOKI_URL: loki.url,
         FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS: '200',
       },
     });
     const results: InvocationResult[] = [];
-    const received = { spans: [] as { attributes: Record<string, unknown> }[], logs: [] as { body: unknown; attributes: Record<string, unknown> }[] };
+    const received = {
+      spans: [] as { attributes: Record<string, unknown> }[],
+      logs: [] as { body: unknown; attributes: Record<string, unknown> }[],
+    };
     for (let i = 0; i < 90; i++) {
-      if (i === 30) Object.values(await collector.stop()).forEach((items, k) => (k === 0 ? received.spans : received.logs).push(...(items as never[])));
+      if (i === 30)
+        Object.values(await collector.stop()).forEach((items, k) => (k === 0 ? received.spans : received.logs).push(...(items as never[])));
       if (i === 60) {
         collector = await startCollector({ port });
         await new Promise((resolve) => setTimeout(resolve, 250)); // past the breaker's back-off: the next flush probes
@@ -41,11 +48,18 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
 
     expect(results.every((r) => r.status === 'success')).toBe(true);
     expect(Math.max(...results.map((r) => r.durationMs))).toBeLessThan(1100);
-    const stdout = lambda.output.filter((o) => o.stream === 'stdout').map((o) => o.text).join('')
-      .split('\n').filter((line) => line.startsWith('{"undelivered_log_record":true')).map((line) => JSON.parse(line));
+    const stdout = lambda.output
+      .filter((o) => o.stream === 'stdout')
+      .map((o) => o.text)
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{"undelivered_log_record":true'))
+      .map((line) => JSON.parse(line));
     const handled = (body: unknown) => String(body).startsWith('handling ');
     const found = [
-      ...received.logs.filter((l) => handled(l.body)).map((l) => ({ sink: 'collector', uid: l.attributes['log.record.uid'], body: String(l.body) })),
+      ...received.logs
+        .filter((l) => handled(l.body))
+        .map((l) => ({ sink: 'collector', uid: l.attributes['log.record.uid'], body: String(l.body) })),
       ...loki.entries.filter((e) => handled(e.line)).map((e) => ({ sink: 'loki', uid: e.metadata.log_record_uid, body: e.line })),
       ...stdout.filter((r) => handled(r.body)).map((r) => ({ sink: 'stdout', uid: r.attributes['log.record.uid'], body: String(r.body) })),
     ];

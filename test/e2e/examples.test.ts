@@ -9,14 +9,21 @@ import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runt
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 
 const availability = collectorAvailability();
-const events = (name: string) => readdirSync(join('functions', name, 'events')).filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join('functions', name, 'events', f), 'utf8')));
+const events = (name: string) =>
+  readdirSync(join('functions', name, 'events'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join('functions', name, 'events', f), 'utf8')));
 
 /** Runs a built example 20 times per sample event under the freeze, against the real collector. */
 async function runExample(name: string) {
   const collector = await startCollector();
   const artifact = await buildArtifact(findFunctions([name])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
-  const lambda = await RuntimeApiServer.start({ taskRoot: artifact.dir, handler: 'index.handler', functionName: name, env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint } });
+  const lambda = await RuntimeApiServer.start({
+    taskRoot: artifact.dir,
+    handler: 'index.handler',
+    functionName: name,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint },
+  });
   const results: InvocationResult[] = [];
   for (const event of events(name)) for (let i = 0; i < 20; i++) results.push(await lambda.invoke(event));
   await lambda.stop();
@@ -34,7 +41,11 @@ describe.skipIf(!availability.run)('the example functions, built, frozen at ever
     const { results, spans, logs } = await runExample('sqs-consumer');
     expect(results.every((r) => r.status === 'success')).toBe(true);
     expect(JSON.parse(results[0]!.payload)).toEqual({ batchItemFailures: [{ itemIdentifier: '3a1424d4-f796-459a-8184-9c92662be6db' }] });
-    expect(spans[0]).toMatchObject({ name: 'process orders', kind: 5, attributes: { 'aws.lambda.batch_item_failures': 1, 'messaging.batch.message_count': 3 } });
+    expect(spans[0]).toMatchObject({
+      name: 'process orders',
+      kind: 5,
+      attributes: { 'aws.lambda.batch_item_failures': 1, 'messaging.batch.message_count': 3 },
+    });
     expect(spans[0]!.links).toHaveLength(2);
     expect(logs.filter((l) => l.severityText === 'ERROR')).toHaveLength(20);
     expect(logs.find((l) => l.severityText === 'ERROR')!.attributes['exception.type']).toBe('SyntaxError');
@@ -42,7 +53,10 @@ describe.skipIf(!availability.run)('the example functions, built, frozen at ever
 
   it('nightly-report: a timer span with a nested span and its summary', async () => {
     const { spans, allSpans, logs } = await runExample('nightly-report');
-    expect(spans[0]).toMatchObject({ name: 'schedule nightly-report', attributes: { 'faas.trigger': 'timer', 'aws.eventbridge.rule': 'nightly-report' } });
+    expect(spans[0]).toMatchObject({
+      name: 'schedule nightly-report',
+      attributes: { 'faas.trigger': 'timer', 'aws.eventbridge.rule': 'nightly-report' },
+    });
     expect(allSpans.filter((s) => s.name === 'aggregate orders' && s.parentSpanId === spans[0]!.spanId)).toHaveLength(1);
     expect(logs.filter((l) => String(l.body).includes('report.ready'))).toHaveLength(20);
   });
@@ -51,7 +65,7 @@ describe.skipIf(!availability.run)('the example functions, built, frozen at ever
     const { results, spans, logs } = await runExample('stream-report');
     expect(results.every((r) => r.status === 'success' && r.payload === 'line 1\nline 2\nline 3\nline 4\nline 5\n')).toBe(true);
     expect(spans[0]).toMatchObject({ name: 'GET', attributes: { 'faas.trigger': 'http' } });
-    expect(logs.filter((l) => l.body === "report streamed { lines: 5 }")).toHaveLength(20);
+    expect(logs.filter((l) => l.body === 'report streamed { lines: 5 }')).toHaveLength(20);
   });
 });
 

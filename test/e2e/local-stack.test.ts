@@ -16,7 +16,11 @@ const collectorConfigs = readdirSync(join(STACK, 'collector')).filter((f) => f.e
 
 describe('local-stack/docker-compose.yml (no docker engine here: read and linted)', () => {
   it('passes dclint (the compose schema and its best-practice rules) with no warning', () => {
-    const run = spawnSync(process.execPath, [require_resolve('dclint/bin/dclint.cjs'), '--max-warnings', '0', '--color', 'false', join(STACK, 'docker-compose.yml')], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [require_resolve('dclint/bin/dclint.cjs'), '--max-warnings', '0', '--color', 'false', join(STACK, 'docker-compose.yml')],
+      { encoding: 'utf8' },
+    );
     expect(run.stdout + run.stderr).not.toMatch(/warning|error/);
     expect(run.status).toBe(0);
   });
@@ -33,7 +37,8 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
   });
 
   it('has healthchecks, and the collector and Grafana wait for healthy backends', () => {
-    for (const name of ['loki', 'tempo', 'grafana']) expect(services[name].healthcheck.test.join(' '), name).toMatch(/wget -q --spider http:\/\/localhost:\d+\//);
+    for (const name of ['loki', 'tempo', 'grafana'])
+      expect(services[name].healthcheck.test.join(' '), name).toMatch(/wget -q --spider http:\/\/localhost:\d+\//);
     for (const name of ['otel-collector', 'grafana']) {
       expect(services[name].depends_on).toEqual({ loki: { condition: 'service_healthy' }, tempo: { condition: 'service_healthy' } });
     }
@@ -51,22 +56,29 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
     const tempo = datasources.find((d: any) => d.type === 'tempo');
     expect(loki.url).toBe('http://loki:3100');
     expect(tempo.url).toBe('http://tempo:3200');
-    expect(loki.jsonData.derivedFields.map((f: any) => [f.datasourceUid, f.matcherRegex])).toEqual([[tempo.uid, 'trace_id'], [tempo.uid, 'trace_id=(\\w+)']]);
+    expect(loki.jsonData.derivedFields.map((f: any) => [f.datasourceUid, f.matcherRegex])).toEqual([
+      [tempo.uid, 'trace_id'],
+      [tempo.uid, 'trace_id=(\\w+)'],
+    ]);
     expect(loki.jsonData.derivedFields[0].url).toBe('$${__value.raw}');
     expect(tempo.jsonData.tracesToLogsV2).toMatchObject({ datasourceUid: loki.uid, filterByTraceID: true });
     // The link's regex finds the id in the line our console bridge writes.
-    expect(/trace_id=(\w+)/.exec('hello trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7')?.[1]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(/trace_id=(\w+)/.exec('hello trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7')?.[1]).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
   });
 
-  it('sends logs to Loki\'s OTLP endpoint and traces to Tempo, at the compose service names', () => {
+  it("sends logs to Loki's OTLP endpoint and traces to Tempo, at the compose service names", () => {
     const config = readFileSync(join(STACK, 'collector/config.yaml'), 'utf8');
     expect(config).toContain('${env:LOKI_OTLP_ENDPOINT:-http://loki:3100/otlp}');
     expect(config).toContain('${env:TEMPO_OTLP_ENDPOINT:-http://tempo:4318}');
-    expect(parse(readFileSync(join(STACK, 'tempo/config.yaml'), 'utf8')).distributor.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+    expect(parse(readFileSync(join(STACK, 'tempo/config.yaml'), 'utf8')).distributor.receivers.otlp.protocols.http.endpoint).toBe(
+      '0.0.0.0:4318',
+    );
   });
 });
 
-describe.skipIf(!availability.run)('the local stack\'s collector config, run with the real collector binary', () => {
+describe.skipIf(!availability.run)("the local stack's collector config, run with the real collector binary", () => {
   it.each(collectorConfigs)('otelcol validate --config %s', (file) => {
     const run = spawnSync(COLLECTOR_BINARY, ['validate', '--config', join(STACK, 'collector', file)], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
@@ -83,14 +95,26 @@ describe.skipIf(!availability.run)('the local stack\'s collector config, run wit
     const child = spawn(COLLECTOR_BINARY, ['--config', join(STACK, 'collector/config.yaml')], {
       stdio: 'ignore',
       env: {
-        OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`, OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`, HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-        LOKI_OTLP_ENDPOINT: `${loki.url}/otlp`, TEMPO_OTLP_ENDPOINT: tempo.url,
+        OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
+        OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
+        HEALTH_ENDPOINT: `127.0.0.1:${health}`,
+        LOKI_OTLP_ENDPOINT: `${loki.url}/otlp`,
+        TEMPO_OTLP_ENDPOINT: tempo.url,
       },
     });
     const exited = new Promise((done) => child.on('exit', done));
-    stop = async () => { child.kill('SIGTERM'); await exited; };
+    stop = async () => {
+      child.kill('SIGTERM');
+      await exited;
+    };
     for (let i = 0; i < 200; i++) {
-      if (await fetch(`http://127.0.0.1:${health}/`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`http://127.0.0.1:${health}/`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
     endpoint = `http://127.0.0.1:${http}`;
@@ -105,7 +129,9 @@ describe.skipIf(!availability.run)('the local stack\'s collector config, run wit
     const saved = console.log;
     const observability = createLambdaObservability({ endpoint }, LAMBDA_ENV);
     try {
-      await observability.wrap(async (_event: unknown, _context: unknown) => { console.log('through the stack'); })({}, lambdaContext());
+      await observability.wrap(async (_event: unknown, _context: unknown) => {
+        console.log('through the stack');
+      })({}, lambdaContext());
     } finally {
       await observability.shutdown();
       console.log = saved;

@@ -9,14 +9,18 @@ describe('npm run receiver', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['tools/receiver.ts', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
     try {
       while (!output.includes('receiver: OTLP/HTTP protobuf and Loki push on')) await new Promise((r) => setTimeout(r, 20));
       const saved = console.log;
       console.log = () => {};
       const observability = createLambdaObservability({ endpoint: `http://127.0.0.1:${port}` }, LAMBDA_ENV);
       try {
-        await observability.wrap(async (_event: unknown, _context: unknown) => { console.log('seen by the receiver'); })({}, lambdaContext());
+        await observability.wrap(async (_event: unknown, _context: unknown) => {
+          console.log('seen by the receiver');
+        })({}, lambdaContext());
       } finally {
         await observability.shutdown();
         console.log = saved;
@@ -36,7 +40,9 @@ describe('npm run receiver', () => {
     await new Promise((resolve) => first.stdout.once('data', resolve));
     const second = spawn(process.execPath, ['tools/receiver.ts', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    second.stderr.on('data', (chunk) => { stderr += chunk; });
+    second.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     const code = await new Promise((resolve) => second.on('exit', resolve));
     first.kill();
     expect(code).toBe(2);

@@ -14,10 +14,14 @@ const output: string[] = [];
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   await buildEdgeBundle('test/edge/fixtures/fetch-handler.ts', '.cache/edge/fetch-handler.mjs');
-  deno = spawn(process.execPath, [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', 'test/edge/fixtures/deno-server.ts', '.cache/edge/fetch-handler.mjs'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  deno = spawn(
+    process.execPath,
+    [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', 'test/edge/fixtures/deno-server.ts', '.cache/edge/fetch-handler.mjs'],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const port = await new Promise<string>((resolve, reject) => {
     deno.stdout!.on('data', (chunk) => {
       output.push(String(chunk));
@@ -39,13 +43,21 @@ describe('a fetch handler under Deno.serve (real Deno)', () => {
   it('answers before the export (no waitUntil: Deno keeps running, the flush goes on in the background)', async () => {
     receiver.behave({ latencyMs: 500 });
     const started = performance.now();
-    const response = await fetch(`${base}/?id=slow-sink`, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+    const response = await fetch(`${base}/?id=slow-sink`, {
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
     expect(await response.text()).toBe('ok slow-sink');
     expect(performance.now() - started).toBeLessThan(400);
-    await waitFor(() => receiver.logs.filter((l) => String(l.body).startsWith('request slow-sink')).length === 2 && receiver.spans.length > 0);
+    await waitFor(
+      () => receiver.logs.filter((l) => String(l.body).startsWith('request slow-sink')).length === 2 && receiver.spans.length > 0,
+    );
     receiver.behave({});
     const span = receiver.spans.find((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736')!;
-    expect(span).toMatchObject({ name: 'GET', parentSpanId: '00f067aa0ba902b7', resource: { 'service.name': 'edge-fetch', 'cloud.provider': 'deno', 'process.runtime.name': 'deno' } });
+    expect(span).toMatchObject({
+      name: 'GET',
+      parentSpanId: '00f067aa0ba902b7',
+      resource: { 'service.name': 'edge-fetch', 'cloud.provider': 'deno', 'process.runtime.name': 'deno' },
+    });
   });
 
   it('1000 concurrent requests: 1000 traces, each log carries only its own trace id', async () => {

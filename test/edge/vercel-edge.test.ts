@@ -17,11 +17,12 @@ addEventListener('fetch', (event) => {
 function runtime(withAsyncLocalStorage: boolean) {
   return new EdgeRuntime({
     initialCode: code + GLUE,
-    extend: (context) => Object.assign(context, {
-      process: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } },
-      // Vercel's production Edge Runtime offers AsyncLocalStorage; its local emulator does not.
-      ...(withAsyncLocalStorage ? { AsyncLocalStorage } : {}),
-    }),
+    extend: (context) =>
+      Object.assign(context, {
+        process: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } },
+        // Vercel's production Edge Runtime offers AsyncLocalStorage; its local emulator does not.
+        ...(withAsyncLocalStorage ? { AsyncLocalStorage } : {}),
+      }),
   });
 }
 
@@ -31,18 +32,23 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => receiver?.close());
 
-describe('a fetch handler in Vercel\'s Edge Runtime (edge-runtime)', () => {
+describe("a fetch handler in Vercel's Edge Runtime (edge-runtime)", () => {
   it('answers before the export, which runs in waitUntil and arrives afterwards', async () => {
     const edge = runtime(true);
     receiver.behave({ latencyMs: 500 });
     const started = performance.now();
-    const response = await edge.dispatchFetch('http://edge.test/?id=slow-sink', { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+    const response = await edge.dispatchFetch('http://edge.test/?id=slow-sink', {
+      headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
     expect(await response.text()).toBe('ok slow-sink');
     expect(performance.now() - started).toBeLessThan(400);
     await response.waitUntil();
     receiver.behave({});
     const span = receiver.spans.find((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736')!;
-    expect(span).toMatchObject({ parentSpanId: '00f067aa0ba902b7', resource: { 'cloud.provider': 'vercel', 'cloud.platform': 'vercel_edge_functions' } });
+    expect(span).toMatchObject({
+      parentSpanId: '00f067aa0ba902b7',
+      resource: { 'cloud.provider': 'vercel', 'cloud.platform': 'vercel_edge_functions' },
+    });
     const logs = receiver.logs.filter((l) => String(l.body).startsWith('request slow-sink'));
     expect(logs.map((l) => l.body).sort()).toEqual(['request slow-sink background', 'request slow-sink end', 'request slow-sink start']);
     expect(logs.every((l) => l.spanId === span.spanId)).toBe(true);

@@ -43,9 +43,11 @@ export interface RunningCollector {
  */
 export async function startCollector(options: { port?: number } = {}): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'otelcol-'));
-  const [otlpPort, healthPort] = [options.port ?? await freePort(), await freePort()];
+  const [otlpPort, healthPort] = [options.port ?? (await freePort()), await freePort()];
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `
+  writeFileSync(
+    config,
+    `
 extensions:
   health_check:
     endpoint: 127.0.0.1:${healthPort}
@@ -73,7 +75,8 @@ service:
     logs:
       receivers: [otlp]
       exporters: [file/logs]
-`);
+`,
+  );
   const output: string[] = [];
   const child: ChildProcess = spawn(COLLECTOR_BINARY, ['--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk) => output.push(String(chunk)));
@@ -86,14 +89,19 @@ service:
     async stop() {
       child.kill('SIGTERM');
       await exited;
-      return { spans: readLines(join(dir, 'traces.jsonl')).flatMap((l) => fromOtlpJsonLine(l).spans), logs: readLines(join(dir, 'logs.jsonl')).flatMap((l) => fromOtlpJsonLine(l).logs) };
+      return {
+        spans: readLines(join(dir, 'traces.jsonl')).flatMap((l) => fromOtlpJsonLine(l).spans),
+        logs: readLines(join(dir, 'logs.jsonl')).flatMap((l) => fromOtlpJsonLine(l).logs),
+      };
     },
   };
 }
 
 async function waitHealthy(url: string, exited: Promise<number | null>, output: string[]): Promise<void> {
   let dead = false;
-  void exited.then(() => { dead = true; });
+  void exited.then(() => {
+    dead = true;
+  });
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (dead) throw new Error(`the collector exited at start:\n${output.join('')}`);
@@ -109,5 +117,7 @@ async function waitHealthy(url: string, exited: Promise<number | null>, output: 
 
 function readLines(path: string): string[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }

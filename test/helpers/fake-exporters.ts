@@ -12,9 +12,14 @@ export function delayedExporter<T, E extends Exporter<T>>(inner: E, delayMs: num
   return Object.assign(Object.create(inner) as E, {
     export(items: T[], done: (result: ExportResult) => void) {
       if (!Number.isFinite(delayMs)) return; // a collector that accepts and never answers
-      const finished = new Promise<void>((resolve) => setTimeout(() => {
-        inner.export(items, (result) => { done(result); resolve(); });
-      }, delayMs));
+      const finished = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          inner.export(items, (result) => {
+            done(result);
+            resolve();
+          });
+        }, delayMs),
+      );
       pending.add(finished);
       void finished.finally(() => pending.delete(finished));
     },
@@ -40,6 +45,8 @@ export function failingExporter<T>(): Required<Exporter<T>> & { calls: number } 
 /** A gate a test opens by hand, to interleave two invocations deterministically. */
 export function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
-  const wait = new Promise<void>((resolve) => { open = resolve; });
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { wait, open };
 }

@@ -16,10 +16,11 @@ export async function startHangingEndpoint(): Promise<{ url: string; connections
   return {
     url: `http://127.0.0.1:${port}`,
     connections: () => connections,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -54,9 +54,18 @@ export async function startLokiReceiver(): Promise<LokiReceiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`, entries, requests, invalid,
-    behave: (next) => { behaviour = next; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url: `http://127.0.0.1:${port}`,
+    entries,
+    requests,
+    invalid,
+    behave: (next) => {
+      behaviour = next;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -74,7 +83,8 @@ function decodeJson(body: any): LokiEntry[] {
     return stream.values.map((value: unknown) => {
       if (!Array.isArray(value) || value.length < 2 || value.length > 3) throw new Error('a value is [ns, line, metadata?]');
       const [timestampNs, line, metadata = {}] = value;
-      if (typeof timestampNs !== 'string' || !/^\d{19}$/.test(timestampNs)) throw new Error(`timestamp must be ns as a string, got ${JSON.stringify(timestampNs)}`);
+      if (typeof timestampNs !== 'string' || !/^\d{19}$/.test(timestampNs))
+        throw new Error(`timestamp must be ns as a string, got ${JSON.stringify(timestampNs)}`);
       if (typeof line !== 'string') throw new Error('line must be a string');
       return { labels, timestampNs, line, metadata: checkLabels(metadata) };
     });
@@ -84,7 +94,9 @@ function decodeJson(body: any): LokiEntry[] {
 function decodeProtobuf(bytes: Uint8Array): LokiEntry[] {
   const request = PushRequest.toObject(PushRequest.decode(bytes), { longs: String }) as any;
   return (request.streams ?? []).flatMap((stream: any) => {
-    const labels = Object.fromEntries([...String(stream.labels).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]!.replace(/\\(.)/g, '$1')]));
+    const labels = Object.fromEntries(
+      [...String(stream.labels).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]!.replace(/\\(.)/g, '$1')]),
+    );
     checkLabels(labels);
     return (stream.entries ?? []).map((entry: any) => ({
       labels,

@@ -28,7 +28,9 @@ export function testObservability(options: ObservabilityOptions = {}, env: Recor
   const slot = console as unknown as Record<string, unknown>;
   for (const method of CONSOLE_METHODS) {
     saved.set(method, slot[method]);
-    slot[method] = (...args: unknown[]) => { lines.push({ method, args }); };
+    slot[method] = (...args: unknown[]) => {
+      lines.push({ method, args });
+    };
   }
   const spanExporter = new InMemorySpanExporter();
   const logExporter = new InMemoryLogRecordExporter();

@@ -64,11 +64,13 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}, port 
     spans,
     logs,
     requests,
-    behave: (next) => { current = next; },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    behave: (next) => {
+      current = next;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
-

@@ -19,7 +19,10 @@ const saved = { write: process.stdout.write, log: console.log };
 beforeEach(async () => {
   [loki, collector] = [await startLokiReceiver(), await startOtlpReceiver()];
   stdout = [];
-  process.stdout.write = ((chunk: string) => { stdout.push(String(chunk)); return true; }) as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string) => {
+    stdout.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
   console.log = () => {};
 });
 afterEach(async () => {
@@ -31,10 +34,20 @@ afterEach(async () => {
   await collector.close();
 });
 
-async function run(endpoint: string, invocations: number, options: { circuitBackoffMs?: number; between?: (i: number) => Promise<void> } = {}) {
-  observability = createLambdaObservability({
-    endpoint, flushBudgetMs: 1000, circuitBackoffMs: options.circuitBackoffMs ?? 60_000, loki: { url: loki.url },
-  }, LAMBDA_ENV);
+async function run(
+  endpoint: string,
+  invocations: number,
+  options: { circuitBackoffMs?: number; between?: (i: number) => Promise<void> } = {},
+) {
+  observability = createLambdaObservability(
+    {
+      endpoint,
+      flushBudgetMs: 1000,
+      circuitBackoffMs: options.circuitBackoffMs ?? 60_000,
+      loki: { url: loki.url },
+    },
+    LAMBDA_ENV,
+  );
   const handler = observability.wrap(async (event: { i: number }, _context: unknown) => {
     console.log(`line 1 of invocation ${event.i}`);
     console.log(`line 2 of invocation ${event.i}`);
@@ -47,15 +60,21 @@ async function run(endpoint: string, invocations: number, options: { circuitBack
     expect(await handler({ i }, lambdaContext())).toEqual({ statusCode: 200, body: `result ${i}` });
     durations.push(performance.now() - started);
   }
-  return { durations, expected: Array.from({ length: invocations }, (_, i) => [`line 1 of invocation ${i}`, `line 2 of invocation ${i}`]).flat() };
+  return {
+    durations,
+    expected: Array.from({ length: invocations }, (_, i) => [`line 1 of invocation ${i}`, `line 2 of invocation ${i}`]).flat(),
+  };
 }
 
 /** Every expected body exactly once across the three sinks, each with its own log.record.uid. */
 function expectExactlyOnce(expected: string[]) {
   const fromCollector = collector.logs.map((l) => ({ body: String(l.body), uid: l.attributes['log.record.uid'] }));
   const fromLoki = loki.entries.map((e) => ({ body: e.line, uid: e.metadata.log_record_uid }));
-  const fromStdout = stdout.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes('"undelivered_log_record":true'))
-    .map((line) => JSON.parse(line)).map((r) => ({ body: String(r.body), uid: r.attributes['log.record.uid'] }));
+  const fromStdout = stdout
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"undelivered_log_record":true'))
+    .map((line) => JSON.parse(line))
+    .map((r) => ({ body: String(r.body), uid: r.attributes['log.record.uid'] }));
   const all = [...fromCollector, ...fromLoki, ...fromStdout];
   expect(all.map((r) => r.body).sort()).toEqual([...expected].sort());
   expect(new Set(all.map((r) => r.uid)).size).toBe(expected.length);

@@ -19,13 +19,16 @@ afterEach(async () => {
 });
 
 function setup(env: Record<string, string> = {}) {
-  observability = createLambdaObservability({}, {
-    ...LAMBDA_ENV,
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme',
-    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-    ...env,
-  });
+  observability = createLambdaObservability(
+    {},
+    {
+      ...LAMBDA_ENV,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+      ...env,
+    },
+  );
   return observability;
 }
 
@@ -42,28 +45,43 @@ describe('wrapped Lambda handler → OTLP/HTTP protobuf → loopback receiver', 
     expect(receiver.spans).toHaveLength(1);
     const span = receiver.spans[0]!;
     expect(span).toMatchObject({
-      name: 'POST /orders/{id}/items', kind: 2, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '00f067aa0ba902b7',
+      name: 'POST /orders/{id}/items',
+      kind: 2,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
       attributes: {
-        'faas.trigger': 'http', 'faas.invocation_id': context.awsRequestId, 'faas.coldstart': true,
-        'http.response.status_code': 201, 'cloud.account.id': '123456789012',
+        'faas.trigger': 'http',
+        'faas.invocation_id': context.awsRequestId,
+        'faas.coldstart': true,
+        'http.response.status_code': 201,
+        'cloud.account.id': '123456789012',
       },
       resource: {
-        'service.name': 'orders-api', 'cloud.provider': 'aws', 'cloud.platform': 'aws_lambda', 'cloud.region': 'eu-west-1',
-        'faas.max_memory': 268435456, 'deployment.environment.name': 'test',
+        'service.name': 'orders-api',
+        'cloud.provider': 'aws',
+        'cloud.platform': 'aws_lambda',
+        'cloud.region': 'eu-west-1',
+        'faas.max_memory': 268435456,
+        'deployment.environment.name': 'test',
       },
     });
     expect(receiver.logs.map((log) => [log.body, log.severityNumber, log.severityText])).toEqual([
-      ["handling /orders/42/items { cartId: 'c-9' }", 9, 'INFO'], ['inventory low', 13, 'WARN'],
+      ["handling /orders/42/items { cartId: 'c-9' }", 9, 'INFO'],
+      ['inventory low', 13, 'WARN'],
     ]);
     for (const log of receiver.logs) {
       expect(log).toMatchObject({ traceId: span.traceId, spanId: span.spanId, flags: 1 });
       expect(log.resource['service.name']).toBe('orders-api');
     }
     expect(receiver.logs[0]!.attributes).toEqual({
-      cartId: 'c-9', 'log.record.uid': expect.stringMatching(/^[0-9a-f]{16}-[0-9a-z]+$/), 'faas.invocation_id': context.awsRequestId,
+      cartId: 'c-9',
+      'log.record.uid': expect.stringMatching(/^[0-9a-f]{16}-[0-9a-z]+$/),
+      'faas.invocation_id': context.awsRequestId,
     });
     expect(new Set(receiver.logs.map((l) => l.attributes['log.record.uid'])).size).toBe(2);
-    expect(receiver.requests.every((r) => r.headers['x-tenant'] === 'acme' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
+    expect(receiver.requests.every((r) => r.headers['x-tenant'] === 'acme' && r.headers['content-type'] === 'application/x-protobuf')).toBe(
+      true,
+    );
   });
 
   it('every span and log of 100 invocations arrives exactly once, each flushed before its invocation settles', async () => {
@@ -87,7 +105,10 @@ describe('wrapped Lambda handler → OTLP/HTTP protobuf → loopback receiver', 
 
   it('with 20 ms sink latency the flush adds one parallel round trip', async () => {
     receiver.behave({ latencyMs: 20 });
-    const wrapped = setup().wrap(async (_event: unknown, _context: unknown) => { console.log('x'); return 1; });
+    const wrapped = setup().wrap(async (_event: unknown, _context: unknown) => {
+      console.log('x');
+      return 1;
+    });
     await wrapped({}, lambdaContext()); // warm the connections
     const durations: number[] = [];
     for (let i = 0; i < 10; i++) {

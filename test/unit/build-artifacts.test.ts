@@ -23,9 +23,16 @@ function readZip(zip: Buffer): { name: string; data: Buffer; date: number }[] {
 describe('build artifacts', () => {
   it('finds every example: Lambda handlers and edge entries', () => {
     expect(findFunctions().map((f) => `${f.name}:${f.kind}`)).toEqual([
-      'edge-fetch:edge', 'edge-worker:edge', 'nightly-report:lambda', 'orders-api:lambda', 'sqs-consumer:lambda', 'stream-report:lambda',
+      'edge-fetch:edge',
+      'edge-worker:edge',
+      'nightly-report:lambda',
+      'orders-api:lambda',
+      'sqs-consumer:lambda',
+      'stream-report:lambda',
     ]);
-    expect(() => findFunctions(['nope'])).toThrow('no function "nope" in functions/ (there are: edge-fetch, edge-worker, nightly-report, orders-api, sqs-consumer, stream-report)');
+    expect(() => findFunctions(['nope'])).toThrow(
+      'no function "nope" in functions/ (there are: edge-fetch, edge-worker, nightly-report, orders-api, sqs-consumer, stream-report)',
+    );
   });
 
   it('writes index.mjs, its map, meta.json and a zip holding them; the same input gives the same zip bytes', async () => {
@@ -48,7 +55,8 @@ describe('build artifacts', () => {
     for (const source of findFunctions()) {
       const artifact = await buildArtifact(source, out);
       expect(artifact.bytes, source.name).toBeLessThanOrEqual(BUDGETS[source.kind]);
-      if (source.kind === 'edge') expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
+      if (source.kind === 'edge')
+        expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
     }
     const big = join(out, 'big.ts');
     writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(130 * 1024))};`);
@@ -69,7 +77,10 @@ describe('build artifacts', () => {
   });
 
   it('deterministicZip is a function of its input only', () => {
-    const files = [['a.txt', Buffer.from('hello')], ['b.txt', Buffer.from('world')]] as const;
+    const files = [
+      ['a.txt', Buffer.from('hello')],
+      ['b.txt', Buffer.from('world')],
+    ] as const;
     expect(deterministicZip(files).equals(deterministicZip(files))).toBe(true);
     expect(readZip(deterministicZip(files)).map((e) => e.data.toString())).toEqual(['hello', 'world']);
   });

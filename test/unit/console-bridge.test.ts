@@ -20,11 +20,20 @@ async function run(body: () => void, options = {}) {
 describe('console → log records', () => {
   it('maps each method to its severity and carries the active trace context', async () => {
     const { traceId, spanId, logs } = await run(() => {
-      console.log('l'); console.info('i'); console.warn('w'); console.error('e'); console.debug('d'); console.trace('t');
+      console.log('l');
+      console.info('i');
+      console.warn('w');
+      console.error('e');
+      console.debug('d');
+      console.trace('t');
     });
     expect(logs.map((r) => [r.body, r.severityNumber, r.severityText])).toEqual([
-      ['l', SeverityNumber.INFO, 'INFO'], ['i', SeverityNumber.INFO, 'INFO'], ['w', SeverityNumber.WARN, 'WARN'],
-      ['e', SeverityNumber.ERROR, 'ERROR'], ['d', SeverityNumber.DEBUG, 'DEBUG'], ['t', SeverityNumber.TRACE, 'TRACE'],
+      ['l', SeverityNumber.INFO, 'INFO'],
+      ['i', SeverityNumber.INFO, 'INFO'],
+      ['w', SeverityNumber.WARN, 'WARN'],
+      ['e', SeverityNumber.ERROR, 'ERROR'],
+      ['d', SeverityNumber.DEBUG, 'DEBUG'],
+      ['t', SeverityNumber.TRACE, 'TRACE'],
     ]);
     for (const record of logs) {
       expect(record.spanContext).toMatchObject({ traceId, spanId, traceFlags: 1 });
@@ -33,29 +42,59 @@ describe('console → log records', () => {
 
   it('formats the body like util.format, takes attributes from plain objects and exception.* from errors', async () => {
     const error = new RangeError('out of stock');
-    const { logs } = await run(() => console.error('order %s failed', 'A-1', { orderId: 'A-1', qty: 2, tags: ['x'], nested: { a: 1 } }, error));
+    const { logs } = await run(() =>
+      console.error('order %s failed', 'A-1', { orderId: 'A-1', qty: 2, tags: ['x'], nested: { a: 1 } }, error),
+    );
     expect(logs[0]!.body).toBe(`order A-1 failed { orderId: 'A-1', qty: 2, tags: [ 'x' ], nested: { a: 1 } } ${error.stack}`);
     expect(logs[0]!.attributes).toMatchObject({
-      orderId: 'A-1', qty: 2, tags: ['x'], nested: '{ a: 1 }',
-      'exception.type': 'RangeError', 'exception.message': 'out of stock', 'exception.stacktrace': error.stack,
+      orderId: 'A-1',
+      qty: 2,
+      tags: ['x'],
+      nested: '{ a: 1 }',
+      'exception.type': 'RangeError',
+      'exception.message': 'out of stock',
+      'exception.stacktrace': error.stack,
     });
   });
 
   it('console.dir and console.table log the inspected value and leave the line untouched', async () => {
-    const { logs, lines } = await run(() => { console.dir({ a: 1 }, { depth: 0 }); console.table([{ a: 1 }]); });
+    const { logs, lines } = await run(() => {
+      console.dir({ a: 1 }, { depth: 0 });
+      console.table([{ a: 1 }]);
+    });
     expect(logs.map((r) => r.body)).toEqual(['{ a: 1 }', '[ { a: 1 } ]']);
-    expect(lines).toEqual([{ method: 'dir', args: [{ a: 1 }, { depth: 0 }] }, { method: 'table', args: [[{ a: 1 }]] }]);
+    expect(lines).toEqual([
+      { method: 'dir', args: [{ a: 1 }, { depth: 0 }] },
+      { method: 'table', args: [[{ a: 1 }]] },
+    ]);
   });
 
   it('bad inputs never crash the handler and never blow up the body', async () => {
     const circular: Record<string, unknown> = {};
     circular.me = circular;
-    const proxy = new Proxy({}, { ownKeys() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });
-    const { logs, lines } = await run(() => {
-      console.log(circular, 10n, Symbol('s'), proxy, Object.create(null), { get x() { throw new Error('getter'); } });
-      console.log('x'.repeat(10 * 1024 * 1024));
-    }, { maxLogBodyLength: 1024 });
-    expect(logs[0]!.body).toBe("{ me: [Circular] } 10n Symbol(s) [Uninspectable: trap] [Object: null prototype] {} { x: [Getter] }");
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+      },
+    );
+    const { logs, lines } = await run(
+      () => {
+        console.log(circular, 10n, Symbol('s'), proxy, Object.create(null), {
+          get x() {
+            throw new Error('getter');
+          },
+        });
+        console.log('x'.repeat(10 * 1024 * 1024));
+      },
+      { maxLogBodyLength: 1024 },
+    );
+    expect(logs[0]!.body).toBe('{ me: [Circular] } 10n Symbol(s) [Uninspectable: trap] [Object: null prototype] {} { x: [Getter] }');
     expect(String(logs[1]!.body)).toMatch(/^x{1024}…\[truncated: log body over 1024 characters\]$/);
     // stdout still gets the whole original line, as a bare console would.
     expect((lines[1]!.args[0] as string).length).toBe(10 * 1024 * 1024);
@@ -102,7 +141,16 @@ describe('the line on stdout', () => {
 describe('bridge mechanics', () => {
   it('installing twice is harmless: one record per call', async () => {
     observability = testObservability();
-    const second = installConsoleBridge({ logger: { emit() { throw new Error('second logger used'); }, enabled: () => true }, format: 'text', maxBodyLength: 100 });
+    const second = installConsoleBridge({
+      logger: {
+        emit() {
+          throw new Error('second logger used');
+        },
+        enabled: () => true,
+      },
+      format: 'text',
+      maxBodyLength: 100,
+    });
     await observability.wrap(async (_event: unknown, _context: unknown) => console.log('once'))({}, lambdaContext());
     second.uninstall(); // the same bridge as the first: uninstalling it restores the recorders
     expect(observability.logs().map((r) => r.body)).toEqual(['once']);
@@ -112,7 +160,12 @@ describe('bridge mechanics', () => {
   });
 
   it('a console call made while a record is built goes straight to the original (no recursion)', async () => {
-    const reentrant = { toString() { console.log('inner'); return 'outer'; } };
+    const reentrant = {
+      toString() {
+        console.log('inner');
+        return 'outer';
+      },
+    };
     const { logs, lines, traceId, spanId } = await run(() => console.log('%s', reentrant));
     expect(logs.map((r) => r.body)).toEqual(['outer']);
     // The user's toString ran once: the line is the formatted body, not formatted again by the console.
@@ -128,7 +181,17 @@ describe('bridge mechanics', () => {
   it('when the logger throws, the line still reaches stdout', () => {
     const target = { log: (...args: unknown[]) => written.push(args) } as unknown as Console;
     const written: unknown[][] = [];
-    const bridge = installConsoleBridge({ target, logger: { emit() { throw new Error('broken'); }, enabled: () => true }, format: 'text', maxBodyLength: 100 });
+    const bridge = installConsoleBridge({
+      target,
+      logger: {
+        emit() {
+          throw new Error('broken');
+        },
+        enabled: () => true,
+      },
+      format: 'text',
+      maxBodyLength: 100,
+    });
     target.log('still here');
     bridge.uninstall();
     expect(written).toEqual([['still here']]);

@@ -39,9 +39,15 @@ describe('diagnostics', () => {
     const observability = createLambdaObservability({ endpoint: `http://127.0.0.1:${await freePort()}` }, LAMBDA_ENV);
     const stdout: string[] = [];
     const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => { stdout.push(chunk); return true; }) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      stdout.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
     try {
-      const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => { console.log('kept'); return 1; });
+      const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
+        console.log('kept');
+        return 1;
+      });
       for (let i = 0; i < 5; i++) await wrapped({}, lambdaContext());
     } finally {
       process.stdout.write = write;
@@ -49,7 +55,9 @@ describe('diagnostics', () => {
     }
     const lines = written.filter((line) => line.includes('[faas-observability]'));
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^warn: \[faas-observability\] warn 1 span\(s\) not delivered; 1 log record\(s\) written to stdout as JSON lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines[0]).toMatch(
+      /^warn: \[faas-observability\] warn 1 span\(s\) not delivered; 1 log record\(s\) written to stdout as JSON lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/,
+    );
     expect(lines[1]).toMatch(/circuit open after .*ECONNREFUSED|circuit open after OTLP export/);
     expect(stdout.filter((line) => line.includes('"undelivered_log_record":true'))).toHaveLength(5);
   });
@@ -66,9 +74,14 @@ describe('diagnostics', () => {
 
   it('a bad configuration value is reported once with the variable and the default, never a header secret', async () => {
     const { written, createLambdaObservability } = await loadWithRecordedConsole();
-    const observability = createLambdaObservability({ spanExporter: failingExporter(), logExporter: failingExporter() }, {
-      ...LAMBDA_ENV, OTEL_BSP_MAX_QUEUE_SIZE: 'lots', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t,broken-entry-s3cr3t',
-    });
+    const observability = createLambdaObservability(
+      { spanExporter: failingExporter(), logExporter: failingExporter() },
+      {
+        ...LAMBDA_ENV,
+        OTEL_BSP_MAX_QUEUE_SIZE: 'lots',
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t,broken-entry-s3cr3t',
+      },
+    );
     await observability.shutdown();
     expect(written).toContain('warn: [faas-observability] warn OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a number; using the default 2048');
     expect(written.join('\n')).not.toMatch(/Bearer|s3cr3t/);

@@ -9,12 +9,21 @@ import { trackWaitUntil } from '../../src/wrapper/wait-until.ts';
 const spans = new InMemorySpanExporter();
 const logs = new InMemoryLogRecordExporter();
 const lines: unknown[][] = [];
-console.log = (...args: unknown[]) => { lines.push(args); };
+console.log = (...args: unknown[]) => {
+  lines.push(args);
+};
 const seenEnv: unknown[] = [];
 
 function fakeContext() {
   const promises: Promise<unknown>[] = [];
-  return { promises, ctx: { waitUntil: (promise: Promise<unknown>) => { promises.push(promise); } } };
+  return {
+    promises,
+    ctx: {
+      waitUntil: (promise: Promise<unknown>) => {
+        promises.push(promise);
+      },
+    },
+  };
 }
 async function settle(promises: Promise<unknown>[]) {
   for (let n = 0; n !== promises.length;) {
@@ -43,7 +52,7 @@ const worker = withObservability(user, (env) => {
 });
 
 describe('edge withObservability', () => {
-  it('returns a new object, keeps other members and the handler\'s this, and leaves the user object alone', async () => {
+  it("returns a new object, keeps other members and the handler's this, and leaves the user object alone", async () => {
     expect(worker).not.toBe(user);
     expect((worker as typeof user).marker).toBe('kept');
     expect(user.fetch).not.toBe(worker.fetch);
@@ -56,7 +65,11 @@ describe('edge withObservability', () => {
     expect(seenEnv).toEqual([{ SECRET: 'x', OTEL_SERVICE_NAME: 'ignored-by-option' }]);
     expect(logs.getFinishedLogRecords().map((r) => r.body)).toEqual(['fetch kept', 'after the response']);
     const [span] = spans.getFinishedSpans();
-    expect(span).toMatchObject({ name: 'GET', kind: SpanKind.SERVER, attributes: { 'faas.trigger': 'http', 'faas.coldstart': true, 'url.path': '/items' } });
+    expect(span).toMatchObject({
+      name: 'GET',
+      kind: SpanKind.SERVER,
+      attributes: { 'faas.trigger': 'http', 'faas.coldstart': true, 'url.path': '/items' },
+    });
     expect(span!.resource.attributes['service.name']).toBe('unit-worker');
   });
 
@@ -67,10 +80,22 @@ describe('edge withObservability', () => {
     await events.queue({ queue: 'orders', messages: [{}, {}] }, {}, ctx);
     await events.scheduled({ cron: '0 * * * *', scheduledTime: Date.parse('2026-11-24T14:00:00Z') }, {}, ctx);
     await settle(promises);
-    const byTrigger = Object.fromEntries(spans.getFinishedSpans().slice(1).map((s) => [s.attributes['faas.trigger'] === 'http' ? 'http' : s.attributes['faas.trigger'], s]));
+    const byTrigger = Object.fromEntries(
+      spans
+        .getFinishedSpans()
+        .slice(1)
+        .map((s) => [s.attributes['faas.trigger'] === 'http' ? 'http' : s.attributes['faas.trigger'], s]),
+    );
     expect(byTrigger.http!.status.code).toBe(2);
-    expect(byTrigger.pubsub).toMatchObject({ name: 'process orders', kind: SpanKind.CONSUMER, attributes: { 'messaging.batch.message_count': 2, 'faas.coldstart': false } });
-    expect(byTrigger.timer).toMatchObject({ name: 'cron 0 * * * *', attributes: { 'faas.cron': '0 * * * *', 'faas.time': '2026-11-24T14:00:00.000Z' } });
+    expect(byTrigger.pubsub).toMatchObject({
+      name: 'process orders',
+      kind: SpanKind.CONSUMER,
+      attributes: { 'messaging.batch.message_count': 2, 'faas.coldstart': false },
+    });
+    expect(byTrigger.timer).toMatchObject({
+      name: 'cron 0 * * * *',
+      attributes: { 'faas.cron': '0 * * * *', 'faas.time': '2026-11-24T14:00:00.000Z' },
+    });
   });
 
   it('a plain fetch handler without waitUntil (in Node, a server that keeps running) answers without waiting for the flush', async () => {
@@ -83,7 +108,9 @@ describe('edge withObservability', () => {
   });
 
   it('rejects what is not a handler', () => {
-    expect(() => withObservability(42 as never)).toThrow('withObservability expects a fetch handler or a Workers handler object, got number');
+    expect(() => withObservability(42 as never)).toThrow(
+      'withObservability expects a fetch handler or a Workers handler object, got number',
+    );
   });
 });
 
@@ -92,12 +119,25 @@ describe('trackWaitUntil', () => {
     const { ctx, promises } = fakeContext();
     const order: string[] = [];
     const tracker = trackWaitUntil(ctx);
-    tracker.context.waitUntil(new Promise<void>((resolve) => setTimeout(() => {
-      order.push('outer');
-      tracker.context.waitUntil(new Promise<void>((done) => setTimeout(() => { order.push('nested'); done(); }, 10)));
-      resolve();
-    }, 10)));
-    tracker.after(async () => { order.push('flush'); });
+    tracker.context.waitUntil(
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          order.push('outer');
+          tracker.context.waitUntil(
+            new Promise<void>((done) =>
+              setTimeout(() => {
+                order.push('nested');
+                done();
+              }, 10),
+            ),
+          );
+          resolve();
+        }, 10),
+      ),
+    );
+    tracker.after(async () => {
+      order.push('flush');
+    });
     await settle(promises);
     expect(order).toEqual(['outer', 'nested', 'flush']);
     expect(promises).toHaveLength(3);

@@ -92,10 +92,16 @@ describe('FailoverLogExporter: OTLP → Loki → stdout, each record delivered o
     expect(report.take()).toMatchObject({ logsToFallback: 2, logsToStdout: 0 });
     const records = makeRecords([{ body: 'c', attributes: { 'log.record.uid': 'uid-c' } }]);
     expect((await send(records)).code).toBe(ExportResultCode.SUCCESS);
-    expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({
-      undelivered_log_record: true, body: 'c', severity_text: 'INFO', attributes: { 'log.record.uid': 'uid-c' },
-      resource: expect.objectContaining({ 'service.name': 'orders-api' }), time_unix_nano: expect.stringMatching(/^\d{19}$/),
-    })]);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        undelivered_log_record: true,
+        body: 'c',
+        severity_text: 'INFO',
+        attributes: { 'log.record.uid': 'uid-c' },
+        resource: expect.objectContaining({ 'service.name': 'orders-api' }),
+        time_unix_nano: expect.stringMatching(/^\d{19}$/),
+      }),
+    ]);
     expect(report.take()).toMatchObject({ logsToStdout: 1 });
   });
 

@@ -56,19 +56,47 @@ describe('formatArgs survives bad input', () => {
 
   it('never runs getters, and survives a throwing toString', () => {
     let ran = false;
-    const sneaky = { get secret() { ran = true; throw new Error('boom'); } };
-    const liar = { toString() { throw new Error('nope'); } };
+    const sneaky = {
+      get secret() {
+        ran = true;
+        throw new Error('boom');
+      },
+    };
+    const liar = {
+      toString() {
+        throw new Error('nope');
+      },
+    };
     expect(formatArgs([sneaky], LIMIT)).toBe('{ secret: [Getter] }');
     expect(ran).toBe(false);
     expect(formatArgs(['%s', liar], LIMIT)).toBe('[toString threw]');
-    expect(formatArgs(['%d', { valueOf() { throw new Error('x'); } }], LIMIT)).toBe('NaN');
+    expect(
+      formatArgs(
+        [
+          '%d',
+          {
+            valueOf() {
+              throw new Error('x');
+            },
+          },
+        ],
+        LIMIT,
+      ),
+    ).toBe('NaN');
   });
 
   it('Proxies whose traps throw', () => {
-    const hostile = new Proxy({}, {
-      ownKeys() { throw new Error('no keys for you'); },
-      getPrototypeOf() { throw new Error('no proto'); },
-    });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys for you');
+        },
+        getPrototypeOf() {
+          throw new Error('no proto');
+        },
+      },
+    );
     expect(formatArgs(['value:', hostile], LIMIT)).toBe('value: [Uninspectable: no proto]');
   });
 

@@ -23,7 +23,9 @@ describe('init log capture', () => {
 
   it('keeps init logs with their time, lets the lines through, and replays them into the real logger', async () => {
     const lines: unknown[][] = [];
-    console.log = (...args: unknown[]) => { lines.push(args); };
+    console.log = (...args: unknown[]) => {
+      lines.push(args);
+    };
     capture = captureInitLogs({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' });
     const before = Date.now();
     console.log('connecting', { db: 'orders' });

@@ -27,18 +27,26 @@ describe('handler shapes', () => {
   it('errors: recorded as exception event + status ERROR, re-thrown unchanged, flushed first', async () => {
     observability = testObservability();
     const error = new TypeError('card declined');
-    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => { console.error('charging'); throw error; });
+    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
+      console.error('charging');
+      throw error;
+    });
     await expect(wrapped({}, lambdaContext())).rejects.toBe(error);
     const [span] = observability.spans();
     expect(span!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'card declined' });
     expect(span!.attributes['error.type']).toBe('TypeError');
-    expect(span!.events[0]).toMatchObject({ name: 'exception', attributes: { 'exception.type': 'TypeError', 'exception.message': 'card declined' } });
+    expect(span!.events[0]).toMatchObject({
+      name: 'exception',
+      attributes: { 'exception.type': 'TypeError', 'exception.message': 'card declined' },
+    });
     expect(observability.logs().map((r) => r.body)).toEqual(['charging']);
   });
 
   it('non-Error rejections pass through unchanged too', async () => {
     observability = testObservability();
-    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => { throw 'plain string'; });
+    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
+      throw 'plain string';
+    });
     await expect(wrapped({}, lambdaContext())).rejects.toBe('plain string');
     expect(observability.spans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
   });
@@ -61,11 +69,14 @@ describe('handler shapes', () => {
     observability = testObservability();
     const chunks: string[] = [];
     const stream = { write: (chunk: string) => chunks.push(chunk), end: () => chunks.push('<end>') };
-    const streaming = Object.assign(async (_event: unknown, responseStream: typeof stream, context: { awsRequestId: string }) => {
-      responseStream.write(`hello ${context.awsRequestId}`);
-      console.log('streamed');
-      responseStream.end();
-    }, { [STREAMING_SYMBOL]: 'response', [STREAMING_HIGH_WATER_MARK_SYMBOL]: 1024 });
+    const streaming = Object.assign(
+      async (_event: unknown, responseStream: typeof stream, context: { awsRequestId: string }) => {
+        responseStream.write(`hello ${context.awsRequestId}`);
+        console.log('streamed');
+        responseStream.end();
+      },
+      { [STREAMING_SYMBOL]: 'response', [STREAMING_HIGH_WATER_MARK_SYMBOL]: 1024 },
+    );
     const wrapped = observability.wrap(streaming);
     expect((wrapped as any)[STREAMING_SYMBOL]).toBe('response');
     expect((wrapped as any)[STREAMING_HIGH_WATER_MARK_SYMBOL]).toBe(1024);
@@ -157,7 +168,9 @@ describe('flush before freeze', () => {
 
   it('is bounded by the remaining time minus the margin when that is shorter than the budget', async () => {
     observability = testObservability({
-      flushBudgetMs: 5000, flushMarginMs: 100, timeoutSafetyMs: 0,
+      flushBudgetMs: 5000,
+      flushMarginMs: 100,
+      timeoutSafetyMs: 0,
       spanExporter: delayedExporter(new InMemorySpanExporter(), Infinity),
     });
     const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => 'done');
@@ -285,7 +298,9 @@ describe('overlapping flushes', () => {
 
 describe('X-Ray parent (opt-in)', () => {
   const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
-  afterEach(() => { delete process.env._X_AMZN_TRACE_ID; });
+  afterEach(() => {
+    delete process.env._X_AMZN_TRACE_ID;
+  });
 
   it('is ignored by default', async () => {
     process.env._X_AMZN_TRACE_ID = header;
@@ -321,11 +336,13 @@ describe('disabled and shared setups', () => {
 
   it('withObservability shares one setup per process', async () => {
     const spans = new InMemorySpanExporter();
-    const first = withObservability(async (_event: unknown, _context: unknown) => 'a', { spanExporter: spans, logExporter: new InMemoryLogRecordExporter() });
+    const first = withObservability(async (_event: unknown, _context: unknown) => 'a', {
+      spanExporter: spans,
+      logExporter: new InMemoryLogRecordExporter(),
+    });
     const second = withObservability(async (_event: unknown, _context: unknown) => 'b', { spanExporter: new InMemorySpanExporter() });
     await first({}, lambdaContext());
     await second({}, lambdaContext());
     expect(spans.getFinishedSpans().map((s) => s.attributes['faas.coldstart'])).toEqual([true, false]);
   });
 });
-

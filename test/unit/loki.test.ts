@@ -21,22 +21,50 @@ describe('records → Loki streams', () => {
     ]);
     const streams = toLokiStreams(records);
     expect(streams.map((s) => s.labels)).toEqual([
-      { service_name: 'orders-api', service_namespace: 'shop', deployment_environment_name: 'prod', cloud_region: 'eu-west-1', faas_name: 'orders-api', level: 'info' },
-      { service_name: 'orders-api', service_namespace: 'shop', deployment_environment_name: 'prod', cloud_region: 'eu-west-1', faas_name: 'orders-api', level: 'error' },
+      {
+        service_name: 'orders-api',
+        service_namespace: 'shop',
+        deployment_environment_name: 'prod',
+        cloud_region: 'eu-west-1',
+        faas_name: 'orders-api',
+        level: 'info',
+      },
+      {
+        service_name: 'orders-api',
+        service_namespace: 'shop',
+        deployment_environment_name: 'prod',
+        cloud_region: 'eu-west-1',
+        faas_name: 'orders-api',
+        level: 'error',
+      },
     ]);
-    expect(streams[0]!.entries.map((e) => [e.timestampNs, e.line])).toEqual([['1795527060001000000', 'first'], ['1795527060002000000', 'second']]);
+    expect(streams[0]!.entries.map((e) => [e.timestampNs, e.line])).toEqual([
+      ['1795527060001000000', 'first'],
+      ['1795527060002000000', 'second'],
+    ]);
     expect(streams[0]!.entries[1]!.metadata).toEqual({ severity_number: '9', faas_invocation_id: 'req-1', orderId: '42', tags: '["a"]' });
   });
 
   it('carries trace_id and span_id from the record', () => {
-    const context = trace.setSpanContext(ROOT_CONTEXT, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 });
+    const context = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+    });
     const records = makeRecords([{ body: 'x', context }]);
-    expect(toLokiStreams(records)[0]!.entries[0]!.metadata).toMatchObject({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' });
+    expect(toLokiStreams(records)[0]!.entries[0]!.metadata).toMatchObject({
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: '00f067aa0ba902b7',
+    });
   });
 
-  it('cuts lines and metadata at Loki\'s limits with a marker instead of a 400 for the whole batch', () => {
+  it("cuts lines and metadata at Loki's limits with a marker instead of a 400 for the whole batch", () => {
     const attributes = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, 'v'.repeat(50)]));
-    const [stream] = toLokiStreams(makeRecords([{ body: 'é'.repeat(300_000), attributes }]), { maxLineBytes: 1000, maxMetadataBytes: 4096, maxMetadataEntries: 30 });
+    const [stream] = toLokiStreams(makeRecords([{ body: 'é'.repeat(300_000), attributes }]), {
+      maxLineBytes: 1000,
+      maxMetadataBytes: 4096,
+      maxMetadataEntries: 30,
+    });
     const entry = stream!.entries[0]!;
     expect(new TextEncoder().encode(entry.line).length).toBeLessThanOrEqual(1000);
     expect(entry.line.endsWith('…[truncated]')).toBe(true);
@@ -73,24 +101,36 @@ describe('snappy', () => {
 
 describe('LokiPushExporter against a loopback Loki push endpoint', () => {
   let loki: LokiReceiver;
-  beforeEach(async () => { loki = await startLokiReceiver(); });
+  beforeEach(async () => {
+    loki = await startLokiReceiver();
+  });
   afterEach(() => loki.close());
 
-  const push = (exporter: LokiPushExporter, records = makeRecords([{ body: 'one', attributes: { 'log.record.uid': 'u-1' } }, { body: 'two' }])) =>
-    exporter.push(records);
+  const push = (
+    exporter: LokiPushExporter,
+    records = makeRecords([{ body: 'one', attributes: { 'log.record.uid': 'u-1' } }, { body: 'two' }]),
+  ) => exporter.push(records);
 
   it.each(['json', 'json-gzip', 'protobuf'] as const)('%s bodies pass the push schema and carry every record', async (format) => {
     const result = await push(new LokiPushExporter({ url: loki.url, format, timeoutMs: 1000, transport: postWithNodeHttp }));
     expect(result.code).toBe(0);
     expect(loki.invalid).toEqual([]);
-    expect(loki.entries.map((e) => [e.line, e.labels.service_name, e.metadata.log_record_uid])).toEqual([['one', 'orders-api', 'u-1'], ['two', 'orders-api', undefined]]);
-    expect(loki.requests[0]!.format).toBe({ json: 'application/json', 'json-gzip': 'application/json+gzip', protobuf: 'application/x-protobuf' }[format]);
+    expect(loki.entries.map((e) => [e.line, e.labels.service_name, e.metadata.log_record_uid])).toEqual([
+      ['one', 'orders-api', 'u-1'],
+      ['two', 'orders-api', undefined],
+    ]);
+    expect(loki.requests[0]!.format).toBe(
+      { json: 'application/json', 'json-gzip': 'application/json+gzip', protobuf: 'application/x-protobuf' }[format],
+    );
   });
 
   it('sends the tenant and basic auth, or a bearer token, as headers', async () => {
     await push(new LokiPushExporter({ url: loki.url, tenant: 'team-a', basicAuth: { username: 'u', password: 'p' }, timeoutMs: 1000 }));
     await push(new LokiPushExporter({ url: `${loki.url}/loki/api/v1/push`, bearerToken: 'tok', timeoutMs: 1000 }));
-    expect(loki.requests[0]!.headers).toMatchObject({ 'x-scope-orgid': 'team-a', authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+    expect(loki.requests[0]!.headers).toMatchObject({
+      'x-scope-orgid': 'team-a',
+      authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+    });
     expect(loki.requests[1]!.headers.authorization).toBe('Bearer tok');
   });
 
@@ -117,7 +157,14 @@ describe('LokiPushExporter against a loopback Loki push endpoint', () => {
 
   it('never prints credentials in its errors', async () => {
     loki.behave({ status: 401 });
-    const result = await push(new LokiPushExporter({ url: loki.url, bearerToken: 'sekret-token', basicAuth: { username: 'u', password: 'pw-sekret' }, timeoutMs: 300 }));
+    const result = await push(
+      new LokiPushExporter({
+        url: loki.url,
+        bearerToken: 'sekret-token',
+        basicAuth: { username: 'u', password: 'pw-sekret' },
+        timeoutMs: 300,
+      }),
+    );
     const text = `${result.error?.message} ${(result.error?.cause as Error)?.message}`;
     expect(text).toMatch(/HTTP 401/);
     expect(text).not.toMatch(/sekret/);

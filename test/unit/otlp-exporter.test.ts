@@ -32,7 +32,9 @@ describe.each([
   ['fetch', (request: Parameters<Transport>[0]) => postWithFetch(request)],
   ['node:http', postWithNodeHttp],
 ] as const)('OTLP/HTTP protobuf span exporter over %s', (_name, chosen) => {
-  beforeEach(() => { transport = chosen; });
+  beforeEach(() => {
+    transport = chosen;
+  });
 
   it('delivers a decodable request with the configured headers', async () => {
     const { result } = await exportOnce(`${receiver.url}/v1/traces`);
@@ -97,7 +99,9 @@ describe.each([
     receiver.behave({ latencyMs: 100 });
     const exporter = createOtlpSpanExporter({ url: `${receiver.url}/v1/traces`, timeoutMs: 1000, transport });
     let done = false;
-    exporter.export(spans, () => { done = true; });
+    exporter.export(spans, () => {
+      done = true;
+    });
     await exporter.forceFlush();
     expect(done).toBe(true);
     expect(receiver.spans).toHaveLength(1);

@@ -21,9 +21,16 @@ describe('HTTP triggers', () => {
     expect(span.name).toBe('GET /orders/{id}');
     expect(span.kind).toBe(SpanKind.SERVER);
     expect(span.attributes).toMatchObject({
-      'faas.trigger': 'http', 'http.request.method': 'GET', 'http.route': '/orders/{id}', 'url.path': '/orders/42',
-      'url.query': 'expand=items', 'url.scheme': 'https', 'server.address': '1234567890.execute-api.eu-west-1.amazonaws.com',
-      'user_agent.original': 'curl/8.5.0', 'client.address': '203.0.113.7', 'http.response.status_code': 404,
+      'faas.trigger': 'http',
+      'http.request.method': 'GET',
+      'http.route': '/orders/{id}',
+      'url.path': '/orders/42',
+      'url.query': 'expand=items',
+      'url.scheme': 'https',
+      'server.address': '1234567890.execute-api.eu-west-1.amazonaws.com',
+      'user_agent.original': 'curl/8.5.0',
+      'client.address': '203.0.113.7',
+      'http.response.status_code': 404,
     });
     expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
@@ -34,8 +41,12 @@ describe('HTTP triggers', () => {
     const span = await invoke(loadEvent('api-gateway-v2'), { statusCode: 503, body: 'down' });
     expect(span.name).toBe('POST /orders/{id}/items');
     expect(span.attributes).toMatchObject({
-      'http.route': '/orders/{id}/items', 'url.path': '/orders/42/items', 'url.query': 'dryRun=true&source=web',
-      'http.response.status_code': 503, 'client.address': '198.51.100.23', 'network.protocol.version': '1.1',
+      'http.route': '/orders/{id}/items',
+      'url.path': '/orders/42/items',
+      'url.query': 'dryRun=true&source=web',
+      'http.response.status_code': 503,
+      'client.address': '198.51.100.23',
+      'network.protocol.version': '1.1',
     });
     expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(span.spanContext().traceState?.get('vendor')).toBe('opaque');
@@ -80,18 +91,26 @@ describe('message and data triggers', () => {
     expect(span.kind).toBe(SpanKind.CONSUMER);
     expect(span.parentSpanContext).toBeUndefined();
     expect(span.attributes).toMatchObject({
-      'faas.trigger': 'pubsub', 'messaging.system': 'aws_sqs', 'messaging.destination.name': 'orders',
-      'messaging.batch.message_count': 3, 'messaging.operation.type': 'process', 'aws.lambda.batch_item_failures': 1,
+      'faas.trigger': 'pubsub',
+      'messaging.system': 'aws_sqs',
+      'messaging.destination.name': 'orders',
+      'messaging.batch.message_count': 3,
+      'messaging.operation.type': 'process',
+      'aws.lambda.batch_item_failures': 1,
     });
     expect(span.links.map((link) => link.context.traceId)).toEqual([
-      '5759e988bd862e3fe1be46a994272793', '6bf92f3577b34da6a3ce929d0e0e4736',
+      '5759e988bd862e3fe1be46a994272793',
+      '6bf92f3577b34da6a3ce929d0e0e4736',
     ]);
   });
 
   it('SNS: CONSUMER span linked through the traceparent message attribute', async () => {
     const span = await invoke(loadEvent('sns'));
     expect(span.name).toBe('process order-events');
-    expect(span.attributes).toMatchObject({ 'messaging.system': 'aws_sns', 'messaging.message.id': '95df01b4-ee98-5cb9-9903-4c221d41eb5e' });
+    expect(span.attributes).toMatchObject({
+      'messaging.system': 'aws_sns',
+      'messaging.message.id': '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+    });
     expect(span.links[0]?.context.traceId).toBe('7bf92f3577b34da6a3ce929d0e0e4736');
   });
 
@@ -99,8 +118,11 @@ describe('message and data triggers', () => {
     const span = await invoke(loadEvent('s3'));
     expect(span.name).toBe('ObjectCreated:Put invoices-bucket');
     expect(span.attributes).toMatchObject({
-      'faas.trigger': 'datasource', 'faas.document.collection': 'invoices-bucket', 'faas.document.operation': 'insert',
-      'faas.document.name': '2026/november report.pdf', 'faas.document.time': '2026-11-24T13:31:00.000Z',
+      'faas.trigger': 'datasource',
+      'faas.document.collection': 'invoices-bucket',
+      'faas.document.operation': 'insert',
+      'faas.document.name': '2026/november report.pdf',
+      'faas.document.time': '2026-11-24T13:31:00.000Z',
     });
   });
 
@@ -114,7 +136,11 @@ describe('message and data triggers', () => {
   it('Scheduled event: timer trigger with faas.time and the rule name', async () => {
     const span = await invoke(loadEvent('schedule'));
     expect(span.name).toBe('schedule nightly-report');
-    expect(span.attributes).toMatchObject({ 'faas.trigger': 'timer', 'faas.time': '2026-11-24T13:30:00Z', 'aws.eventbridge.rule': 'nightly-report' });
+    expect(span.attributes).toMatchObject({
+      'faas.trigger': 'timer',
+      'faas.time': '2026-11-24T13:30:00Z',
+      'aws.eventbridge.rule': 'nightly-report',
+    });
   });
 
   it('generic: other trigger named after the function, parent from a top-level traceparent', async () => {
@@ -125,14 +151,20 @@ describe('message and data triggers', () => {
   });
 
   it.each([null, 42, 'text', [], { Records: [] }, { Records: [null] }, { version: '2.0', requestContext: null }])(
-    'odd event %j still gets one generic span', async (event) => {
+    'odd event %j still gets one generic span',
+    async (event) => {
       const span = await invoke(event, undefined);
       expect(span.attributes['faas.trigger']).toBe('other');
     },
   );
 
   it('a malformed trigger event falls back to a generic span instead of failing the invocation', async () => {
-    const span = await invoke({ Records: [{ eventSource: 'aws:sqs' }], get broken() { throw new Error('x'); } });
+    const span = await invoke({
+      Records: [{ eventSource: 'aws:sqs' }],
+      get broken() {
+        throw new Error('x');
+      },
+    });
     expect(span.name).toBe('process');
   });
 });
@@ -148,8 +180,14 @@ describe('FaaS attributes', () => {
     });
     expect(span.attributes['faas.invocation_id']).toMatch(/^c6af9ac6-/);
     expect(span.resource.attributes).toMatchObject({
-      'service.name': 'orders-api', 'cloud.provider': 'aws', 'cloud.platform': 'aws_lambda', 'cloud.region': 'eu-west-1',
-      'faas.name': 'orders-api', 'faas.version': '7', 'faas.instance': '2026/11/24/[7]abcdef', 'faas.max_memory': 256 * 1024 * 1024,
+      'service.name': 'orders-api',
+      'cloud.provider': 'aws',
+      'cloud.platform': 'aws_lambda',
+      'cloud.region': 'eu-west-1',
+      'faas.name': 'orders-api',
+      'faas.version': '7',
+      'faas.instance': '2026/11/24/[7]abcdef',
+      'faas.max_memory': 256 * 1024 * 1024,
     });
   });
 });

@@ -18,7 +18,9 @@ function call(method, path, body, headers = {}) {
     const outgoing = request(`${base}${path}`, { method, agent, headers }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     outgoing.on('error', reject);
     outgoing.end(body);
@@ -36,7 +38,14 @@ function errorPayload(error) {
 
 // Lambda's runtime prefixes each console line with time, request id and level (text log format).
 let currentRequestId;
-for (const [method, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]) {
+for (const [method, level] of [
+  ['log', 'INFO'],
+  ['info', 'INFO'],
+  ['warn', 'WARN'],
+  ['error', 'ERROR'],
+  ['debug', 'DEBUG'],
+  ['trace', 'TRACE'],
+]) {
   const original = console[method].bind(console);
   console[method] = (...args) => original(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`);
 }
@@ -82,10 +91,18 @@ function contextFrom(headers) {
 async function runStreaming(handler, event, context, requestId) {
   const stream = new PassThrough();
   const posted = new Promise((resolve, reject) => {
-    const outgoing = request(`${base}/invocation/${requestId}/response`, {
-      method: 'POST', agent,
-      headers: { 'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Transfer-Encoding': 'chunked' },
-    }, (response) => { response.resume(); response.on('end', resolve); });
+    const outgoing = request(
+      `${base}/invocation/${requestId}/response`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Transfer-Encoding': 'chunked' },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', resolve);
+      },
+    );
     outgoing.on('error', reject);
     stream.pipe(outgoing);
   });

@@ -25,7 +25,10 @@ export const STREAMING_SYMBOL = Symbol.for('aws.lambda.runtime.handler.streaming
 export const STREAMING_HIGH_WATER_MARK_SYMBOL = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
 
 export function isLambdaContext(value: unknown): value is LambdaContext {
-  return typeof value === 'object' && value !== null
-    && typeof (value as LambdaContext).getRemainingTimeInMillis === 'function'
-    && typeof (value as LambdaContext).awsRequestId === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LambdaContext).getRemainingTimeInMillis === 'function' &&
+    typeof (value as LambdaContext).awsRequestId === 'string'
+  );
 }

@@ -7,19 +7,21 @@ import { pick, pickString, type TriggerAdapter } from './trigger.ts';
  */
 export const apiGatewayV1: TriggerAdapter = {
   name: 'api-gateway-v1',
-  matches: (event) => typeof pick(event, 'httpMethod') === 'string'
-    && typeof pick(event, 'requestContext', 'apiId') === 'string'
-    && pick(event, 'version') !== '2.0',
-  spanStart: (event: unknown) => httpSpanStart({
-    method: pickString(event, 'httpMethod') ?? 'GET',
-    route: pickString(event, 'resource'),
-    path: pickString(event, 'path') ?? '/',
-    query: queryFromParameters(pick(event, 'queryStringParameters'), pick(event, 'multiValueQueryStringParameters')),
-    scheme: 'https',
-    headers: pick(event, 'headers'),
-    multiValueHeaders: pick(event, 'multiValueHeaders'),
-    clientAddress: pickString(event, 'requestContext', 'identity', 'sourceIp'),
-    protocol: pickString(event, 'requestContext', 'protocol'),
-  }),
+  matches: (event) =>
+    typeof pick(event, 'httpMethod') === 'string' &&
+    typeof pick(event, 'requestContext', 'apiId') === 'string' &&
+    pick(event, 'version') !== '2.0',
+  spanStart: (event: unknown) =>
+    httpSpanStart({
+      method: pickString(event, 'httpMethod') ?? 'GET',
+      route: pickString(event, 'resource'),
+      path: pickString(event, 'path') ?? '/',
+      query: queryFromParameters(pick(event, 'queryStringParameters'), pick(event, 'multiValueQueryStringParameters')),
+      scheme: 'https',
+      headers: pick(event, 'headers'),
+      multiValueHeaders: pick(event, 'multiValueHeaders'),
+      clientAddress: pickString(event, 'requestContext', 'identity', 'sourceIp'),
+      protocol: pickString(event, 'requestContext', 'protocol'),
+    }),
   onResult: (span, result) => recordHttpResult(span, result, false),
 };

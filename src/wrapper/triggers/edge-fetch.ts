@@ -10,7 +10,9 @@ export interface FetchEvent {
 
 function headersObject(headers: Headers): Record<string, string> {
   const object: Record<string, string> = {};
-  headers.forEach((value, name) => { object[name] = value; });
+  headers.forEach((value, name) => {
+    object[name] = value;
+  });
   return object;
 }
 

@@ -3,8 +3,7 @@ import { normalizeHeaders } from '../propagation.ts';
 import { lastArnPart, pick, pickString, type TriggerAdapter } from './trigger.ts';
 
 function isEventBridge(event: unknown): boolean {
-  return typeof pick(event, 'detail-type') === 'string' && typeof pick(event, 'source') === 'string'
-    && pick(event, 'detail') !== undefined;
+  return typeof pick(event, 'detail-type') === 'string' && typeof pick(event, 'source') === 'string' && pick(event, 'detail') !== undefined;
 }
 
 function isSchedule(event: unknown): boolean {

@@ -48,9 +48,7 @@ export function httpSpanStart(request: HttpRequestParts): SpanStart {
  * `implicitOk`: API Gateway HTTP APIs and Function URLs answer 200 when the result has no statusCode.
  */
 export function recordHttpResult(span: Span, result: unknown, implicitOk: boolean): void {
-  const statusCode = typeof result === 'object' && result !== null
-    ? (result as { statusCode?: unknown }).statusCode
-    : undefined;
+  const statusCode = typeof result === 'object' && result !== null ? (result as { statusCode?: unknown }).statusCode : undefined;
   const code = typeof statusCode === 'number' ? statusCode : implicitOk ? 200 : undefined;
   if (code === undefined) return;
   span.setAttribute('http.response.status_code', code);

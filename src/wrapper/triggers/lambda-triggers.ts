@@ -10,7 +10,16 @@ import type { TriggerAdapter } from './trigger.ts';
 
 /** Lambda adapters, most specific first; `generic` matches everything and stays last. */
 export const LAMBDA_TRIGGERS: readonly TriggerAdapter[] = [
-  apiGatewayV2, functionUrl, alb, apiGatewayV1, sqs, sns, s3, schedule, eventBridge, generic,
+  apiGatewayV2,
+  functionUrl,
+  alb,
+  apiGatewayV1,
+  sqs,
+  sns,
+  s3,
+  schedule,
+  eventBridge,
+  generic,
 ];
 
 export function triggerFor(event: unknown, triggers: readonly TriggerAdapter[] = LAMBDA_TRIGGERS): TriggerAdapter {

@@ -10,12 +10,15 @@ export const sns: TriggerAdapter = {
   matches: (event) => firstRecordFrom(event, 'EventSource', 'aws:sns'),
   spanStart: (event: unknown, { propagator }: TriggerInput) => {
     const records = pick(event, 'Records') as unknown[];
-    return messageBatchSpanStart({
-      system: 'aws_sns',
-      destination: lastArnPart(pickString(records[0], 'Sns', 'TopicArn')),
-      records,
-      carrierOf: (record) => ({ headers: messageAttributeStrings(pick(record, 'Sns', 'MessageAttributes')) }),
-      extra: { 'messaging.message.id': pickString(records[0], 'Sns', 'MessageId') ?? '' },
-    }, propagator);
+    return messageBatchSpanStart(
+      {
+        system: 'aws_sns',
+        destination: lastArnPart(pickString(records[0], 'Sns', 'TopicArn')),
+        records,
+        carrierOf: (record) => ({ headers: messageAttributeStrings(pick(record, 'Sns', 'MessageAttributes')) }),
+        extra: { 'messaging.message.id': pickString(records[0], 'Sns', 'MessageId') ?? '' },
+      },
+      propagator,
+    );
   },
 };

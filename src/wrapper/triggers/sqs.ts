@@ -11,16 +11,19 @@ export const sqs: TriggerAdapter = {
   matches: (event) => firstRecordFrom(event, 'eventSource', 'aws:sqs'),
   spanStart: (event: unknown, { propagator }: TriggerInput) => {
     const records = pick(event, 'Records') as unknown[];
-    return messageBatchSpanStart({
-      system: 'aws_sqs',
-      destination: lastArnPart(pickString(records[0], 'eventSourceARN')),
-      records,
-      carrierOf: (record) => ({
-        headers: messageAttributeStrings(pick(record, 'messageAttributes')),
-        xray: pickString(record, 'attributes', 'AWSTraceHeader'),
-      }),
-      extra: records.length === 1 ? { 'messaging.message.id': pickString(records[0], 'messageId') ?? '' } : {},
-    }, propagator);
+    return messageBatchSpanStart(
+      {
+        system: 'aws_sqs',
+        destination: lastArnPart(pickString(records[0], 'eventSourceARN')),
+        records,
+        carrierOf: (record) => ({
+          headers: messageAttributeStrings(pick(record, 'messageAttributes')),
+          xray: pickString(record, 'attributes', 'AWSTraceHeader'),
+        }),
+        extra: records.length === 1 ? { 'messaging.message.id': pickString(records[0], 'messageId') ?? '' } : {},
+      },
+      propagator,
+    );
   },
   onResult: (span, result) => {
     const failures = pick(result, 'batchItemFailures');
