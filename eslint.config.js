@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', 'dist/', '.cache/', 'bench/.out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'lib/', 'dist/', '.cache/', 'bench/.out/', 'coverage/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

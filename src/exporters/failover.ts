@@ -7,13 +7,14 @@ import { describeFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';
 import { writeRecordsAsJsonLines, type LineWriter } from './stdout-records.ts';
 
-interface Guarded<T> {
+/** An exporter and the circuit breaker that keeps its endpoint from costing a timeout per invocation. */
+export interface GuardedExporter<T> {
   readonly exporter: { export(items: T[], done: (result: ExportResult) => void): void };
   readonly breaker: CircuitBreaker;
 }
 
 /** Runs one export through a breaker: refused at once while it is open, and feeding it what happens. */
-function exportThrough<T>(target: Guarded<T>, items: T[]): Promise<ExportResult> {
+function exportThrough<T>(target: GuardedExporter<T>, items: T[]): Promise<ExportResult> {
   if (!target.breaker.allow()) {
     const { reason, probeInMs } = target.breaker.state;
     return Promise.resolve({
@@ -31,8 +32,8 @@ function exportThrough<T>(target: Guarded<T>, items: T[]): Promise<ExportResult>
 }
 
 export interface FailoverOptions {
-  readonly primary: Guarded<ReadableLogRecord>;
-  readonly fallback?: Guarded<ReadableLogRecord>;
+  readonly primary: GuardedExporter<ReadableLogRecord>;
+  readonly fallback?: GuardedExporter<ReadableLogRecord>;
   /** Where records go when every exporter failed; undefined turns the last resort off. */
   readonly lastResort?: LineWriter;
   readonly report: DeliveryReport;
@@ -126,11 +127,11 @@ export class FailoverLogExporter implements LogRecordExporter {
  * new GuardedSpanExporter({ exporter: otlpSpans, breaker }, report);
  */
 export class GuardedSpanExporter implements SpanExporter {
-  readonly #target: Guarded<ReadableSpan>;
+  readonly #target: GuardedExporter<ReadableSpan>;
   readonly #report: DeliveryReport;
   readonly #inFlight = new InFlight();
 
-  constructor(target: Guarded<ReadableSpan> & { exporter: SpanExporter }, report: DeliveryReport) {
+  constructor(target: GuardedExporter<ReadableSpan> & { exporter: SpanExporter }, report: DeliveryReport) {
     this.#target = target;
     this.#report = report;
   }

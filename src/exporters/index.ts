@@ -1,3 +1,11 @@
 export { createOtlpLogExporter, createOtlpSpanExporter, OtlpProtobufExporter, type OtlpExporterConfig } from './otlp.ts';
+export { LokiPushExporter, type LokiPushConfig } from './loki-push.ts';
+export type { LokiFormat } from './loki-encode.ts';
+export { DEFAULT_LOKI_LIMITS, toLokiStreams, type LokiEntry, type LokiLimits, type LokiStream } from './loki-streams.ts';
+export { FailoverLogExporter, GuardedSpanExporter, type FailoverOptions, type GuardedExporter } from './failover.ts';
+export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
+export { DeliveryReport } from './delivery-report.ts';
+export { ExportFailure } from './export-failure.ts';
+export type { LineWriter } from './stdout-records.ts';
 export { postWithFetch } from './fetch-transport.ts';
 export { parseRetryAfter, type PostRequest, type Transport, type TransportResult } from './transport.ts';

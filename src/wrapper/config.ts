@@ -62,8 +62,23 @@ export interface ResolvedConfig {
   readonly warnings: readonly string[];
 }
 
+/** The serverless defaults (Lambda); edge runtimes override some through `RuntimeDefaults`. */
+export interface Defaults {
+  readonly endpoint: string;
+  readonly exportTimeoutMs: number;
+  readonly flushBudgetMs: number;
+  readonly flushMarginMs: number;
+  readonly timeoutSafetyMs: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMs: number;
+  readonly maxLogBodyLength: number;
+  readonly consoleFormat: ConsoleFormat;
+  readonly circuitBackoffMs: number;
+}
+
 /** Serverless defaults: short delays and timeouts, because every wait is billed and the freeze is near. */
-const BASE_DEFAULTS = {
+const BASE_DEFAULTS: Defaults = {
   endpoint: 'http://localhost:4318',
   // Half the flush budget: a collector that hangs leaves the other half to the Loki fallback.
   exportTimeoutMs: 450,
@@ -75,16 +90,20 @@ const BASE_DEFAULTS = {
   // Exports happen in the flush before each response; the timer only matters for long invocations.
   scheduledDelayMs: 1000,
   maxLogBodyLength: 16 * 1024,
-  consoleFormat: 'text' as ConsoleFormat,
+  consoleFormat: 'text',
   circuitBackoffMs: 5000,
 };
-export const DEFAULTS: Readonly<typeof BASE_DEFAULTS> = BASE_DEFAULTS;
+export const DEFAULTS: Defaults = BASE_DEFAULTS;
 
 /**
  * Defaults a runtime changes: on the edge the flush runs in `waitUntil` after the response, so it can
  * afford longer timeouts than on Lambda, where every millisecond of flush delays the response.
  */
-export type RuntimeDefaults = Partial<Pick<typeof BASE_DEFAULTS, 'exportTimeoutMs' | 'flushBudgetMs' | 'maxQueueSize'>>;
+export interface RuntimeDefaults {
+  readonly exportTimeoutMs?: number;
+  readonly flushBudgetMs?: number;
+  readonly maxQueueSize?: number;
+}
 
 const SAMPLERS: readonly SamplerName[] = [
   'always_on',
@@ -188,7 +207,7 @@ function readLoki(
   env: Env,
   warn: Warn,
   option: ReturnType<typeof optionReader>,
-  DEFAULTS: typeof BASE_DEFAULTS,
+  DEFAULTS: Defaults,
 ): LokiConfig | undefined {
   const url = options.loki ? option.url(options.loki.url, 'loki.url') : readUrl(env, 'FAAS_OBSERVABILITY_LOKI_URL', warn);
   if (url === undefined) return undefined;
@@ -240,7 +259,7 @@ function optionReader(warn: Warn) {
   };
 }
 
-function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn, defaults: typeof BASE_DEFAULTS): BatchConfig {
+function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn, defaults: Defaults): BatchConfig {
   const maxQueueSize = readNumber(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize, warn, { min: 1, integer: true });
   let maxExportBatchSize = readNumber(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize, warn, { min: 1, integer: true });
   if (maxExportBatchSize > maxQueueSize) {

@@ -24,7 +24,7 @@ export type EdgeOptionsInput = EdgeObservabilityOptions | ((env: unknown) => Edg
 
 // Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyFunction = (...args: any[]) => any;
+export type AnyFunction = (...args: any[]) => any;
 
 interface Setup {
   readonly telemetry: Telemetry | undefined;

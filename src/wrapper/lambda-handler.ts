@@ -19,7 +19,7 @@ import { triggerFor } from './triggers/lambda-triggers.ts';
 
 // Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyHandler = (...args: any[]) => any;
+export type AnyHandler = (...args: any[]) => any;
 
 /** A telemetry setup and the handlers wrapped with it. */
 export interface LambdaObservability {
