@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import { closedEndpoint, startHangingEndpoint } from '../tools/loopback.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -16,7 +16,8 @@ const OUT = join(import.meta.dirname, '.out');
 const VARIANTS = ['bare', 'http-floor', 'ours', 'official', 'instrumented'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-async function bundle(variant: Variant) {
+/** Bundles bench/variants/<name>.ts the way a Lambda deploy would be bundled. */
+async function bundle(variant: string) {
   const outfile = join(OUT, `${variant}.mjs`);
   await build({
     entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
@@ -61,35 +62,6 @@ async function startSink(latencyMs: number) {
         server.close(resolve);
       }),
   };
-}
-
-/** Accepts connections and never answers: a hung collector. */
-async function startHangingEndpoint() {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(resolve);
-      }),
-  };
-}
-
-/** A loopback port nothing listens on. */
-async function closedEndpoint() {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
 }
 
 let runSequence = 0;
@@ -208,17 +180,7 @@ async function memoryAndStreamingTables(bundles: Record<Variant, { outfile: stri
   rows.push('', '| streaming variant | stream ended, median ms | handler settled, median ms |', '|---|---|---|');
   const stream: Record<string, { endMedianMs: number; settleMedianMs: number }> = {};
   for (const variant of ['stream-bare', 'stream-ours']) {
-    const outfile = join(OUT, `${variant}.mjs`);
-    await build({
-      entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
-      outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      logLevel: 'error',
-    });
+    const { outfile } = await bundle(variant);
     stream[variant] = await runChild(outfile, 'stream', quick ? 100 : 500, sinkUrl);
     rows.push(`| ${variant} | ${fmt(stream[variant]!.endMedianMs, 3)} | ${fmt(stream[variant]!.settleMedianMs, 3)} |`);
   }

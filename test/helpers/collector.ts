@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../tools/loopback.ts';
 import { fromOtlpJsonLine, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
 
 export const COLLECTOR_BINARY = resolve(import.meta.dirname, '../../.cache/otelcol/otelcol-faas');
@@ -18,16 +18,7 @@ export function collectorAvailability(): { run: boolean; reason: string } {
   return { run: false, reason };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort } from '../../tools/loopback.ts';
 
 export interface RunningCollector {
   /** OTLP/HTTP base endpoint. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
-import { closedEndpoint, startHangingEndpoint } from '../helpers/faulty-endpoints.ts';
+import { closedEndpoint, startHangingEndpoint } from '../../tools/loopback.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';

@@ -1,5 +1,16 @@
 import { createServer, type Socket } from 'node:net';
-import { freePort } from './collector.ts';
+
+/** A free TCP port on 127.0.0.1 (listen on 0, read the port, close). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
 
 /** A TCP endpoint that accepts connections, reads, and never answers: a hung collector. */
 export async function startHangingEndpoint(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
