@@ -65,27 +65,30 @@ async function startSink(latencyMs: number) {
 }
 
 let runSequence = 0;
-async function runChild(file: string, mode: string, count: number, endpoint: string, extraEnv: Record<string, string> = {}) {
+/** Runs bench/<script> in a fresh Node process; it writes its JSON result to BENCH_RESULT_FILE. */
+async function runScript(script: string, args: string[], env: Record<string, string>) {
   const resultFile = join(OUT, `result-${process.pid}-${runSequence++}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, 'child.mjs'), file, mode, String(count)], {
+  const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, script), ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      AWS_LAMBDA_FUNCTION_NAME: 'bench',
-      AWS_REGION: 'eu-west-1',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-      BENCH_RESULT_FILE: resultFile,
-      ...extraEnv,
-    },
+    env: { PATH: process.env.PATH, BENCH_RESULT_FILE: resultFile, ...env },
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const processMs = performance.now() - started;
-  if (code !== 0) throw new Error(`${file} ${mode} exited with ${code}`);
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${code}`);
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
   rmSync(resultFile);
   return { ...result, processMs };
+}
+
+function runChild(file: string, mode: string, count: number, endpoint: string, extraEnv: Record<string, string> = {}) {
+  return runScript('child.mjs', [file, mode, String(count)], {
+    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    AWS_REGION: 'eu-west-1',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    ...extraEnv,
+  });
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -148,13 +151,7 @@ async function edgeTable(sinkUrl: string): Promise<string> {
   const results: Record<string, { medianMs: number; p99Ms: number }> = {};
   for (const variant of ['edge-bare', 'edge-ours']) {
     const { file, code } = await buildEdgeBundle(`bench/variants/${variant}.ts`, join(OUT, `${variant}.mjs`));
-    const resultFile = join(OUT, `edge-${variant}.json`);
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'edge-child.mjs'), file, quick ? '500' : '3000'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, BENCH_RESULT_FILE: resultFile },
-    });
-    await new Promise((resolve) => child.on('exit', resolve));
-    results[variant] = JSON.parse(readFileSync(resultFile, 'utf8'));
+    results[variant] = await runScript('edge-child.mjs', [file, quick ? '500' : '3000'], { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl });
     const bytes = Buffer.byteLength(code);
     rows.push(
       `| ${variant} | ${fmt(bytes / 1024)} / ${fmt(gzipSync(code).length / 1024)} | ${fmt(results[variant]!.medianMs, 3)} | ${fmt(results[variant]!.p99Ms, 3)} |`,

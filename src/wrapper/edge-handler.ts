@@ -82,16 +82,14 @@ function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promis
 }
 
 /** Runs one invocation; flushes through waitUntil after the user's own work, or before returning without one. */
-async function observe(
-  input: EdgeOptionsInput | undefined,
-  binding: unknown,
+function observe(
+  { telemetry, keepsRunning }: Setup,
   trigger: TriggerAdapter,
   event: unknown,
   runtimeContext: unknown,
   run: (context: unknown) => unknown,
   attributes: Attributes = {},
-): Promise<unknown> {
-  const { telemetry, keepsRunning } = await setupFor(input, binding);
+): unknown {
   if (!telemetry) return run(runtimeContext);
   const tracker = hasWaitUntil(runtimeContext) ? trackWaitUntil(runtimeContext) : undefined;
   // Without waitUntil: a runtime that keeps serving after the response (Deno.serve, Node) flushes in the
@@ -116,6 +114,11 @@ async function observe(
   });
 }
 
+/** The user's route template for a request. */
+function routeOf(options: EdgeObservabilityOptions, request: Request): string | undefined {
+  return options.route?.(request);
+}
+
 /** The request id a platform gives a request, when it gives one. */
 function requestIdOf(request: Request): Attributes {
   const id = request.headers.get('cf-ray') ?? request.headers.get('x-vercel-id') ?? request.headers.get('x-nf-request-id');
@@ -126,12 +129,11 @@ function wrapFetch(input: EdgeOptionsInput | undefined, fetch: AnyFunction, this
   return async function observedFetch(request: Request, second?: unknown, third?: unknown): Promise<Response> {
     // Workers: (request, env, ctx). Vercel/Netlify: (request, context). Deno.serve: (request, info).
     const [binding, runtimeContext] = withEnv ? [second, third] : [undefined, second];
-    const options = (await setupFor(input, binding)).options;
+    const setup = await setupFor(input, binding);
     return observe(
-      input,
-      binding,
+      setup,
       edgeFetch,
-      { request, route: options.route?.(request) },
+      { request, route: routeOf(setup.options, request) },
       runtimeContext,
       (context) => (withEnv ? fetch.call(thisArg, request, binding, context) : fetch.call(thisArg, request, context)),
       requestIdOf(request),
@@ -140,8 +142,10 @@ function wrapFetch(input: EdgeOptionsInput | undefined, fetch: AnyFunction, this
 }
 
 function wrapBatch(input: EdgeOptionsInput | undefined, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter) {
-  return function observedEvent(event: unknown, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
-    return observe(input, binding, trigger, event, runtimeContext, (context) => method.call(thisArg, event, binding, context));
+  return async function observedEvent(event: unknown, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
+    return observe(await setupFor(input, binding), trigger, event, runtimeContext, (context) =>
+      method.call(thisArg, event, binding, context),
+    );
   };
 }
 

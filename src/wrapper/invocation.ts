@@ -161,16 +161,17 @@ function recordError(span: Span, error: unknown): void {
 async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
   const { config, diagnostics } = input.telemetry;
   const remaining = input.remainingTimeMs?.();
-  const bound =
+  const bound = Math.max(
+    0,
     remaining === undefined || !Number.isFinite(remaining)
       ? config.flushBudgetMs
-      : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs);
-  const summary = await input.telemetry.flush(Math.max(0, bound));
+      : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
+  );
+  const summary = await input.telemetry.flush(bound);
   const delivery = input.telemetry.takeDeliveryReport();
   // One line per invocation at most, whatever failed and however often.
   const parts: string[] = [];
-  if (summary.timedOut)
-    parts.push(`flush did not finish within ${Math.max(0, bound)} ms (log records still in flight were written to stdout)`);
+  if (summary.timedOut) parts.push(`flush did not finish within ${bound} ms (log records still in flight were written to stdout)`);
   if (delivery) {
     if (delivery.spansLost > 0) parts.push(`${delivery.spansLost} span(s) not delivered`);
     if (delivery.logsToFallback > 0) parts.push(`${delivery.logsToFallback} log record(s) sent to Loki instead of the collector`);
@@ -189,8 +190,6 @@ function safely(telemetry: Telemetry, fn: () => void): void {
 }
 
 function describe(error: unknown): string {
-  // The SDK's providers reject forceFlush with an array of their processors' errors.
-  if (Array.isArray(error)) return error.map(describe).join('; ');
   if (!isError(error)) return safeString(error);
   const cause = isError(error.cause) ? `: ${safeMessage(error.cause)}` : '';
   return `${safeMessage(error)}${cause}`;
