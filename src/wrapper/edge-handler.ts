@@ -114,9 +114,13 @@ function observe(
   });
 }
 
-/** The user's route template for a request. */
+/** The user's route template for a request; a route function that throws only costs the span its route. */
 function routeOf(options: EdgeObservabilityOptions, request: Request): string | undefined {
-  return options.route?.(request);
+  try {
+    return options.route?.(request);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The request id a platform gives a request, when it gives one. */
