@@ -1,30 +1,70 @@
+export type Signal = 'spans' | 'logs';
+
+/**
+ * Where records went that did not take the normal path: `fallback` (Loki), `stdout` (JSON lines, the last
+ * resort, also for what a flush out of time still held), `overCap` (past the memory cap, straight to stdout)
+ * and `lost` (only when the stdout fallback is turned off).
+ */
+export interface DeliveryCounts {
+  fallback: number;
+  stdout: number;
+  overCap: number;
+  lost: number;
+}
+
+export interface DeliverySnapshot {
+  readonly spans: Readonly<DeliveryCounts>;
+  readonly logs: Readonly<DeliveryCounts>;
+  readonly reasons: readonly string[];
+}
+
+const zero = (): DeliveryCounts => ({ fallback: 0, stdout: 0, overCap: 0, lost: 0 });
+
 /**
  * Counts what could not take the normal path since it was last taken, so the wrapper can say it in one
  * line per invocation instead of one per failed request (no storm on stderr).
  */
 export class DeliveryReport {
-  spansLost = 0;
-  logsToFallback = 0;
-  logsToStdout = 0;
-  readonly reasons = new Set<string>();
+  #counts = { spans: zero(), logs: zero() };
+  readonly #reasons = new Set<string>();
+
+  add(signal: Signal, outcome: keyof DeliveryCounts, count: number): void {
+    this.#counts[signal][outcome] += count;
+  }
 
   note(reason: string): void {
-    if (this.reasons.size < 5) this.reasons.add(reason);
+    if (this.#reasons.size < 5) this.#reasons.add(reason);
   }
 
   /** Returns the counts and resets them; undefined when everything took the normal path. */
-  take(): { spansLost: number; logsToFallback: number; logsToStdout: number; reasons: string[] } | undefined {
-    if (this.spansLost === 0 && this.logsToFallback === 0 && this.logsToStdout === 0) return undefined;
-    const snapshot = {
-      spansLost: this.spansLost,
-      logsToFallback: this.logsToFallback,
-      logsToStdout: this.logsToStdout,
-      reasons: [...this.reasons],
-    };
-    this.spansLost = 0;
-    this.logsToFallback = 0;
-    this.logsToStdout = 0;
-    this.reasons.clear();
+  take(): DeliverySnapshot | undefined {
+    const { spans, logs } = this.#counts;
+    const total = (counts: DeliveryCounts) => counts.fallback + counts.stdout + counts.overCap + counts.lost;
+    if (total(spans) + total(logs) === 0) return undefined;
+    const snapshot = { spans, logs, reasons: [...this.#reasons] };
+    this.#counts = { spans: zero(), logs: zero() };
+    this.#reasons.clear();
     return snapshot;
   }
+}
+
+/**
+ * The sentences of the per-invocation diagnostic line for a snapshot.
+ *
+ * @example
+ * describeDelivery(report.take()!).join('; '); // "3 log record(s) sent to Loki instead of the collector; …"
+ */
+export function describeDelivery(snapshot: DeliverySnapshot): string[] {
+  const parts: string[] = [];
+  for (const [signal, noun] of [
+    ['spans', 'span(s)'],
+    ['logs', 'log record(s)'],
+  ] as const) {
+    const counts = snapshot[signal];
+    if (counts.fallback > 0) parts.push(`${counts.fallback} ${noun} sent to Loki instead of the collector`);
+    if (counts.stdout > 0) parts.push(`${counts.stdout} ${noun} written to stdout as JSON lines`);
+    if (counts.overCap > 0) parts.push(`${counts.overCap} ${noun} over the memory cap written to stdout as JSON lines`);
+    if (counts.lost > 0) parts.push(`${counts.lost} ${noun} not delivered`);
+  }
+  return [...parts, ...snapshot.reasons];
 }

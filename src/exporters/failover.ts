@@ -1,11 +1,11 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { SpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CircuitBreaker } from './circuit-breaker.ts';
-import type { DeliveryReport } from './delivery-report.ts';
+import type { DeliveryReport, Signal } from './delivery-report.ts';
 import { describeFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';
-import { writeRecordsAsJsonLines, type LineWriter } from './stdout-records.ts';
+import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from './stdout-records.ts';
 
 /** An exporter and the circuit breaker that keeps its endpoint from costing a timeout per invocation. */
 export interface GuardedExporter<T> {
@@ -31,39 +31,40 @@ function exportThrough<T>(target: GuardedExporter<T>, items: T[]): Promise<Expor
   );
 }
 
-export interface FailoverOptions {
-  readonly primary: GuardedExporter<ReadableLogRecord>;
-  readonly fallback?: GuardedExporter<ReadableLogRecord>;
+export interface FailoverOptions<T> {
+  readonly primary: GuardedExporter<T>;
+  /** Logs only: Loki's push API. */
+  readonly fallback?: GuardedExporter<T>;
   /** Where records go when every exporter failed; undefined turns the last resort off. */
   readonly lastResort?: LineWriter;
   readonly report: DeliveryReport;
 }
 
-interface Attempt {
-  readonly records: readonly ReadableLogRecord[];
+interface Attempt<T> {
+  readonly items: readonly T[];
   settled: boolean;
 }
 
 /**
- * Primary (OTLP) → fallback (Loki push) → stdout, each record delivered by exactly one of them: what the
- * primary fails to deliver goes to the fallback, what that fails to deliver is written to stdout as JSON
- * lines. Dead endpoints sit behind circuit breakers, so a collector that is down costs one timeout, not
+ * Primary (OTLP) → fallback (Loki push, for logs) → stdout JSON lines, each record delivered by exactly one
+ * of them. Dead endpoints sit behind circuit breakers, so a collector that is down costs one timeout, not
  * one per invocation. `spill()` writes what is still in flight to stdout at once, for a flush out of time.
- *
- * @example
- * new FailoverLogExporter({ primary: { exporter: otlp, breaker }, fallback: { exporter: loki, breaker: lokiBreaker }, lastResort, report });
  */
-export class FailoverLogExporter implements LogRecordExporter {
-  readonly #options: FailoverOptions;
+abstract class FailoverExporter<T> {
+  readonly #options: FailoverOptions<T>;
+  readonly #signal: Signal;
   readonly #inFlight = new InFlight();
-  readonly #attempts = new Set<Attempt>();
+  readonly #attempts = new Set<Attempt<T>>();
 
-  constructor(options: FailoverOptions) {
+  protected constructor(signal: Signal, options: FailoverOptions<T>) {
+    this.#signal = signal;
     this.#options = options;
   }
 
-  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const attempt: Attempt = { records, settled: false };
+  protected abstract writeLines(items: readonly T[], write: LineWriter): void;
+
+  export(items: T[], resultCallback: (result: ExportResult) => void): void {
+    const attempt: Attempt<T> = { items, settled: false };
     this.#attempts.add(attempt);
     void this.#inFlight.track(
       this.#deliver(attempt).then((result) => {
@@ -73,39 +74,42 @@ export class FailoverLogExporter implements LogRecordExporter {
     );
   }
 
-  async #deliver(attempt: Attempt): Promise<ExportResult> {
+  async #deliver(attempt: Attempt<T>): Promise<ExportResult> {
     const { primary, fallback, lastResort, report } = this.#options;
-    const records = attempt.records as ReadableLogRecord[];
-    const first = await exportThrough(primary, records);
+    const items = attempt.items as T[];
+    const first = await exportThrough(primary, items);
     if (attempt.settled || first.code === ExportResultCode.SUCCESS) return this.#settle(attempt, first);
-    report.note(`logs: ${describeFailure(first)}`);
+    report.note(`${this.#signal}: ${describeFailure(first)}`);
     if (fallback) {
-      const second = await exportThrough(fallback, records);
+      const second = await exportThrough(fallback, items);
       if (attempt.settled) return second;
       if (second.code === ExportResultCode.SUCCESS) {
-        report.logsToFallback += records.length;
+        report.add(this.#signal, 'fallback', items.length);
         return this.#settle(attempt, second);
       }
       report.note(`fallback: ${describeFailure(second)}`);
     }
-    if (!lastResort) return this.#settle(attempt, first);
+    if (!lastResort) {
+      report.add(this.#signal, 'lost', items.length);
+      return this.#settle(attempt, first);
+    }
     this.#writeToStdout(attempt);
     return { code: ExportResultCode.SUCCESS };
   }
 
-  #settle(attempt: Attempt, result: ExportResult): ExportResult {
+  #settle(attempt: Attempt<T>, result: ExportResult): ExportResult {
     attempt.settled = true;
     return result;
   }
 
-  #writeToStdout(attempt: Attempt): void {
+  #writeToStdout(attempt: Attempt<T>): void {
     if (attempt.settled || !this.#options.lastResort) return;
     attempt.settled = true;
-    this.#options.report.logsToStdout += attempt.records.length;
-    writeRecordsAsJsonLines(attempt.records, this.#options.lastResort);
+    this.#options.report.add(this.#signal, 'stdout', attempt.items.length);
+    this.writeLines(attempt.items, this.#options.lastResort);
   }
 
-  /** Writes every record still in flight to stdout now; a late success elsewhere is then a duplicate the uid resolves. */
+  /** Writes every record still in flight to stdout now; a late success elsewhere is then a duplicate its id resolves. */
   spill(): void {
     for (const attempt of this.#attempts) this.#writeToStdout(attempt);
   }
@@ -120,41 +124,31 @@ export class FailoverLogExporter implements LogRecordExporter {
 }
 
 /**
- * The span exporter behind a circuit breaker: while the collector is known dead, spans are counted as lost
- * at once instead of each invocation waiting for a timeout. Spans have no fallback.
+ * Log records: OTLP → Loki push → stdout JSON lines (with `log.record.uid`).
  *
  * @example
- * new GuardedSpanExporter({ exporter: otlpSpans, breaker }, report);
+ * new FailoverLogExporter({ primary: { exporter: otlp, breaker }, fallback: { exporter: loki, breaker: lokiBreaker }, lastResort, report });
  */
-export class GuardedSpanExporter implements SpanExporter {
-  readonly #target: GuardedExporter<ReadableSpan>;
-  readonly #report: DeliveryReport;
-  readonly #inFlight = new InFlight();
-
-  constructor(target: GuardedExporter<ReadableSpan> & { exporter: SpanExporter }, report: DeliveryReport) {
-    this.#target = target;
-    this.#report = report;
+export class FailoverLogExporter extends FailoverExporter<ReadableLogRecord> implements LogRecordExporter {
+  constructor(options: FailoverOptions<ReadableLogRecord>) {
+    super('logs', options);
   }
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    void this.#inFlight.track(
-      exportThrough(this.#target, spans).then((result) => {
-        if (result.code !== ExportResultCode.SUCCESS) {
-          this.#report.spansLost += spans.length;
-          this.#report.note(`spans: ${describeFailure(result)}`);
-        }
-        resultCallback(result);
-      }),
-    );
+  protected writeLines(records: readonly ReadableLogRecord[], write: LineWriter): void {
+    writeRecordsAsJsonLines(records, write);
   }
+}
 
-  async forceFlush(): Promise<void> {
-    await this.#inFlight.settled();
-    await (this.#target.exporter as SpanExporter).forceFlush?.();
+/**
+ * Spans: OTLP → stdout JSON lines (Loki takes no spans).
+ *
+ * @example
+ * new FailoverSpanExporter({ primary: { exporter: otlpSpans, breaker }, lastResort, report });
+ */
+export class FailoverSpanExporter extends FailoverExporter<ReadableSpan> implements SpanExporter {
+  constructor(options: FailoverOptions<ReadableSpan>) {
+    super('spans', options);
   }
-
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
-    await (this.#target.exporter as SpanExporter).shutdown();
+  protected writeLines(spans: readonly ReadableSpan[], write: LineWriter): void {
+    writeSpansAsJsonLines(spans, write);
   }
 }

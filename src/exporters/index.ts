@@ -2,9 +2,11 @@ export { createOtlpLogExporter, createOtlpSpanExporter, OtlpProtobufExporter, ty
 export { LokiPushExporter, type LokiPushConfig } from './loki-push.ts';
 export type { LokiFormat } from './loki-encode.ts';
 export { DEFAULT_LOKI_LIMITS, toLokiStreams, type LokiEntry, type LokiLimits, type LokiStream } from './loki-streams.ts';
-export { FailoverLogExporter, GuardedSpanExporter, type FailoverOptions, type GuardedExporter } from './failover.ts';
+export { FailoverLogExporter, FailoverSpanExporter, type FailoverOptions, type GuardedExporter } from './failover.ts';
+export { ExportQueue, type ExportQueueOptions, type OverflowReason } from './export-queue.ts';
+export { MemoryBudget } from './memory-budget.ts';
 export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts';
-export { DeliveryReport } from './delivery-report.ts';
+export { DeliveryReport, describeDelivery, type DeliveryCounts, type DeliverySnapshot, type Signal } from './delivery-report.ts';
 export { ExportFailure } from './export-failure.ts';
 export type { LineWriter } from './stdout-records.ts';
 export { postWithFetch } from './fetch-transport.ts';

@@ -1,4 +1,5 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { hrTimeToNanos } from './loki-streams.ts';
 
 /** Writes one line; on Lambda `process.stdout.write`, elsewhere the console as it was before the bridge. */
@@ -14,29 +15,68 @@ export type LineWriter = (line: string) => void;
  */
 export function writeRecordsAsJsonLines(records: readonly ReadableLogRecord[], write: LineWriter): void {
   for (const record of records) {
-    let line: string;
-    try {
-      line = JSON.stringify(
-        {
-          undelivered_log_record: true,
-          time_unix_nano: hrTimeToNanos(record.hrTime),
-          severity_number: record.severityNumber,
-          severity_text: record.severityText,
-          body: record.body,
-          trace_id: record.spanContext?.traceId,
-          span_id: record.spanContext?.spanId,
-          attributes: record.attributes,
-          resource: record.resource.attributes,
-        },
-        (_key, value) => (typeof value === 'bigint' ? value.toString() : value),
-      );
-    } catch {
-      line = JSON.stringify({ undelivered_log_record: true, time_unix_nano: hrTimeToNanos(record.hrTime), body: String(record.body) });
-    }
-    try {
-      write(line);
-    } catch {
-      // Nothing is left to try; the line was the last resort.
-    }
+    writeJsonLine(
+      write,
+      () => ({
+        undelivered_log_record: true,
+        time_unix_nano: hrTimeToNanos(record.hrTime),
+        severity_number: record.severityNumber,
+        severity_text: record.severityText,
+        body: record.body,
+        trace_id: record.spanContext?.traceId,
+        span_id: record.spanContext?.spanId,
+        attributes: record.attributes,
+        resource: record.resource.attributes,
+      }),
+      () => ({ undelivered_log_record: true, time_unix_nano: hrTimeToNanos(record.hrTime), body: String(record.body) }),
+    );
+  }
+}
+
+/**
+ * The last resort for spans: one JSON line each (OTLP field names; trace and span ids make a late
+ * duplicate easy to drop).
+ *
+ * @example
+ * writeSpansAsJsonLines(spans, (line) => process.stdout.write(`${line}\n`));
+ */
+export function writeSpansAsJsonLines(spans: readonly ReadableSpan[], write: LineWriter): void {
+  for (const span of spans) {
+    const ids = () => ({
+      undelivered_span: true,
+      trace_id: span.spanContext().traceId,
+      span_id: span.spanContext().spanId,
+      parent_span_id: span.parentSpanContext?.spanId,
+      name: span.name,
+    });
+    writeJsonLine(
+      write,
+      () => ({
+        ...ids(),
+        kind: span.kind,
+        start_time_unix_nano: hrTimeToNanos(span.startTime),
+        end_time_unix_nano: hrTimeToNanos(span.endTime),
+        status: span.status,
+        attributes: span.attributes,
+        events: span.events.length > 0 ? span.events : undefined,
+        links: span.links.length > 0 ? span.links : undefined,
+        resource: span.resource.attributes,
+      }),
+      ids,
+    );
+  }
+}
+
+function writeJsonLine(write: LineWriter, full: () => object, minimal: () => object): void {
+  let line: string;
+  try {
+    line = JSON.stringify(full(), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  } catch {
+    line = JSON.stringify(minimal());
+  }
+  try {
+    write(line);
+  } catch {
+    // Nothing is left to try; the line was the last resort.
   }
 }

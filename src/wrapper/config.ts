@@ -20,10 +20,10 @@ export interface SignalConfig {
 }
 
 export interface BatchConfig {
+  /** Records held (queued or in flight) before more go straight to stdout; no limit unless set. */
   readonly maxQueueSize: number;
   readonly maxExportBatchSize: number;
   readonly scheduledDelayMs: number;
-  readonly exportTimeoutMs: number;
 }
 
 export type SamplerName =
@@ -51,6 +51,8 @@ export interface ResolvedConfig {
   readonly flushBudgetMs: number;
   readonly flushMarginMs: number;
   readonly timeoutSafetyMs: number;
+  /** Bytes of spans and log records held in memory at most; past it records go straight to stdout. */
+  readonly maxBufferBytes: number;
   readonly captureConsole: boolean;
   readonly consoleFormat: ConsoleFormat;
   readonly maxLogBodyLength: number;
@@ -69,13 +71,15 @@ export interface Defaults {
   readonly flushBudgetMs: number;
   readonly flushMarginMs: number;
   readonly timeoutSafetyMs: number;
-  readonly maxQueueSize: number;
+  readonly maxBufferBytes: number;
   readonly maxExportBatchSize: number;
   readonly scheduledDelayMs: number;
   readonly maxLogBodyLength: number;
   readonly consoleFormat: ConsoleFormat;
   readonly circuitBackoffMs: number;
 }
+
+const MIB = 1024 * 1024;
 
 /** Serverless defaults: short delays and timeouts, because every wait is billed and the freeze is near. */
 const BASE_DEFAULTS: Defaults = {
@@ -85,7 +89,8 @@ const BASE_DEFAULTS: Defaults = {
   flushBudgetMs: 1000,
   flushMarginMs: 50,
   timeoutSafetyMs: 500,
-  maxQueueSize: 2048,
+  // Safe in a 128 MB function; on Lambda the default grows with the memory size (see maxBufferBytesFor).
+  maxBufferBytes: 16 * MIB,
   maxExportBatchSize: 512,
   // Exports happen in the flush before each response; the timer only matters for long invocations.
   scheduledDelayMs: 1000,
@@ -102,7 +107,7 @@ export const DEFAULTS: Defaults = BASE_DEFAULTS;
 export interface RuntimeDefaults {
   readonly exportTimeoutMs?: number;
   readonly flushBudgetMs?: number;
-  readonly maxQueueSize?: number;
+  readonly maxBufferBytes?: number;
 }
 
 const SAMPLERS: readonly SamplerName[] = [
@@ -125,6 +130,7 @@ const LOG_LEVELS: Record<string, DiagLogLevel> = {
 };
 const POSITIVE_MS: NumberRule = { min: 1, max: 900_000 };
 const NON_NEGATIVE_MS: NumberRule = { min: 0, max: 900_000 };
+const BUFFER_BYTES: NumberRule = { min: 64 * 1024, integer: true };
 
 /**
  * Resolves the configuration once per cold start. Precedence, highest first:
@@ -158,13 +164,18 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
   });
   const propagators = readPropagators(env, warn);
+  // Resolved once: it bounds every flush, and the Loki fallback's timeout is what it leaves after OTLP's.
+  const flushBudgetMs =
+    option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
+    readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS);
+  const logs = signal('LOGS', options.logsEndpoint);
 
   return Object.freeze({
     disabled: readBoolean(env, 'OTEL_SDK_DISABLED', false, warn),
     serviceName: options.serviceName ?? readString(env, 'OTEL_SERVICE_NAME'),
     resourceAttributes: Object.freeze({ ...readKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES', warn), ...options.resourceAttributes }),
     traces: signal('TRACES', options.tracesEndpoint),
-    logs: signal('LOGS', options.logsEndpoint),
+    logs,
     sampler: {
       name: readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', warn),
       ratio: readNumber(env, 'OTEL_TRACES_SAMPLER_ARG', 1, warn, { min: 0, max: 1 }),
@@ -174,13 +185,14 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     logLevel: LOG_LEVELS[readEnum(env, 'OTEL_LOG_LEVEL', Object.keys(LOG_LEVELS), 'info', warn)] ?? DiagLogLevel.INFO,
     propagators,
     xray: options.xray ?? (propagators.includes('xray') || readBoolean(env, 'FAAS_OBSERVABILITY_XRAY', false, warn)),
-    flushBudgetMs:
-      option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
-      readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS),
+    flushBudgetMs,
     flushMarginMs: option.number('flushMarginMs', options.flushMarginMs, NON_NEGATIVE_MS) ?? DEFAULTS.flushMarginMs,
     timeoutSafetyMs:
       option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
+    maxBufferBytes:
+      option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??
+      readNumber(env, 'FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', maxBufferBytesFor(env, DEFAULTS, warn), warn, BUFFER_BYTES),
     captureConsole: options.captureConsole ?? readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, warn),
     consoleFormat:
       option.consoleFormat(options.consoleFormat) ??
@@ -189,7 +201,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true }) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
     registerGlobals: options.registerGlobals ?? true,
-    loki: readLoki(options, env, warn, option, DEFAULTS),
+    loki: readLoki(options, env, warn, option, flushBudgetMs - logs.timeoutMs),
     stdoutFallback: options.stdoutFallback ?? readBoolean(env, 'FAAS_OBSERVABILITY_STDOUT_FALLBACK', true, warn),
     circuitBackoffMs:
       option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS) ??
@@ -199,23 +211,18 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
 }
 
 /**
- * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`; its timeout is what the flush budget
- * leaves after the OTLP timeout, so both fit in one flush.
+ * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`; its timeout is `leftMs`, what the
+ * flush budget leaves after the OTLP timeout, so both fit in one flush.
  */
 function readLoki(
   options: ObservabilityOptions,
   env: Env,
   warn: Warn,
   option: ReturnType<typeof optionReader>,
-  DEFAULTS: Defaults,
+  leftMs: number,
 ): LokiConfig | undefined {
   const url = options.loki ? option.url(options.loki.url, 'loki.url') : readUrl(env, 'FAAS_OBSERVABILITY_LOKI_URL', warn);
   if (url === undefined) return undefined;
-  const budget =
-    option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
-    readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, () => {}, POSITIVE_MS);
-  const otlpTimeout =
-    options.exportTimeoutMs ?? readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULTS.exportTimeoutMs, () => {}, POSITIVE_MS);
   const from = options.loki ?? {
     url,
     tenant: readString(env, 'FAAS_OBSERVABILITY_LOKI_TENANT'),
@@ -231,7 +238,7 @@ function readLoki(
     ...from,
     url,
     format: ['json', 'json-gzip', 'protobuf'].includes(format) ? format : 'json',
-    timeoutMs: Math.max(100, budget - otlpTimeout - 100),
+    timeoutMs: Math.max(100, leftMs - 100),
   });
 }
 
@@ -260,19 +267,30 @@ function optionReader(warn: Warn) {
 }
 
 function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn, defaults: Defaults): BatchConfig {
-  const maxQueueSize = readNumber(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize, warn, { min: 1, integer: true });
+  const noLimit = (message: string) => warn(message.replace('the default Infinity', 'no limit'));
+  const maxQueueSize = readNumber(env, `${prefix}_MAX_QUEUE_SIZE`, Number.POSITIVE_INFINITY, noLimit, { min: 1, integer: true });
   let maxExportBatchSize = readNumber(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize, warn, { min: 1, integer: true });
   if (maxExportBatchSize > maxQueueSize) {
     warn(`${prefix}_MAX_EXPORT_BATCH_SIZE=${maxExportBatchSize} is above ${prefix}_MAX_QUEUE_SIZE=${maxQueueSize}; using ${maxQueueSize}`);
     maxExportBatchSize = maxQueueSize;
   }
+  if (readString(env, `${prefix}_EXPORT_TIMEOUT`) !== undefined) {
+    warn(`${prefix}_EXPORT_TIMEOUT is not used: the flush budget (FAAS_OBSERVABILITY_FLUSH_BUDGET_MS) bounds every export`);
+  }
   return {
     maxQueueSize,
     maxExportBatchSize,
     scheduledDelayMs: readNumber(env, `${prefix}_SCHEDULE_DELAY`, defaults.scheduledDelayMs, warn, NON_NEGATIVE_MS),
-    // The processor's own guard covers the whole exporter chain (OTLP, then the Loki fallback): the flush budget.
-    exportTimeoutMs: readNumber(env, `${prefix}_EXPORT_TIMEOUT`, defaults.flushBudgetMs, warn, POSITIVE_MS),
   };
+}
+
+/**
+ * The memory cap's default: the runtime's, or on Lambda an eighth of the function's memory when that is
+ * more (16 MiB in a 128 MB function), at most 256 MiB.
+ */
+function maxBufferBytesFor(env: Env, defaults: Defaults, warn: Warn): number {
+  const memoryMb = readNumber(env, 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 0, warn, { min: 0 });
+  return Math.min(256 * MIB, Math.max(defaults.maxBufferBytes, Math.floor((memoryMb * MIB) / 8)));
 }
 
 function readPropagators(env: Env, warn: Warn): PropagatorName[] {

@@ -1,5 +1,5 @@
 import { context, trace, type Attributes, type Logger } from '@opentelemetry/api';
-import { CONSOLE_METHODS, type ConsoleFn, type ConsoleMethod } from './console-originals.ts';
+import { CONSOLE_METHODS, ORIGINALS, type ConsoleFn, type ConsoleMethod } from './console-originals.ts';
 import { consoleLineArgs, type LineKind } from './console-line.ts';
 import { invocationIdOf } from './invocation-context.ts';
 import { consoleCallToLogRecord, type ConsoleLogRecord } from './log-record.ts';
@@ -23,7 +23,7 @@ export interface ConsoleBridge {
 }
 
 const INSTALLED = Symbol.for('faas-observability.console-bridge');
-type Patched = Console & { [INSTALLED]?: ConsoleBridge };
+type Patched = Console & { [INSTALLED]?: ConsoleBridge; [ORIGINALS]?: Partial<Record<ConsoleMethod, ConsoleFn>> };
 // console.dir/table take options, not values to print: appending the trace id would change their output.
 const LINE_UNCHANGED: ReadonlySet<ConsoleMethod> = new Set(['dir', 'table']);
 
@@ -92,9 +92,13 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       for (const [method, replacement] of patched) {
         if (slot[method] === replacement) slot[method] = originals.get(method);
       }
-      if (target[INSTALLED] === bridge) delete target[INSTALLED];
+      if (target[INSTALLED] === bridge) {
+        delete target[INSTALLED];
+        delete target[ORIGINALS];
+      }
     },
   };
   target[INSTALLED] = bridge;
+  target[ORIGINALS] = Object.fromEntries(originals);
   return bridge;
 }

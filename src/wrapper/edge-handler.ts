@@ -34,8 +34,8 @@ interface Setup {
 }
 
 // The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
-// for; one isolate serves many requests at once, so its queues hold a burst of them.
-const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxQueueSize: 16_384 } as const;
+// for; an isolate's 128 MB serve many requests at once, so it holds less telemetry than a Lambda process.
+const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxBufferBytes: 8 * 1024 * 1024 } as const;
 
 // One provider bundle per isolate, created on the first request (when `env` is known).
 let isolateSetup: Promise<Setup> | undefined;

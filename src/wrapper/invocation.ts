@@ -8,6 +8,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeMessage, safeRead } from './inspect.ts';
 import { withInvocationId } from './invocation-context.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
@@ -171,13 +172,9 @@ async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
   const delivery = input.telemetry.takeDeliveryReport();
   // One line per invocation at most, whatever failed and however often.
   const parts: string[] = [];
-  if (summary.timedOut) parts.push(`flush did not finish within ${bound} ms (log records still in flight were written to stdout)`);
-  if (delivery) {
-    if (delivery.spansLost > 0) parts.push(`${delivery.spansLost} span(s) not delivered`);
-    if (delivery.logsToFallback > 0) parts.push(`${delivery.logsToFallback} log record(s) sent to Loki instead of the collector`);
-    if (delivery.logsToStdout > 0) parts.push(`${delivery.logsToStdout} log record(s) written to stdout as JSON lines`);
-    parts.push(...delivery.reasons);
-  } else if (!summary.ok && !summary.timedOut) parts.push(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
+  if (summary.timedOut) parts.push(`flush did not finish within ${bound} ms (what it still held was written to stdout)`);
+  if (delivery) parts.push(...describeDelivery(delivery));
+  else if (!summary.ok && !summary.timedOut) parts.push(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
   if (parts.length > 0) diagnostics.warn(parts.join('; '));
 }
 

@@ -41,7 +41,7 @@ export interface LambdaObservability {
  */
 export function createLambdaObservability(options: ObservabilityOptions = {}, env: Env = process.env): LambdaObservability {
   const config = resolveConfig(options, env);
-  const initCapture = env === process.env ? takeInitCapture() : undefined;
+  const initCapture = takeInitCapture();
   if (config.disabled) {
     initCapture?.bridge.uninstall();
     return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };

@@ -50,6 +50,11 @@ export interface ObservabilityOptions {
   readonly captureConsole?: boolean;
   /** How the console line is written to stdout: `text` adds `trace_id=… span_id=…`, `json` writes one JSON object, `off` leaves it untouched. */
   readonly consoleFormat?: ConsoleFormat;
+  /**
+   * Bytes of spans and log records held in memory at most (queued or being exported); past it, records go
+   * straight to stdout as JSON lines and the invocation's diagnostic line counts them.
+   */
+  readonly maxBufferBytes?: number;
   /** Longest log body kept, in characters; longer bodies are cut with a visible marker. */
   readonly maxLogBodyLength?: number;
   /** Loki push fallback for logs (off unless set here or by `FAAS_OBSERVABILITY_LOKI_URL`). */

@@ -28,7 +28,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * here). It checks each body against the push schema — JSON (`streams[].stream`, `values[][ns, line,
  * metadata?]`) or snappy-compressed protobuf — and answers 400 with the reason when it breaks it, as Loki does.
  */
-export async function startLokiReceiver(): Promise<LokiReceiver> {
+export async function startLokiReceiver(options: { port?: number } = {}): Promise<LokiReceiver> {
   const entries: LokiEntry[] = [];
   const requests: LokiReceiver['requests'] = [];
   const invalid: string[] = [];
@@ -51,7 +51,7 @@ export async function startLokiReceiver(): Promise<LokiReceiver> {
       response.writeHead(400).end((error as Error).message);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,

@@ -10,7 +10,8 @@ describe('resolveConfig', () => {
       traces: { url: 'http://localhost:4318/v1/traces', headers: {}, timeoutMs: 450 },
       logs: { url: 'http://localhost:4318/v1/logs', timeoutMs: 450 },
       sampler: { name: 'parentbased_always_on', ratio: 1 },
-      spanBatch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 1000, exportTimeoutMs: 1000 },
+      spanBatch: { maxQueueSize: Number.POSITIVE_INFINITY, maxExportBatchSize: 512, scheduledDelayMs: 1000 },
+      maxBufferBytes: 16 * 1024 * 1024,
       propagators: ['tracecontext', 'baggage'],
       xray: false,
       flushBudgetMs: 1000,
@@ -79,7 +80,7 @@ describe('resolveConfig', () => {
   });
 
   it.each([
-    ['OTEL_BSP_MAX_QUEUE_SIZE', '-5', 'OTEL_BSP_MAX_QUEUE_SIZE="-5" is below the minimum 1; using the default 2048'],
+    ['OTEL_BSP_MAX_QUEUE_SIZE', '-5', 'OTEL_BSP_MAX_QUEUE_SIZE="-5" is below the minimum 1; using no limit'],
     ['OTEL_BLRP_SCHEDULE_DELAY', 'soon', 'OTEL_BLRP_SCHEDULE_DELAY="soon" is not a number; using the default 1000'],
     ['OTEL_EXPORTER_OTLP_TIMEOUT', '0', 'OTEL_EXPORTER_OTLP_TIMEOUT="0" is below the minimum 1; using the default 450'],
     [

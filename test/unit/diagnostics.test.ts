@@ -12,6 +12,8 @@ async function loadWithRecordedConsole() {
   console.warn = (...args: unknown[]) => written.push(`warn: ${args.join(' ')}`);
   console.error = (...args: unknown[]) => written.push(`error: ${args.join(' ')}`);
   console.log = () => {};
+  // A bridge another test left installed (withObservability keeps its setup) would keep the old originals.
+  (console as unknown as Record<symbol, { uninstall(): void } | undefined>)[Symbol.for('faas-observability.console-bridge')]?.uninstall();
   vi.resetModules();
   const { createLambdaObservability } = await import('../../src/lambda.ts');
   return { written, createLambdaObservability };
@@ -26,9 +28,9 @@ describe('diagnostics', () => {
     expect(await wrapped({}, lambdaContext())).toBe('result');
     expect(await wrapped({}, lambdaContext())).toBe('result');
     await observability.shutdown();
-    const flushLines = written.filter((line) => line.includes('telemetry flush failed'));
+    const flushLines = written.filter((line) => line.includes('not delivered'));
     expect(flushLines).toHaveLength(2);
-    expect(flushLines[0]).toMatch(/^warn: \[faas-observability\] warn telemetry flush failed: export failed: ECONNREFUSED/);
+    expect(flushLines[0]).toMatch(/^warn: \[faas-observability\] warn 1 span\(s\) not delivered; spans: export failed: ECONNREFUSED/);
     // Diagnostics never become log records (no recursion through the bridge).
     expect(logs.getFinishedLogRecords().filter((r) => String(r.body).includes('faas-observability'))).toEqual([]);
   });
@@ -56,10 +58,11 @@ describe('diagnostics', () => {
     const lines = written.filter((line) => line.includes('[faas-observability]'));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(
-      /^warn: \[faas-observability\] warn 1 span\(s\) not delivered; 1 log record\(s\) written to stdout as JSON lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/,
+      /^warn: \[faas-observability\] warn 1 span\(s\) written to stdout as JSON lines; 1 log record\(s\) written to stdout as JSON lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/,
     );
     expect(lines[1]).toMatch(/circuit open after .*ECONNREFUSED|circuit open after OTLP export/);
     expect(stdout.filter((line) => line.includes('"undelivered_log_record":true'))).toHaveLength(5);
+    expect(stdout.filter((line) => line.includes('"undelivered_span":true'))).toHaveLength(5);
   });
 
   it('a second withObservability call with options says, once, that they are ignored', async () => {
@@ -83,7 +86,7 @@ describe('diagnostics', () => {
       },
     );
     await observability.shutdown();
-    expect(written).toContain('warn: [faas-observability] warn OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a number; using the default 2048');
+    expect(written).toContain('warn: [faas-observability] warn OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a number; using no limit');
     expect(written.join('\n')).not.toMatch(/Bearer|s3cr3t/);
     expect(written).toContain('warn: [faas-observability] warn OTEL_EXPORTER_OTLP_HEADERS entry #2 is not "key=value"; skipping it');
     expect(written.filter((line) => line.includes('OTEL_EXPORTER_OTLP_HEADERS'))).toHaveLength(1);

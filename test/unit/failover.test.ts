@@ -89,7 +89,7 @@ describe('FailoverLogExporter: OTLP → Loki → stdout, each record delivered o
     const { send, lines, report } = failover(primary, fallback);
     await send();
     expect(fallback.received[0]!.map((r) => r.body)).toEqual(['a', 'b']);
-    expect(report.take()).toMatchObject({ logsToFallback: 2, logsToStdout: 0 });
+    expect(report.take()).toMatchObject({ logs: { fallback: 2, stdout: 0 } });
     const records = makeRecords([{ body: 'c', attributes: { 'log.record.uid': 'uid-c' } }]);
     expect((await send(records)).code).toBe(ExportResultCode.SUCCESS);
     expect(lines.map((line) => JSON.parse(line))).toEqual([
@@ -102,7 +102,7 @@ describe('FailoverLogExporter: OTLP → Loki → stdout, each record delivered o
         time_unix_nano: expect.stringMatching(/^\d{19}$/),
       }),
     ]);
-    expect(report.take()).toMatchObject({ logsToStdout: 1 });
+    expect(report.take()).toMatchObject({ logs: { stdout: 1 } });
   });
 
   it('after an outage the breaker skips the dead primary: no wait, no call', async () => {
