@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'] } },
       { extends: true, test: { name: 'lambda-e2e', include: ['test/e2e/**/*.test.ts'] } },
-      { extends: true, test: { name: 'edge-workerd', include: ['test/edge/workerd.test.ts'] } },
+      { extends: true, test: { name: 'edge-workerd', include: ['test/edge/workerd*.test.ts'] } },
       { extends: true, test: { name: 'edge-deno', include: ['test/edge/deno.test.ts'] } },
       { extends: true, test: { name: 'edge-vercel', include: ['test/edge/vercel-edge.test.ts'] } },
     ],

@@ -1,0 +1,83 @@
+import { Miniflare } from 'miniflare';
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
+import { closedEndpoint } from '../../tools/loopback.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { waitFor } from './edge-assertions.ts';
+
+let code: string;
+beforeAll(async () => {
+  ({ code } = await buildEdgeBundle('test/edge/fixtures/worker.ts', '.cache/edge/worker-delivery.mjs'));
+}, 60_000);
+
+/** A Worker in real workerd whose stdout and stderr are kept, line by line. */
+function startWorker(bindings: Record<string, string>) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const collect = (into: string[]) => (stream: Readable) => {
+    let rest = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop()!;
+      into.push(...lines);
+    });
+  };
+  const mf = new Miniflare({
+    modules: true,
+    script: code,
+    compatibilityDate: '2025-09-01',
+    compatibilityFlags: ['nodejs_compat'],
+    bindings,
+    handleRuntimeStdio: (out, err) => {
+      collect(stdout)(out);
+      collect(stderr)(err);
+    },
+  });
+  return { mf, stdout, stderr };
+}
+
+describe('delivery from a Worker in real workerd (miniflare)', () => {
+  let receiver: OtlpReceiver;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+
+  it('a burst of 20,000 console lines in one request (past the old 16,384-record queue): every line arrives, exactly once', async () => {
+    // A cap above the burst: this test is about dropping, the cap has its own.
+    const { mf, stderr } = startWorker({ OTLP_ENDPOINT: receiver.url, FAAS_OBSERVABILITY_MAX_BUFFER_BYTES: String(32 * 1024 * 1024) });
+    try {
+      expect(await (await mf.dispatchFetch('http://worker.test/?id=burst&lines=20000')).text()).toBe('ok burst');
+      const burst = () => receiver.logs.filter((l) => String(l.body).startsWith('request burst line '));
+      await waitFor(() => burst().length >= 20_000, 60_000);
+      expect(new Set(burst().map((l) => l.body)).size).toBe(20_000);
+      expect(burst()).toHaveLength(20_000);
+      expect(stderr.filter((line) => line.includes('[faas-observability]'))).toEqual([]);
+    } finally {
+      await mf.dispose();
+    }
+  }, 90_000);
+
+  it('collector and Loki unreachable: each record is written to stdout once, through the console originals, never captured again', async () => {
+    const dead = await closedEndpoint();
+    const { mf, stdout } = startWorker({ OTLP_ENDPOINT: dead, FAAS_OBSERVABILITY_LOKI_URL: dead });
+    try {
+      for (let i = 0; i < 20; i++) expect(await (await mf.dispatchFetch(`http://worker.test/?id=dead${i}`)).text()).toBe(`ok dead${i}`);
+      const undelivered = () => stdout.filter((line) => line.includes('"undelivered_'));
+      // 4 lines and 1 span per request.
+      await waitFor(() => undelivered().length >= 100, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a feedback loop would keep growing
+      const records = undelivered().map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { body?: unknown; name?: string });
+      expect(records).toHaveLength(100);
+      expect(records.filter((r) => r.name !== undefined)).toHaveLength(20);
+      const bodies = records.filter((r) => r.body !== undefined).map((r) => String(r.body));
+      expect(bodies.filter((body) => body.includes('undelivered'))).toEqual([]);
+      expect(new Set(bodies).size).toBe(80);
+    } finally {
+      await mf.dispose();
+    }
+  }, 60_000);
+});
