@@ -24,10 +24,16 @@ export interface ExportQueueOptions<T> {
 }
 
 interface Batch<T> {
+  /** Sequence number of its first record. */
+  readonly start: number;
   readonly items: T[];
   readonly bytes: number;
-  readonly done: Promise<void>;
-  readonly finish: () => void;
+}
+
+interface Waiter {
+  /** Every record numbered below it must be handed off. */
+  readonly target: number;
+  readonly resolve: () => void;
 }
 
 /**
@@ -36,6 +42,10 @@ interface Batch<T> {
  * out of time still holds. Written because the SDK's batch processors drop records past `maxQueueSize`
  * silently and return at once from a `forceFlush` that overlaps another; here every flush waits for
  * every record added before it, and no timer outlives it.
+ *
+ * Batches are cut when an export slot is free, not when a flush is called: a thousand overlapping
+ * flushes (an edge isolate serving a thousand requests) share a few full requests instead of queueing a
+ * thousand small ones.
  *
  * @example
  * const queue = new ExportQueue({ exporter, maxBatchSize: 512, maxQueueSize: Infinity, maxConcurrentExports: 4, scheduledDelayMs: 1000, budget, sizeOf, overflow });
@@ -46,106 +56,129 @@ export class ExportQueue<T> {
   readonly #options: ExportQueueOptions<T>;
   #pending: T[] = [];
   #pendingSizes: number[] = [];
-  #held = 0;
-  readonly #waiting: Batch<T>[] = [];
-  readonly #unfinished = new Set<Batch<T>>();
-  #running = 0;
+  /** Sequence number of the first pending record; records below it are in flight or handed off. */
+  #pendingStart = 0;
+  /** Pending records numbered below it are exported even in a partial batch (a flush or the timer asked). */
+  #wanted = 0;
+  readonly #inFlight = new Set<Batch<T>>();
+  #inFlightRecords = 0;
+  #waiters: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ExportQueueOptions<T>) {
     this.#options = options;
   }
 
+  /** Records queued or in flight. */
+  get heldRecords(): number {
+    return this.#pending.length + this.#inFlightRecords;
+  }
+
   add(item: T): void {
     const { budget, sizeOf, maxQueueSize, maxBatchSize } = this.#options;
     const bytes = sizeOf(item);
-    if (this.#held >= maxQueueSize || !budget.reserve(bytes)) {
+    if (this.heldRecords >= maxQueueSize || !budget.reserve(bytes)) {
       this.#options.overflow([item], 'overCap');
       return;
     }
-    this.#held++;
     this.#pending.push(item);
     this.#pendingSizes.push(bytes);
-    if (this.#pending.length >= maxBatchSize) this.#cut();
+    if (this.#pending.length >= maxBatchSize) this.#pump();
     else this.#timer ??= this.#armTimer();
   }
 
   /** Exports everything added before the call; resolves when each of those records has been handed off. Never rejects. */
-  async flush(): Promise<void> {
-    this.#cut();
-    await Promise.all([...this.#unfinished].map((batch) => batch.done));
+  flush(): Promise<void> {
+    const target = this.#pendingStart + this.#pending.length;
+    this.#want(target);
+    if (this.#satisfied(target)) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ target, resolve }));
   }
 
   /** Hands every record not yet in an export request to `overflow` (a flush out of time); requests in flight go on. */
   spill(): void {
-    this.#cut();
-    for (const batch of this.#waiting.splice(0)) {
+    this.#clearTimer();
+    const { maxBatchSize } = this.#options;
+    while (this.#pending.length > 0) {
+      const batch = this.#take(maxBatchSize);
+      this.#options.budget.release(batch.bytes);
       this.#options.overflow(batch.items, 'spilled');
-      this.#release(batch);
     }
-  }
-
-  /** Records queued or in flight. */
-  get heldRecords(): number {
-    return this.#held;
+    this.#settleWaiters();
   }
 
   #armTimer(): ReturnType<typeof setTimeout> {
     const timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#cut();
+      this.#want(this.#pendingStart + this.#pending.length);
     }, this.#options.scheduledDelayMs);
     (timer as { unref?: () => void }).unref?.();
     return timer;
   }
 
-  /** Moves the pending records into batches and starts what the concurrency allows. */
-  #cut(): void {
+  #clearTimer(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const { maxBatchSize } = this.#options;
-    for (let start = 0; start < this.#pending.length; start += maxBatchSize) {
-      const items = this.#pending.slice(start, start + maxBatchSize);
-      let bytes = 0;
-      for (let i = start; i < start + items.length; i++) bytes += this.#pendingSizes[i]!;
-      let finish!: () => void;
-      const done = new Promise<void>((resolve) => (finish = resolve));
-      const batch: Batch<T> = { items, bytes, done, finish };
-      this.#unfinished.add(batch);
-      this.#waiting.push(batch);
-    }
-    this.#pending = [];
-    this.#pendingSizes = [];
+  }
+
+  #want(target: number): void {
+    this.#wanted = Math.max(this.#wanted, target);
+    if (this.#wanted >= this.#pendingStart + this.#pending.length) this.#clearTimer();
     this.#pump();
   }
 
+  /** Starts exports while a slot is free and there is a full batch, or records a flush is waiting for. */
   #pump(): void {
-    while (this.#running < this.#options.maxConcurrentExports && this.#waiting.length > 0) {
-      const batch = this.#waiting.shift()!;
-      this.#running++;
-      let called = false;
-      const done = (result?: ExportResult) => {
-        if (called) return;
-        called = true;
-        if (result) this.#options.onResult?.(batch.items, result);
-        this.#running--;
-        this.#release(batch);
-        this.#pump();
-      };
-      try {
-        this.#options.exporter.export(batch.items, done);
-      } catch {
-        // An exporter must report failures through its callback; one that throws loses nothing here.
-        this.#options.overflow(batch.items, 'spilled');
-        done();
-      }
+    const { maxBatchSize, maxConcurrentExports } = this.#options;
+    while (
+      this.#inFlight.size < maxConcurrentExports &&
+      (this.#pending.length >= maxBatchSize || (this.#pending.length > 0 && this.#wanted > this.#pendingStart))
+    ) {
+      this.#export(this.#take(maxBatchSize));
     }
   }
 
-  #release(batch: Batch<T>): void {
-    this.#held -= batch.items.length;
-    this.#options.budget.release(batch.bytes);
-    this.#unfinished.delete(batch);
-    batch.finish();
+  #take(count: number): Batch<T> {
+    const items = this.#pending.splice(0, count);
+    const sizes = this.#pendingSizes.splice(0, count);
+    const batch = { start: this.#pendingStart, items, bytes: sizes.reduce((sum, size) => sum + size, 0) };
+    this.#pendingStart += items.length;
+    return batch;
+  }
+
+  #export(batch: Batch<T>): void {
+    this.#inFlight.add(batch);
+    this.#inFlightRecords += batch.items.length;
+    let called = false;
+    const done = (result?: ExportResult) => {
+      if (called) return;
+      called = true;
+      if (result) this.#options.onResult?.(batch.items, result);
+      this.#inFlight.delete(batch);
+      this.#inFlightRecords -= batch.items.length;
+      this.#options.budget.release(batch.bytes);
+      this.#pump();
+      this.#settleWaiters();
+    };
+    try {
+      this.#options.exporter.export(batch.items, done);
+    } catch {
+      // An exporter must report failures through its callback; one that throws loses nothing here.
+      this.#options.overflow(batch.items, 'spilled');
+      done();
+    }
+  }
+
+  #satisfied(target: number): boolean {
+    if (this.#pendingStart < target) return false;
+    for (const batch of this.#inFlight) if (batch.start < target) return false;
+    return true;
+  }
+
+  #settleWaiters(): void {
+    if (this.#waiters.length === 0) return;
+    const waiting: Waiter[] = [];
+    for (const waiter of this.#waiters) this.#satisfied(waiter.target) ? waiter.resolve() : waiting.push(waiter);
+    this.#waiters = waiting;
   }
 }

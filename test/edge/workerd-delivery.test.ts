@@ -29,7 +29,7 @@ function startWorker(bindings: Record<string, string>) {
     compatibilityDate: '2025-09-01',
     compatibilityFlags: ['nodejs_compat'],
     bindings,
-    handleRuntimeStdio: (out, err) => {
+    handleRuntimeStdio: (out: Readable, err: Readable) => {
       collect(stdout)(out);
       collect(stderr)(err);
     },

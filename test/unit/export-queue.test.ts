@@ -109,6 +109,21 @@ describe('ExportQueue: nothing dropped, nothing stuck', () => {
     expect(await settled(second)).toBe(true);
   });
 
+  it('many overlapping flushes share full batches: records wait for a free slot, not one request per flush', async () => {
+    const { queue, exporter } = queueWith({ maxConcurrentExports: 1, maxBatchSize: 100 });
+    queue.add(0);
+    const flushes = [queue.flush()];
+    for (let i = 1; i <= 50; i++) {
+      queue.add(i);
+      flushes.push(queue.flush());
+    }
+    expect(exporter.calls.map((c) => c.items.length)).toEqual([1]);
+    exporter.answer(0);
+    expect(exporter.calls.map((c) => c.items.length)).toEqual([1, 50]);
+    exporter.answer(1);
+    await Promise.all(flushes);
+  });
+
   it('spill hands every record not yet in a request to overflow; requests in flight are left to the exporter', async () => {
     const { queue, exporter, overflowed, budget } = queueWith({ maxConcurrentExports: 1 });
     for (let i = 0; i < 25; i++) queue.add(i);
