@@ -178,7 +178,10 @@ export class ExportQueue<T> {
   #settleWaiters(): void {
     if (this.#waiters.length === 0) return;
     const waiting: Waiter[] = [];
-    for (const waiter of this.#waiters) this.#satisfied(waiter.target) ? waiter.resolve() : waiting.push(waiter);
+    for (const waiter of this.#waiters) {
+      if (this.#satisfied(waiter.target)) waiter.resolve();
+      else waiting.push(waiter);
+    }
     this.#waiters = waiting;
   }
 }
