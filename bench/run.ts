@@ -138,10 +138,51 @@ async function faultTable(bundles: Record<Variant, { outfile: string }>, healthy
         );
       }
     }
+    rows.push(...(await answeredFaultRows(bundles.ours.outfile, healthyUrl, healthy.ours!)));
   } finally {
     await hanging.close();
   }
   return rows.join('\n');
+}
+
+/** A loopback collector that answers every request the same bad way: a status with headers, after `delayMs`. */
+async function startFaultySink(status: number, headers: Record<string, string>, delayMs: number) {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => setTimeout(() => response.writeHead(status, headers).end(), delayMs));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
+}
+
+/**
+ * The collector answers, but not with a success: 500, 429 with a Retry-After past the flush budget, or
+ * only after the export timeout. Ours only (the tests assert the mechanism: breaker, no retry, no wait;
+ * these are the figures), in faultTable's columns.
+ */
+async function answeredFaultRows(
+  outfile: string,
+  lokiUrl: string,
+  healthy: { firstMs: number; steadyMedianMs: number },
+): Promise<string[]> {
+  const rows: string[] = [];
+  for (const [scenario, status, headers, delayMs] of [
+    ['answers 500', 500, {}, 0],
+    ['429, Retry-After 30 s', 429, { 'retry-after': '30' }, 0],
+    ['answers after 2 s', 200, {}, 2000],
+  ] as const) {
+    const sink = await startFaultySink(status, headers, delayMs);
+    try {
+      const r = await runChild(outfile, 'series', 20, sink.url, { FAAS_OBSERVABILITY_LOKI_URL: lokiUrl });
+      rows.push(
+        `| ${scenario} | ours | ${fmt(r.firstMs)} (+${fmt(r.firstMs - healthy.firstMs)}) | ${fmt(r.steadyMedianMs)} (+${fmt(r.steadyMedianMs - healthy.steadyMedianMs, 2)}) |`,
+      );
+    } finally {
+      await sink.close();
+    }
+  }
+  return rows;
 }
 
 /** Edge: bundle size for the worker/browser conditions, and the latency telemetry adds before the Response. */

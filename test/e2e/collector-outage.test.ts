@@ -47,7 +47,8 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
     received.logs.push(...last.logs);
 
     expect(results.every((r) => r.status === 'success')).toBe(true);
-    expect(Math.max(...results.map((r) => r.durationMs))).toBeLessThan(1100);
+    // No invocation ran out of its flush budget: the function says so on its output when one does.
+    expect(lambda.output.map((o) => o.text).join('')).not.toMatch(/flush did not finish/);
     const stdout = lambda.output
       .filter((o) => o.stream === 'stdout')
       .map((o) => o.text)

@@ -50,3 +50,21 @@ export function gate(): { wait: Promise<void>; open: () => void } {
   });
   return { wait, open };
 }
+
+/**
+ * Exporters that hold each export until `count` exports are waiting across all of them, then answer them
+ * together: exports made one after the other never get an answer, so only a parallel flush delivers.
+ */
+export function answeredTogether(count: number): <T, E extends Exporter<T>>(inner: E) => E {
+  let waiting: (() => void)[] = [];
+  return <T, E extends Exporter<T>>(inner: E) =>
+    Object.assign(Object.create(inner) as E, {
+      export(items: T[], done: (result: ExportResult) => void) {
+        waiting.push(() => inner.export(items, done));
+        if (waiting.length < count) return;
+        const ready = waiting;
+        waiting = [];
+        for (const answer of ready) answer();
+      },
+    });
+}

@@ -109,9 +109,7 @@ describe('FailoverLogExporter: OTLP → Loki → stdout, each record delivered o
     const primary = fakeExporter(['outage']);
     const { send, lines } = failover(primary);
     await send();
-    const started = performance.now();
     for (let i = 0; i < 100; i++) await send();
-    expect((performance.now() - started) / 100).toBeLessThan(2);
     expect(primary.calls()).toBe(1);
     expect(lines).toHaveLength(202);
   });
