@@ -54,6 +54,20 @@ if (mode === 'cold') {
     durations.push(performance.now() - t);
   }
   result = { firstMs: durations[0], steadyMedianMs: durations.length > 1 ? median(durations.slice(1)) : durations[0] };
+} else if (mode === 'burst') {
+  // One invocation writes `count` console lines in one loop; then 5 ordinary ones. How long the burst
+  // invocation took (its flush included), and what the ones after it cost.
+  await handler({ i: 0 }, context());
+  const t = performance.now();
+  await handler({ i: 1, lines: count }, context());
+  const burstMs = performance.now() - t;
+  const after = [];
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    await handler({ i: 2 + i }, context());
+    after.push(performance.now() - s);
+  }
+  result = { burstMs, afterMedianMs: median(after) };
 } else if (mode === 'memory') {
   // Heap after a 10% warm-up and after the rest, both after a full GC: growth means a leak.
   const warm = Math.floor(count / 10);

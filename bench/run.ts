@@ -1,7 +1,8 @@
 /**
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
- * Run with `npm run bench` (add `-- --quick` for a short smoke run). Prints a Markdown table.
+ * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst` for the burst row alone).
+ * Prints Markdown tables.
  */
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const quick = process.argv.includes('--quick');
+// `--only=burst` runs one table (with its own bundles and sink), for a figure checked on its own.
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const OUT = join(import.meta.dirname, '.out');
 const VARIANTS = ['bare', 'http-floor', 'ours', 'official', 'instrumented'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -204,6 +207,51 @@ async function edgeTable(sinkUrl: string): Promise<string> {
   return rows.join('\n');
 }
 
+/** An OTLP sink that counts the log records it receives (decoded), for the burst row. */
+async function startCountingSink() {
+  const { decodeLogs } = await import('../tools/otlp-decode.ts');
+  let logs = 0;
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.url === '/v1/logs') logs += decodeLogs(Buffer.concat(chunks)).length;
+    response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    take: () => [logs, (logs = 0)][0]!,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/**
+ * A burst: one invocation writes 10,000 console lines (after one ordinary invocation, then 5 more), against
+ * a sink that decodes and counts what arrives. Delivered counts the ordinary invocations' 30 lines too.
+ */
+async function burstTable(bundles: Record<Variant, { outfile: string }>, healthyUrl: string): Promise<string> {
+  const lines = 10_000;
+  const sink = await startCountingSink();
+  const rows = [
+    `| variant | log records delivered of ${lines + 30} | burst invocation ms (its flush included) | next invocations, median ms | same, healthy series |`,
+    '|---|---|---|---|---|',
+  ];
+  try {
+    for (const variant of ['bare', 'ours', 'official'] as const) {
+      const r = await runChild(bundles[variant].outfile, 'burst', lines, sink.url);
+      const delivered = sink.take();
+      const healthy = await runChild(bundles[variant].outfile, 'series', 20, healthyUrl);
+      rows.push(
+        `| ${variant} | ${variant === 'bare' ? '—' : delivered} | ${fmt(r.burstMs)} | ${fmt(r.afterMedianMs, 2)} | ${fmt(healthy.steadyMedianMs, 2)} |`,
+      );
+    }
+  } finally {
+    await sink.close();
+  }
+  return rows.join('\n');
+}
+
 /** Memory over many invocations (no network: no-op exporters), and the streaming response path. */
 async function memoryAndStreamingTables(bundles: Record<Variant, { outfile: string }>, sinkUrl: string): Promise<string> {
   const count = quick ? 20_000 : 100_000;
@@ -237,6 +285,11 @@ async function main() {
   >;
   const fast = await startSink(0);
   const slow = await startSink(20);
+  if (only === 'burst') {
+    console.log(await burstTable(bundles, fast.url));
+    await Promise.all([fast.close(), slow.close()]);
+    return;
+  }
   try {
     const coldRounds = quick ? 3 : 21;
     const coldProcess = await interleaved(coldRounds, async (v) => (await runChild(bundles[v].outfile, 'cold', 1, fast.url)).processMs);
@@ -277,6 +330,7 @@ async function main() {
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     console.log(`\n${await faultTable(bundles, fast.url)}`);
+    console.log(`\n${await burstTable(bundles, fast.url)}`);
     console.log(`\n${await edgeTable(slow.url)}`);
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url)}`);
     console.log(

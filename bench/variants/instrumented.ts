@@ -22,8 +22,8 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const instrumentation = new AwsLambdaInstrumentation();
 instrumentation.setTracerProvider(provider);
 
-const bare = async (event: { i: number }, _context: unknown) => {
-  for (let n = 0; n < 5; n++) console.log('processing item %d of order %s', n, 'A-1', { step: n });
+const bare = async (event: { i: number; lines?: number }, _context: unknown) => {
+  for (let n = 0; n < (event.lines ?? 5); n++) console.log('processing item %d of order %s', n, 'A-1', { step: n });
   return { statusCode: 200, body: String(event.i) };
 };
 

@@ -29,10 +29,10 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const tracer = tracerProvider.getTracer('bench');
 const logger = loggerProvider.getLogger('bench');
 
-export const handler = async (event: { i: number }, _context: unknown) => {
+export const handler = async (event: { i: number; lines?: number }, _context: unknown) => {
   try {
     return await tracer.startActiveSpan('handler', async (span) => {
-      for (let n = 0; n < 5; n++) {
+      for (let n = 0; n < (event.lines ?? 5); n++) {
         console.log('processing item %d of order %s', n, 'A-1', { step: n });
         logger.emit({ severityNumber: SeverityNumber.INFO, body: `processing item ${n} of order A-1`, attributes: { step: n } });
       }

@@ -9,7 +9,7 @@ const noop = {
 };
 const options = process.env.BENCH_NOOP_EXPORT ? { spanExporter: noop, logExporter: noop } : {};
 
-export const handler = withObservability(async (event: { i: number }, _context: unknown) => {
-  for (let n = 0; n < 5; n++) console.log('processing item %d of order %s', n, 'A-1', { step: n });
+export const handler = withObservability(async (event: { i: number; lines?: number }, _context: unknown) => {
+  for (let n = 0; n < (event.lines ?? 5); n++) console.log('processing item %d of order %s', n, 'A-1', { step: n });
   return { statusCode: 200, body: String(event.i) };
 }, options);
