@@ -1,4 +1,5 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LambdaObservability } from '../../src/lambda.ts';
 import { delayedExporter } from '../helpers/fake-exporters.ts';
@@ -81,6 +82,33 @@ describe('a burst of console lines in one Lambda invocation, exported to a loopb
     // No flush ran out its budget waiting for records that would never come.
     expect(warnings).toEqual([]);
   });
+
+  it('no timer, poll loop or socket in use outlives the flush: after a burst the process exits by itself', async () => {
+    const script = `
+      import { createLambdaObservability } from ${JSON.stringify(new URL('../../src/lambda.ts', import.meta.url).pathname)};
+      const observability = createLambdaObservability({}, { AWS_LAMBDA_FUNCTION_NAME: 'exits', OTEL_EXPORTER_OTLP_ENDPOINT: ${JSON.stringify(receiver.url)} });
+      const handler = observability.wrap(async (event, _context) => { for (let i = 0; i < event.lines; i++) console.log('exits ' + event.tag + ' ' + i); });
+      const context = { awsRequestId: 'r', functionName: 'exits', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:exits', getRemainingTimeInMillis: () => 30000 };
+      await handler({ lines: 10000, tag: 'burst' }, context);
+      await handler({ lines: 2, tag: 'after' }, context);
+      process.stderr.write('invocations done\\n');
+      // No shutdown and no exit: whatever the library left running would keep this process alive.
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = await new Promise<number | null | 'still running'>((resolve) => {
+      const timer = saved.setTimeout(() => resolve('still running'), 20_000);
+      child.on('exit', (code) => {
+        saved.clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    child.kill('SIGKILL');
+    expect(stderr).toContain('invocations done');
+    expect(exited).toBe(0);
+    expect(receiver.logs.filter((l) => String(l.body).startsWith('exits '))).toHaveLength(10_002);
+  }, 30_000);
 
   it('past the memory cap, lines go straight to stdout as JSON lines and the diagnostic line counts them', async () => {
     const stdout: string[] = [];
