@@ -1,4 +1,4 @@
-export { withObservability, type AnyFunction, type EdgeObservabilityOptions, type EdgeOptionsInput } from './wrapper/edge-handler.ts';
-export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './wrapper/options.ts';
-export type { WaitUntilContext } from './wrapper/runtime/edge-types.ts';
-export type { LokiFormat } from './exporters/loki-encode.ts';
+export { withObservability, type AnyFunction, type EdgeObservabilityOptions, type EdgeOptionsInput } from './edge/edge-observability.ts';
+export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
+export type { WaitUntilContext } from './triggers/edge/edge-types.ts';
+export type { LokiFormat } from './exporters/loki/loki-encode.ts';

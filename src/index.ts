@@ -10,7 +10,7 @@ export {
   type RuntimeDefaults,
   type SamplerName,
   type SignalConfig,
-} from './wrapper/config.ts';
-export { CONFIG_REFERENCE, type ConfigEntry } from './wrapper/config-reference.ts';
-export type { Env } from './wrapper/env-readers.ts';
-export { formatArgs } from './wrapper/format-args.ts';
+} from './core/config/resolve-config.ts';
+export { CONFIG_REFERENCE, type ConfigEntry } from './core/config/config-reference.ts';
+export type { Env } from './core/config/env-readers.ts';
+export { formatArgs } from './console/format-args.ts';

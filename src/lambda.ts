@@ -1,7 +1,7 @@
-export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './wrapper/lambda-handler.ts';
-export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './wrapper/options.ts';
-export type { LambdaContext } from './wrapper/runtime/lambda-types.ts';
-export type { Telemetry } from './wrapper/telemetry.ts';
-export type { FlushSummary } from './wrapper/flush.ts';
-export type { Diagnostics } from './wrapper/diagnostics.ts';
-export type { LokiFormat } from './exporters/loki-encode.ts';
+export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './lambda/lambda-observability.ts';
+export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
+export type { LambdaContext } from './lambda/lambda-types.ts';
+export type { Telemetry } from './core/telemetry.ts';
+export type { FlushSummary } from './core/flush.ts';
+export type { Diagnostics } from './core/diagnostics.ts';
+export type { LokiFormat } from './exporters/loki/loki-encode.ts';

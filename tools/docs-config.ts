@@ -1,7 +1,7 @@
 /** npm run docs:config — rewrites the README's configuration table from CONFIG_REFERENCE. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configTableMarkdown } from '../src/wrapper/config-reference.ts';
+import { configTableMarkdown } from '../src/core/config/config-reference.ts';
 
 const README = resolve(import.meta.dirname, '../README.md');
 const START = '<!-- config-table:start (npm run docs:config) -->';

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { TransportResult } from './transport.ts';
+import type { TransportResult } from './transport/transport.ts';
 
 /**
  * An export error that says whether the endpoint looked unavailable (refused, timed out, 5xx, 429) —

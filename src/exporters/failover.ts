@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import type { CircuitBreaker } from './circuit-breaker.ts';
+import type { CircuitBreaker } from './transport/circuit-breaker.ts';
 import type { DeliveryReport, Signal } from './delivery-report.ts';
 import { describeFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';

@@ -1,4 +1,4 @@
-import type { LambdaContext } from '../../src/wrapper/runtime/lambda-types.ts';
+import type { LambdaContext } from '../../src/lambda/lambda-types.ts';
 
 let sequence = 0;
 

@@ -1,8 +1,8 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
-import type { ObservabilityOptions } from '../../src/wrapper/options.ts';
-import { CONSOLE_METHODS } from '../../src/wrapper/console-originals.ts';
+import type { ObservabilityOptions } from '../../src/core/config/options.ts';
+import { CONSOLE_METHODS } from '../../src/core/console-originals.ts';
 import { LAMBDA_ENV } from './lambda-context.ts';
 
 export interface ConsoleLine {

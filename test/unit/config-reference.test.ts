@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/wrapper/config.ts';
-import { CONFIG_REFERENCE } from '../../src/wrapper/config-reference.ts';
-import type { ObservabilityOptions } from '../../src/wrapper/options.ts';
+import { resolveConfig } from '../../src/core/config/resolve-config.ts';
+import { CONFIG_REFERENCE } from '../../src/core/config/config-reference.ts';
+import type { ObservabilityOptions } from '../../src/core/config/options.ts';
 import { withConfigTable } from '../../tools/docs-config.ts';
 
 // Exhaustive by type: adding an option without listing it here does not compile.

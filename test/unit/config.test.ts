@@ -1,6 +1,6 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, resolveConfig } from '../../src/wrapper/config.ts';
+import { DEFAULTS, resolveConfig } from '../../src/core/config/resolve-config.ts';
 
 describe('resolveConfig', () => {
   it('serverless defaults with an empty environment', () => {

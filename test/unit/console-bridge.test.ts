@@ -1,6 +1,6 @@
 import { SeverityNumber, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installConsoleBridge } from '../../src/wrapper/console-bridge.ts';
+import { installConsoleBridge } from '../../src/console/console-bridge.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 

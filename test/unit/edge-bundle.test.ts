@@ -5,7 +5,7 @@ describe('the edge entry point', () => {
   it('bundles for the worker/browser conditions with no Lambda code and no Node built-in but node:async_hooks', async () => {
     const { inputs, code } = await buildEdgeBundle('test/edge/fixtures/worker.ts', '.cache/edge/check-worker.mjs');
     expect(inputs.filter((path) => /lambda|node-http-transport|context-async-hooks/.test(path))).toEqual([]);
-    expect(inputs).toContain('src/wrapper/edge-handler.ts');
+    expect(inputs).toContain('src/edge/edge-observability.ts');
     expect([...code.matchAll(/["'](node:[\w/]+)["']/g)].map((m) => m[1])).toEqual(['node:async_hooks']);
   });
 });

@@ -3,7 +3,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { withObservability } from '../../src/edge.ts';
-import { trackWaitUntil } from '../../src/wrapper/wait-until.ts';
+import { trackWaitUntil } from '../../src/edge/wait-until.ts';
 
 // One isolate per test file (forked worker): the setup is created on the first call, as in a real isolate.
 const spans = new InMemorySpanExporter();

@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../src/exporters/circuit-breaker.ts';
+import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
 import { DeliveryReport } from '../../src/exporters/delivery-report.ts';
 import { ExportFailure } from '../../src/exporters/export-failure.ts';
 import { FailoverLogExporter } from '../../src/exporters/failover.ts';

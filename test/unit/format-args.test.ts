@@ -1,6 +1,6 @@
 import { format } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { formatArgs } from '../../src/wrapper/format-args.ts';
+import { formatArgs } from '../../src/console/format-args.ts';
 
 const LIMIT = 16 * 1024;
 

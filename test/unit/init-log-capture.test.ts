@@ -1,6 +1,6 @@
 import type { LogRecord } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureInitLogs, type InitLogCapture } from '../../src/wrapper/init-log-capture.ts';
+import { captureInitLogs, type InitLogCapture } from '../../src/console/init-log-capture.ts';
 
 const saved = console.log;
 let capture: InitLogCapture | undefined;

@@ -3,7 +3,7 @@ import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLambdaObservability, withObservability } from '../../src/lambda.ts';
-import { STREAMING_HIGH_WATER_MARK_SYMBOL, STREAMING_SYMBOL } from '../../src/wrapper/runtime/lambda-types.ts';
+import { STREAMING_HIGH_WATER_MARK_SYMBOL, STREAMING_SYMBOL } from '../../src/lambda/lambda-types.ts';
 import { answeredTogether, delayedExporter, failingExporter, gate } from '../helpers/fake-exporters.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';

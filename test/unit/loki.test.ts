@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import snappy from 'snappyjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeLokiPush, prometheusLabels } from '../../src/exporters/loki-encode.ts';
-import { LokiPushExporter } from '../../src/exporters/loki-push.ts';
-import { toLokiStreams, truncateUtf8 } from '../../src/exporters/loki-streams.ts';
-import { snappyCompress } from '../../src/exporters/snappy.ts';
+import { encodeLokiPush, prometheusLabels } from '../../src/exporters/loki/loki-encode.ts';
+import { LokiPushExporter } from '../../src/exporters/loki/loki-push.ts';
+import { toLokiStreams, truncateUtf8 } from '../../src/exporters/loki/loki-streams.ts';
+import { snappyCompress } from '../../src/exporters/loki/snappy.ts';
 import { ExportFailure } from '../../src/exporters/export-failure.ts';
-import { postWithNodeHttp } from '../../src/exporters/node-http-transport.ts';
+import { postWithNodeHttp } from '../../src/exporters/transport/node-http-transport.ts';
 import { makeRecords } from '../helpers/log-records.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
 

@@ -1,10 +1,10 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { InMemorySpanExporter, BatchSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOtlpSpanExporter } from '../../src/exporters/otlp.ts';
-import { postWithFetch } from '../../src/exporters/fetch-transport.ts';
-import { postWithNodeHttp } from '../../src/exporters/node-http-transport.ts';
-import { parseRetryAfter, type Transport } from '../../src/exporters/transport.ts';
+import { createOtlpSpanExporter } from '../../src/exporters/otlp/otlp-exporter.ts';
+import { postWithFetch } from '../../src/exporters/transport/fetch-transport.ts';
+import { postWithNodeHttp } from '../../src/exporters/transport/node-http-transport.ts';
+import { parseRetryAfter, type Transport } from '../../src/exporters/transport/transport.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 let receiver: OtlpReceiver;

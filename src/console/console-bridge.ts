@@ -1,0 +1,104 @@
+import { context, trace, type Attributes, type Logger } from '@opentelemetry/api';
+import { CONSOLE_METHODS, ORIGINALS, type ConsoleFn, type ConsoleMethod } from '../core/console-originals.ts';
+import { consoleLineArgs, type LineKind } from './console-line.ts';
+import { invocationIdOf } from '../core/invocation-context.ts';
+import { consoleCallToLogRecord, type ConsoleLogRecord } from './log-record.ts';
+import type { ConsoleFormat } from '../core/config/options.ts';
+
+export interface ConsoleBridgeOptions {
+  readonly logger: Logger;
+  readonly format: ConsoleFormat;
+  readonly maxBodyLength: number;
+  /** The console to patch; the global one by default. */
+  readonly target?: Console;
+}
+
+export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength'>;
+
+export interface ConsoleBridge {
+  /** Sends later calls to another logger with another format (the init-log buffer hands over this way). */
+  retarget(next: BridgeTarget): void;
+  /** Restores the methods this bridge still owns; methods patched over since are left to their owner. */
+  uninstall(): void;
+}
+
+const INSTALLED = Symbol.for('faas-observability.console-bridge');
+type Patched = Console & { [INSTALLED]?: ConsoleBridge; [ORIGINALS]?: Partial<Record<ConsoleMethod, ConsoleFn>> };
+// console.dir/table take options, not values to print: appending the trace id would change their output.
+const LINE_UNCHANGED: ReadonlySet<ConsoleMethod> = new Set(['dir', 'table']);
+
+/**
+ * Patches `console.*` so every call becomes an OpenTelemetry log record carrying the active trace
+ * context, while the line still goes to the original method. Installing twice returns the first bridge.
+ * A re-entrancy guard sends calls made while a record is being built (a logging getter, the SDK itself)
+ * straight to the original, and a failure inside the bridge never loses the line.
+ *
+ * @example
+ * const bridge = installConsoleBridge({ logger, format: 'text', maxBodyLength: 16384 });
+ * console.log('hello'); // a log record, and "hello trace_id=… span_id=…" on stdout
+ * bridge.uninstall();
+ */
+export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBridge {
+  const target = (options.target ?? console) as Patched;
+  const existing = target[INSTALLED];
+  if (existing) return existing;
+
+  const slot = target as unknown as Record<string, ConsoleFn | undefined>;
+  const patched = new Map<ConsoleMethod, ConsoleFn>();
+  let current: BridgeTarget = options;
+  let active = true;
+  let busy = false;
+
+  const originals = new Map<ConsoleMethod, ConsoleFn>();
+  for (const method of CONSOLE_METHODS) {
+    const original = slot[method];
+    if (typeof original !== 'function') continue;
+    originals.set(method, original);
+    const replacement: ConsoleFn = (...args) => {
+      if (!active || busy) return original.apply(target, args);
+      busy = true;
+      let line: readonly unknown[];
+      try {
+        const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
+        const active = context.active();
+        const invocationId = invocationIdOf(active);
+        // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
+        if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
+        current.logger.emit(record);
+        line = consoleLineArgs(current.format, args, record, trace.getSpanContext(active), lineKind(method, record));
+      } catch {
+        line = args; // telemetry failed: the line must still reach stdout
+      } finally {
+        busy = false;
+      }
+      original.apply(target, line as unknown[]);
+    };
+    patched.set(method, replacement);
+    slot[method] = replacement;
+  }
+
+  const lineKind = (method: ConsoleMethod, record: ConsoleLogRecord): LineKind => {
+    if (LINE_UNCHANGED.has(method)) return 'untouched';
+    const whole = typeof record.body === 'string' && record.body.length <= current.maxBodyLength;
+    return whole && !record.hasError ? 'preformatted' : 'args';
+  };
+
+  const bridge: ConsoleBridge = {
+    retarget(next) {
+      current = next;
+    },
+    uninstall() {
+      active = false;
+      for (const [method, replacement] of patched) {
+        if (slot[method] === replacement) slot[method] = originals.get(method);
+      }
+      if (target[INSTALLED] === bridge) {
+        delete target[INSTALLED];
+        delete target[ORIGINALS];
+      }
+    },
+  };
+  target[INSTALLED] = bridge;
+  target[ORIGINALS] = Object.fromEntries(originals);
+  return bridge;
+}

@@ -1,0 +1,98 @@
+import { SeverityNumber, type AnyValue, type Attributes, type AttributeValue, type LogRecord } from '@opentelemetry/api';
+import type { ConsoleMethod } from '../core/console-originals.ts';
+import { formatArgs } from './format-args.ts';
+import { errorText, inspect, isError, safeRead } from './inspect.ts';
+
+const SEVERITY: Record<ConsoleMethod, readonly [SeverityNumber, string]> = {
+  log: [SeverityNumber.INFO, 'INFO'],
+  info: [SeverityNumber.INFO, 'INFO'],
+  dir: [SeverityNumber.INFO, 'INFO'],
+  table: [SeverityNumber.INFO, 'INFO'],
+  warn: [SeverityNumber.WARN, 'WARN'],
+  error: [SeverityNumber.ERROR, 'ERROR'],
+  debug: [SeverityNumber.DEBUG, 'DEBUG'],
+  trace: [SeverityNumber.TRACE, 'TRACE'],
+};
+const MAX_ATTRIBUTES = 64;
+const MAX_ATTRIBUTE_LENGTH = 4096;
+
+/**
+ * Turns one console call into a log record: severity from the method, body formatted like `util.format`,
+ * attributes from plain-object arguments (own enumerable data properties; getters are never run) and
+ * `exception.*` from the first Error argument. Trace context comes from the active context at emit.
+ *
+ * @example
+ * consoleCallToLogRecord('warn', ['slow call', { ms: 812 }], 16384);
+ * // { severityNumber: 13, severityText: 'WARN', body: 'slow call { ms: 812 }', attributes: { ms: 812 }, hasError: false }
+ */
+export function consoleCallToLogRecord(method: ConsoleMethod, args: readonly unknown[], maxBodyLength: number): ConsoleLogRecord {
+  const [severityNumber, severityText] = SEVERITY[method];
+  const attributes: Attributes = {};
+  let sawError = false;
+  for (const arg of args) {
+    if (!sawError && isError(arg)) {
+      sawError = true;
+      addException(attributes, arg);
+    } else if (isPlainObject(arg)) addObjectAttributes(attributes, arg);
+  }
+  return { severityNumber, severityText, body: bodyOf(method, args, maxBodyLength), attributes, hasError: sawError };
+}
+
+/** A log record plus whether an argument was an Error (the console line keeps Node's own rendering then). */
+export interface ConsoleLogRecord extends LogRecord {
+  readonly hasError: boolean;
+}
+
+function bodyOf(method: ConsoleMethod, args: readonly unknown[], maxBodyLength: number): AnyValue {
+  // console.dir and console.table print one value; the body is its inspection, not a format string.
+  if (method === 'dir' || method === 'table') return inspect(args[0], { depth: 2, budget: maxBodyLength });
+  return formatArgs(args, maxBodyLength);
+}
+
+function addException(attributes: Attributes, error: Error): void {
+  attributes['exception.type'] = safeRead(() => String(error.name || error.constructor.name), 'Error');
+  attributes['exception.message'] = safeRead(() => String(error.message), '');
+  attributes['exception.stacktrace'] = errorText(error).slice(0, MAX_ATTRIBUTE_LENGTH * 4);
+}
+
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return safeRead(() => {
+    const proto: unknown = Object.getPrototypeOf(value);
+    return proto === null || proto === Object.prototype;
+  }, false);
+}
+
+function addObjectAttributes(attributes: Attributes, value: object): void {
+  safeRead(() => {
+    let count = Object.keys(attributes).length;
+    for (const key of Object.keys(value)) {
+      if (count++ >= MAX_ATTRIBUTES) return;
+      const descriptor = Object.getOwnPropertyDescriptor(value, key);
+      if (!descriptor || !('value' in descriptor)) continue; // getters are never run
+      const attribute = toAttributeValue(descriptor.value);
+      if (attribute !== undefined) attributes[key] = attribute;
+    }
+  }, undefined);
+}
+
+function toAttributeValue(value: unknown): AttributeValue | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length > MAX_ATTRIBUTE_LENGTH ? `${value.slice(0, MAX_ATTRIBUTE_LENGTH)}…[truncated]` : value;
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      if (value === null) return undefined;
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+      if (Array.isArray(value) && value.every((item) => typeof item === 'number')) return value as number[];
+      return inspect(value, { depth: 2, budget: MAX_ATTRIBUTE_LENGTH });
+  }
+}

@@ -1,0 +1,152 @@
+import { DEFAULTS } from './resolve-config.ts';
+import type { ObservabilityOptions } from './options.ts';
+
+export interface ConfigEntry {
+  /** The `withObservability` option, when there is one. */
+  readonly option?: keyof ObservabilityOptions;
+  /** The environment variables read for it, most specific first. */
+  readonly env: readonly string[];
+  readonly default: string;
+  readonly meaning: string;
+}
+
+const ms = (value: number) => `${value} ms`;
+
+/**
+ * Every setting `resolveConfig` reads: the source of the README's configuration table (`npm run docs:config`
+ * writes it; a test fails when the README, this list and the resolver disagree). Defaults come from
+ * `DEFAULTS`, the resolver's own.
+ */
+export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
+  { env: ['OTEL_SDK_DISABLED'], default: 'false', meaning: '`true`: the handler runs untouched, no console patching' },
+  { option: 'serviceName', env: ['OTEL_SERVICE_NAME'], default: 'the function name', meaning: '`service.name`' },
+  { option: 'resourceAttributes', env: ['OTEL_RESOURCE_ATTRIBUTES'], default: '—', meaning: 'extra resource attributes (`k=v,k2=v2`)' },
+  {
+    option: 'endpoint',
+    env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
+    default: DEFAULTS.endpoint,
+    meaning: 'OTLP/HTTP base URL; `/v1/traces` and `/v1/logs` are appended',
+  },
+  { option: 'tracesEndpoint', env: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], default: '—', meaning: 'traces URL, used verbatim' },
+  { option: 'logsEndpoint', env: ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'], default: '—', meaning: 'logs URL, used verbatim' },
+  {
+    option: 'headers',
+    env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    default: '—',
+    meaning: 'export headers (`k=v`, percent-decoded); never printed',
+  },
+  {
+    option: 'exportTimeoutMs',
+    env: ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+    default: `${ms(DEFAULTS.exportTimeoutMs)} (edge: 3000 ms)`,
+    meaning: 'one OTLP export, retries included',
+  },
+  {
+    option: 'sampler',
+    env: ['OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'],
+    default: 'parentbased_always_on',
+    meaning: 'any standard sampler name, and its ratio',
+  },
+  {
+    option: 'maxBufferBytes',
+    env: ['FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE'],
+    default: '16 MiB, or 1/8 of the Lambda memory size up to 256 MiB (edge: 8 MiB)',
+    meaning: 'spans and logs held in memory at most; past it they go straight to stdout as JSON lines, counted',
+  },
+  {
+    env: ['OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BLRP_MAX_QUEUE_SIZE'],
+    default: 'no limit',
+    meaning: 'spans / log records held at most; past it they go to stdout, never dropped',
+  },
+  {
+    env: ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE'],
+    default: String(DEFAULTS.maxExportBatchSize),
+    meaning: 'records per export request (a burst goes out as several requests in parallel)',
+  },
+  {
+    env: ['OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BLRP_SCHEDULE_DELAY'],
+    default: ms(DEFAULTS.scheduledDelayMs),
+    meaning: 'how long a partial batch waits during a long invocation (the flush exports at once)',
+  },
+  {
+    env: ['OTEL_BSP_EXPORT_TIMEOUT', 'OTEL_BLRP_EXPORT_TIMEOUT'],
+    default: 'not used',
+    meaning: 'reported when set: the flush budget bounds every export',
+  },
+  { env: ['OTEL_PROPAGATORS'], default: 'tracecontext,baggage', meaning: 'add `xray` to opt in to the X-Ray parent; `none` for none' },
+  { env: ['OTEL_LOG_LEVEL'], default: 'info', meaning: "the library's and the SDK's diagnostics on stderr" },
+  {
+    option: 'xray',
+    env: ['FAAS_OBSERVABILITY_XRAY'],
+    default: 'false',
+    meaning: 'the X-Ray header as parent when the event has no W3C context',
+  },
+  {
+    option: 'flushBudgetMs',
+    env: ['FAAS_OBSERVABILITY_FLUSH_BUDGET_MS'],
+    default: `${ms(DEFAULTS.flushBudgetMs)} (edge: 10000 ms)`,
+    meaning: 'longest flush before the handler settles; bounds every export and the Loki fallback',
+  },
+  { option: 'flushMarginMs', env: [], default: ms(DEFAULTS.flushMarginMs), meaning: 'time kept free before the Lambda deadline' },
+  {
+    option: 'timeoutSafetyMs',
+    env: ['FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS'],
+    default: ms(DEFAULTS.timeoutSafetyMs),
+    meaning: 'end the span as timed out this long before the deadline (at most a tenth of the remaining time)',
+  },
+  {
+    option: 'captureConsole',
+    env: ['FAAS_OBSERVABILITY_CAPTURE_CONSOLE'],
+    default: 'true',
+    meaning: 'turn console calls into log records',
+  },
+  {
+    option: 'consoleFormat',
+    env: ['FAAS_OBSERVABILITY_CONSOLE_FORMAT'],
+    default: DEFAULTS.consoleFormat,
+    meaning: '`text` (ids appended), `json` (one JSON object per line), `off` (line untouched)',
+  },
+  {
+    option: 'maxLogBodyLength',
+    env: ['FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH'],
+    default: String(DEFAULTS.maxLogBodyLength),
+    meaning: 'characters kept per log body, the rest cut with a marker',
+  },
+  {
+    option: 'loki',
+    env: [
+      'FAAS_OBSERVABILITY_LOKI_URL',
+      'FAAS_OBSERVABILITY_LOKI_TENANT',
+      'FAAS_OBSERVABILITY_LOKI_USERNAME',
+      'FAAS_OBSERVABILITY_LOKI_PASSWORD',
+      'FAAS_OBSERVABILITY_LOKI_BEARER_TOKEN',
+      'FAAS_OBSERVABILITY_LOKI_FORMAT',
+    ],
+    default: 'off',
+    meaning: 'Loki push fallback for logs (`json`, `json-gzip`, `protobuf`); its timeout is the budget left after OTLP',
+  },
+  {
+    option: 'stdoutFallback',
+    env: ['FAAS_OBSERVABILITY_STDOUT_FALLBACK'],
+    default: 'true',
+    meaning: 'write undeliverable spans and log records to stdout as JSON lines',
+  },
+  {
+    option: 'circuitBackoffMs',
+    env: ['FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS'],
+    default: ms(DEFAULTS.circuitBackoffMs),
+    meaning: 'first back-off before probing a dead endpoint again (doubles, up to 5 min)',
+  },
+  { option: 'registerGlobals', env: [], default: 'true', meaning: 'register the providers, propagator and context manager with the API' },
+  { option: 'spanExporter', env: [], default: 'OTLP', meaning: 'replace the span exporter (tests, other backends)' },
+  { option: 'logExporter', env: [], default: 'OTLP → Loki → stdout', meaning: 'replace the log exporter chain' },
+];
+
+/** The Markdown table the README shows, rendered from `CONFIG_REFERENCE`. */
+export function configTableMarkdown(entries: readonly ConfigEntry[] = CONFIG_REFERENCE): string {
+  const rows = entries.map(
+    (e) =>
+      `| ${e.option ? `\`${e.option}\`` : '—'} | ${e.env.length ? e.env.map((v) => `\`${v}\``).join(', ') : '—'} | ${e.default.startsWith('http') || /^\d/.test(e.default) || ['true', 'false', 'text', 'off', 'OTLP'].includes(e.default) ? `\`${e.default}\`` : e.default} | ${e.meaning} |`,
+  );
+  return ['| option | environment variables | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}

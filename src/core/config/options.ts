@@ -1,0 +1,76 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+
+/** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
+export interface LokiOptions {
+  /** Loki's base URL or full push URL. */
+  readonly url: string;
+  /** `X-Scope-OrgID`. */
+  readonly tenant?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly bearerToken?: string;
+  readonly format?: LokiFormat;
+}
+
+/** How console lines are written to stdout/stderr besides becoming log records. */
+export type ConsoleFormat = 'text' | 'json' | 'off';
+
+/**
+ * Options for `withObservability`. Every field is optional; each one overrides the matching `OTEL_*`
+ * environment variable, which overrides the default (see `resolveConfig`).
+ *
+ * @example
+ * withObservability(handler, { serviceName: 'checkout', flushBudgetMs: 500, consoleFormat: 'json' });
+ */
+export interface ObservabilityOptions {
+  /** `service.name`; default `OTEL_SERVICE_NAME`, else the Lambda function name. */
+  readonly serviceName?: string;
+  /** Extra resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES`. */
+  readonly resourceAttributes?: Attributes;
+  /** OTLP/HTTP base endpoint; `/v1/traces` and `/v1/logs` are appended. */
+  readonly endpoint?: string;
+  /** Full traces URL, used verbatim. */
+  readonly tracesEndpoint?: string;
+  /** Full logs URL, used verbatim. */
+  readonly logsEndpoint?: string;
+  /** Headers sent with every export (merged over `OTEL_EXPORTER_OTLP_HEADERS`). Never printed. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Timeout of one export request, in ms. */
+  readonly exportTimeoutMs?: number;
+  /** Upper bound of the flush that runs before each invocation settles, in ms. */
+  readonly flushBudgetMs?: number;
+  /** Time kept free before the Lambda deadline when bounding the flush, in ms. */
+  readonly flushMarginMs?: number;
+  /** How long before the Lambda deadline the span is ended as timed out and flushed, in ms. */
+  readonly timeoutSafetyMs?: number;
+  /** Turn `console.*` calls into log records (default true). */
+  readonly captureConsole?: boolean;
+  /** How the console line is written to stdout: `text` adds `trace_id=… span_id=…`, `json` writes one JSON object, `off` leaves it untouched. */
+  readonly consoleFormat?: ConsoleFormat;
+  /**
+   * Bytes of spans and log records held in memory at most (queued or being exported); past it, records go
+   * straight to stdout as JSON lines and the invocation's diagnostic line counts them.
+   */
+  readonly maxBufferBytes?: number;
+  /** Longest log body kept, in characters; longer bodies are cut with a visible marker. */
+  readonly maxLogBodyLength?: number;
+  /** Loki push fallback for logs (off unless set here or by `FAAS_OBSERVABILITY_LOKI_URL`). */
+  readonly loki?: LokiOptions;
+  /** Write log records no exporter delivered to stdout as JSON lines (default true). */
+  readonly stdoutFallback?: boolean;
+  /** First back-off of the circuit breaker that skips a dead endpoint, in ms (doubles up to 5 min). */
+  readonly circuitBackoffMs?: number;
+  /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
+  readonly xray?: boolean;
+  /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */
+  readonly registerGlobals?: boolean;
+  /** Replace the sampler chosen by `OTEL_TRACES_SAMPLER`. */
+  readonly sampler?: Sampler;
+  /** Replace the OTLP span exporter (tests, custom backends). */
+  readonly spanExporter?: SpanExporter;
+  /** Replace the OTLP log exporter (tests, custom backends). */
+  readonly logExporter?: LogRecordExporter;
+}

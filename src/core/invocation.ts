@@ -1,0 +1,197 @@
+import {
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { describeDelivery } from '../exporters/delivery-report.ts';
+import { isError, safeMessage, safeRead } from '../console/inspect.ts';
+import { withInvocationId } from './invocation-context.ts';
+import { extractContext, spanContextFromXRay } from './propagation.ts';
+import type { Telemetry } from './telemetry.ts';
+import { generic } from './generic-trigger.ts';
+import type { SpanStart, TriggerAdapter } from './trigger.ts';
+
+export interface InvocationInput {
+  readonly telemetry: Telemetry;
+  readonly trigger: TriggerAdapter;
+  readonly event: unknown;
+  readonly functionName: string;
+  readonly attributes: Attributes;
+  /** Milliseconds left before the platform's deadline; absent where there is none. */
+  readonly remainingTimeMs?: () => number;
+  /** The X-Ray trace header, read only when the user opted in. */
+  readonly xrayHeader?: () => string | undefined;
+  /** Runs the user's handler; called inside the invocation span's context. */
+  readonly run: () => unknown;
+  /**
+   * Takes the flush instead of awaiting it before the result is returned (edge: `ctx.waitUntil`, so the
+   * response is not delayed). Absent on Lambda, where the process freezes once the result is returned.
+   */
+  readonly deferFlush?: (flush: () => Promise<void>) => void;
+}
+
+/**
+ * The one lifecycle of an invocation: start the span (parent from the event) → run the handler in its
+ * context → record the result or the error → end → flush, bounded by the deadline. A safety timer ends
+ * the span as timed out and flushes shortly before the deadline. The user's result and error pass
+ * through unchanged; telemetry failures never reach the handler.
+ *
+ * @example
+ * return runInvocation({ telemetry, trigger, event, functionName, attributes, run: () => handler(event, ctx) });
+ */
+export async function runInvocation(input: InvocationInput): Promise<unknown> {
+  const { telemetry } = input;
+  const { span, parentContext } = startInvocationSpan(input);
+  let ended = false;
+  let timedOut = false;
+  const end = (record: (span: Span) => void) => {
+    if (ended) {
+      if (timedOut) {
+        telemetry.diagnostics.warn(
+          'the handler settled after the timeout safety net had ended its span as timed out; raise the function timeout or lower timeoutSafetyMs',
+        );
+      }
+      return;
+    }
+    ended = true;
+    try {
+      record(span);
+      span.end();
+    } catch (error) {
+      telemetry.diagnostics.warn('could not end the invocation span', error);
+    }
+  };
+  const timeoutNet = armTimeoutNet(input, () => {
+    end(markTimedOut);
+    timedOut = true;
+  });
+  try {
+    const invocationId = input.attributes['faas.invocation_id'];
+    const active = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
+    const result = await context.with(active, input.run);
+    end((s) => safely(telemetry, () => input.trigger.onResult?.(s, result)));
+    return result;
+  } catch (error) {
+    end((s) => recordError(s, error));
+    throw error;
+  } finally {
+    clearTimeout(timeoutNet);
+    if (input.deferFlush) input.deferFlush(() => flushBeforeFreeze(input));
+    else await flushBeforeFreeze(input);
+  }
+}
+
+interface StartedSpan {
+  readonly span: Span;
+  readonly parentContext: Context;
+}
+
+function startInvocationSpan(input: InvocationInput): StartedSpan {
+  const { telemetry } = input;
+  const start = spanStartFor(input);
+  const parentContext = parentFor(input, start);
+  const span = telemetry.tracer.startSpan(
+    start.name,
+    {
+      kind: start.kind,
+      attributes: { ...start.attributes, ...input.attributes },
+      links: start.links ? [...start.links] : [],
+    },
+    parentContext,
+  );
+  return { span, parentContext };
+}
+
+function spanStartFor(input: InvocationInput): SpanStart {
+  const trigger = { functionName: input.functionName, propagator: input.telemetry.propagator };
+  try {
+    return input.trigger.spanStart(input.event as never, trigger);
+  } catch (error) {
+    // An event that looked like a trigger but was malformed: still one span, never a failed invocation.
+    input.telemetry.diagnostics.debug(`trigger ${input.trigger.name} could not read the event`, error);
+    return generic.spanStart(input.event as never, trigger);
+  }
+}
+
+function parentFor(input: InvocationInput, start: SpanStart): Context {
+  const fromEvent = start.parentCarrier ? extractContext(input.telemetry.propagator, start.parentCarrier) : ROOT_CONTEXT;
+  const remote = trace.getSpanContext(fromEvent);
+  if (remote && isSpanContextValid(remote)) return fromEvent;
+  const header = input.telemetry.config.xray ? input.xrayHeader?.() : undefined;
+  const xray = header ? spanContextFromXRay(header) : undefined;
+  return xray ? trace.setSpanContext(fromEvent, xray) : fromEvent;
+}
+
+/**
+ * Fires `timeoutSafetyMs` before the deadline, or a tenth of the remaining time before it when that is
+ * shorter, so a short function (1 s timeout) is not reported as timed out while it still has time.
+ */
+function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
+  const remaining = input.remainingTimeMs?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
+  const timer = setTimeout(
+    () => {
+      onTimeout();
+      void flushBeforeFreeze(input);
+    },
+    Math.max(0, remaining - lead),
+  );
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+function markTimedOut(span: Span): void {
+  span.setAttribute('error.type', 'timeout');
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'invocation timed out: the deadline was reached before the handler settled' });
+}
+
+function recordError(span: Span, error: unknown): void {
+  const exception = isError(error) ? error : { name: typeof error, message: safeString(error) };
+  span.recordException(exception);
+  span.setAttribute('error.type', isError(error) ? safeString(error.name) || 'Error' : typeof error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
+}
+
+/** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */
+async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
+  const { config, diagnostics } = input.telemetry;
+  const remaining = input.remainingTimeMs?.();
+  const bound = Math.max(
+    0,
+    remaining === undefined || !Number.isFinite(remaining)
+      ? config.flushBudgetMs
+      : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
+  );
+  const summary = await input.telemetry.flush(bound);
+  const delivery = input.telemetry.takeDeliveryReport();
+  // One line per invocation at most, whatever failed and however often.
+  const parts: string[] = [];
+  if (summary.timedOut) parts.push(`flush did not finish within ${bound} ms (what it still held was written to stdout)`);
+  if (delivery) parts.push(...describeDelivery(delivery));
+  else if (!summary.ok && !summary.timedOut) parts.push(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
+  if (parts.length > 0) diagnostics.warn(parts.join('; '));
+}
+
+function safely(telemetry: Telemetry, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    telemetry.diagnostics.debug('could not read the handler result', error);
+  }
+}
+
+function describe(error: unknown): string {
+  if (!isError(error)) return safeString(error);
+  const cause = isError(error.cause) ? `: ${safeMessage(error.cause)}` : '';
+  return `${safeMessage(error)}${cause}`;
+}
+
+function safeString(value: unknown): string {
+  return safeRead(() => String(value), 'unprintable value');
+}

@@ -1,0 +1,57 @@
+import type { Attributes, Link, Span, SpanKind, TextMapPropagator } from '@opentelemetry/api';
+import type { Carrier } from './propagation.ts';
+
+/** What an adapter knows about the span to start for an event. */
+export interface SpanStart {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly attributes: Attributes;
+  /** Where the remote parent comes from (HTTP headers, a message's attributes); none for batches. */
+  readonly parentCarrier?: Carrier;
+  readonly links?: readonly Link[];
+}
+
+export interface TriggerInput {
+  readonly functionName: string;
+  readonly propagator: TextMapPropagator;
+}
+
+/**
+ * One per trigger: a plain object of pure functions of the event. `matches` must be cheap and exact
+ * enough that the first adapter that matches is the right one.
+ */
+export interface TriggerAdapter {
+  readonly name: string;
+  matches(event: unknown): boolean;
+  spanStart(event: never, input: TriggerInput): SpanStart;
+  /** Adds what the handler's result tells (HTTP status, batch failures) to the span. */
+  onResult?(span: Span, result: unknown): void;
+}
+
+/** Reads `event[a][b]…` without trusting the event's shape. */
+export function pick(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export function pickString(value: unknown, ...path: string[]): string | undefined {
+  const found = pick(value, ...path);
+  return typeof found === 'string' ? found : undefined;
+}
+
+/** The first record of an S3/SQS/SNS-style `Records` batch when its source is `source`. */
+export function firstRecordFrom(event: unknown, key: 'eventSource' | 'EventSource', source: string): boolean {
+  const records = pick(event, 'Records');
+  return Array.isArray(records) && records.length > 0 && pick(records[0], key) === source;
+}
+
+/** `arn:aws:sqs:us-east-1:123456789012:orders` → `orders`. */
+export function lastArnPart(arn: string | undefined): string | undefined {
+  if (!arn) return undefined;
+  const parts = arn.split(':');
+  return parts[parts.length - 1] || undefined;
+}

@@ -1,0 +1,24 @@
+import { messageAttributeStrings, messageBatchSpanStart } from '../messaging.ts';
+import { firstRecordFrom, lastArnPart, pick, pickString, type TriggerAdapter, type TriggerInput } from '../../core/trigger.ts';
+
+/**
+ * SNS notification: CONSUMER span linked to the publisher through the `traceparent` message attribute.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
+ */
+export const sns: TriggerAdapter = {
+  name: 'sns',
+  matches: (event) => firstRecordFrom(event, 'EventSource', 'aws:sns'),
+  spanStart: (event: unknown, { propagator }: TriggerInput) => {
+    const records = pick(event, 'Records') as unknown[];
+    return messageBatchSpanStart(
+      {
+        system: 'aws_sns',
+        destination: lastArnPart(pickString(records[0], 'Sns', 'TopicArn')),
+        records,
+        carrierOf: (record) => ({ headers: messageAttributeStrings(pick(record, 'Sns', 'MessageAttributes')) }),
+        extra: { 'messaging.message.id': pickString(records[0], 'Sns', 'MessageId') ?? '' },
+      },
+      propagator,
+    );
+  },
+};
