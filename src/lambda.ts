@@ -1,3 +1,6 @@
+// The Lambda entry point: starts the init-log capture (its one side effect), then the API.
+import './lambda/capture-init-logs-at-import.ts';
+
 export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './lambda/lambda-observability.ts';
 export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
 export type { LambdaContext } from './lambda/lambda-types.ts';

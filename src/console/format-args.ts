@@ -1,4 +1,5 @@
-import { inspect, isError, Output, safeRead, symbolText } from './inspect.ts';
+import { isError, safeRead } from '../core/safe-read.ts';
+import { inspect, Output, symbolText } from './inspect.ts';
 
 /**
  * Formats console arguments with Node's `util.format` semantics (`%s %d %i %f %j %o %O %c %%`, the rest

@@ -1,7 +1,7 @@
 import type { Logger, LogRecord } from '@opentelemetry/api';
 import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
 import type { Telemetry } from '../core/telemetry.ts';
-import { DEFAULTS } from '../core/config/resolve-config.ts';
+import { DEFAULTS } from '../core/config/defaults.ts';
 import { readBoolean, readEnum, readNumber, type Env } from '../core/config/env-readers.ts';
 import type { ConsoleFormat } from '../core/config/options.ts';
 

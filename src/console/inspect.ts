@@ -1,3 +1,5 @@
+import { safeMessage, safeRead } from '../core/safe-read.ts';
+
 /**
  * A small, defensive `util.inspect` for log bodies that runs without `node:util` (edge runtimes too).
  * It never invokes getters, survives throwing `toString`s, Proxies, cycles, BigInt, Symbols and
@@ -193,26 +195,4 @@ export function errorText(error: Error): string {
   const stack = safeRead(() => error.stack, undefined);
   if (typeof stack === 'string' && stack !== '') return stack;
   return `${safeRead(() => String(error.name), 'Error')}: ${safeRead(() => String(error.message), '')}`;
-}
-
-/** `instanceof Error` that survives Proxies whose `getPrototypeOf` trap throws. */
-export function isError(value: unknown): value is Error {
-  if (typeof value !== 'object' || value === null) return false;
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
-  }
-}
-
-export function safeMessage(error: unknown): string {
-  return safeRead(() => (isError(error) ? error.message : String(error)), 'unknown error');
-}
-
-export function safeRead<T>(read: () => T, fallback: T): T {
-  try {
-    return read();
-  } catch {
-    return fallback;
-  }
 }

@@ -1,7 +1,8 @@
 import { SeverityNumber, type AnyValue, type Attributes, type AttributeValue, type LogRecord } from '@opentelemetry/api';
 import type { ConsoleMethod } from '../core/console-originals.ts';
 import { formatArgs } from './format-args.ts';
-import { errorText, inspect, isError, safeRead } from './inspect.ts';
+import { isError, safeRead } from '../core/safe-read.ts';
+import { errorText, inspect } from './inspect.ts';
 
 const SEVERITY: Record<ConsoleMethod, readonly [SeverityNumber, string]> = {
   log: [SeverityNumber.INFO, 'INFO'],

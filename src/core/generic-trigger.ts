@@ -9,7 +9,6 @@ import { pick, type TriggerAdapter, type TriggerInput } from './trigger.ts';
  */
 export const generic: TriggerAdapter = {
   name: 'generic',
-  matches: () => true,
   spanStart: (event: unknown, { functionName }: TriggerInput) => ({
     name: functionName,
     kind: SpanKind.SERVER,

@@ -9,7 +9,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { describeDelivery } from '../exporters/delivery-report.ts';
-import { isError, safeMessage, safeRead } from '../console/inspect.ts';
+import { isError, safeMessage, safeRead } from './safe-read.ts';
 import { withInvocationId } from './invocation-context.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';

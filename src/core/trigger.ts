@@ -16,16 +16,20 @@ export interface TriggerInput {
   readonly propagator: TextMapPropagator;
 }
 
-/**
- * One per trigger: a plain object of pure functions of the event. `matches` must be cheap and exact
- * enough that the first adapter that matches is the right one.
- */
+/** One per trigger: a plain object of pure functions of the event. */
 export interface TriggerAdapter {
   readonly name: string;
-  matches(event: unknown): boolean;
   spanStart(event: never, input: TriggerInput): SpanStart;
   /** Adds what the handler's result tells (HTTP status, batch failures) to the span. */
   onResult?(span: Span, result: unknown): void;
+}
+
+/**
+ * An adapter chosen by looking at the event (Lambda's: one handler receives every source). `matches` must be
+ * cheap and exact enough that the first adapter that matches is the right one.
+ */
+export interface MatchingTrigger extends TriggerAdapter {
+  matches(event: unknown): boolean;
 }
 
 /** Reads `event[a][b]…` without trusting the event's shape. */
@@ -44,7 +48,7 @@ export function pickString(value: unknown, ...path: string[]): string | undefine
 }
 
 /** The first record of an S3/SQS/SNS-style `Records` batch when its source is `source`. */
-export function firstRecordFrom(event: unknown, key: 'eventSource' | 'EventSource', source: string): boolean {
+export function isFirstRecordFrom(event: unknown, key: 'eventSource' | 'EventSource', source: string): boolean {
   const records = pick(event, 'Records');
   return Array.isArray(records) && records.length > 0 && pick(records[0], key) === source;
 }

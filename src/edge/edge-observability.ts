@@ -1,94 +1,94 @@
-import { StackContextManager } from '@opentelemetry/sdk-trace';
 import type { Attributes } from '@opentelemetry/api';
-import { resolveConfig } from '../core/config/resolve-config.ts';
-import { bridgeConsole, startInitLogCapture, type InitLogCapture } from '../console/init-log-capture.ts';
+import { startInitLogCapture } from '../console/init-log-capture.ts';
+import { DEFAULTS } from '../core/config/defaults.ts';
 import { runInvocation } from '../core/invocation.ts';
-import type { ObservabilityOptions } from '../core/config/options.ts';
-import { AlsContextManager } from './als-context-manager.ts';
-import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
+import type { TriggerAdapter } from '../core/trigger.ts';
 import { hasWaitUntil, type WaitUntilContext } from '../triggers/edge/edge-types.ts';
-import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { edgeFetch } from '../triggers/edge/fetch.ts';
 import { edgeQueue } from '../triggers/edge/queue.ts';
 import { edgeScheduled } from '../triggers/edge/scheduled.ts';
-import type { TriggerAdapter } from '../core/trigger.ts';
+import { createEdgeSetup, type EdgeObservabilityOptions, type EdgeOptionsInput, type EdgeSetup } from './edge-setup.ts';
 import { trackWaitUntil } from './wait-until.ts';
-import { DEFAULTS } from '../core/config/resolve-config.ts';
 
-/** Edge options: the common ones, plus the route template of a request when your router knows it. */
-export interface EdgeObservabilityOptions extends ObservabilityOptions {
-  readonly route?: (request: Request) => string | undefined;
-}
-/** Options, or a function of the Worker's `env` binding (secrets and OTEL_* values arrive there). */
-export type EdgeOptionsInput = EdgeObservabilityOptions | ((env: unknown) => EdgeObservabilityOptions);
+export type { EdgeObservabilityOptions, EdgeOptionsInput } from './edge-setup.ts';
 
 // Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
-interface Setup {
-  readonly telemetry: Telemetry | undefined;
-  readonly options: EdgeObservabilityOptions;
-  /** Whether the process keeps running after a response (Deno, Node), so a background flush completes. */
-  readonly keepsRunning: boolean;
+/** The type of the `env` binding a Workers handler object's `fetch` takes; `unknown` for anything else. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EnvOf<H> = H extends { fetch(request: any, env: infer E, ...rest: any[]): any } ? E : unknown;
+
+/** A telemetry setup for one isolate and the handlers wrapped with it. */
+export interface EdgeObservability<E = unknown> {
+  /** Wraps a Workers handler object or a fetch handler; see `withObservability`. */
+  wrap<H extends AnyFunction | object>(handler: H): H;
+  /** Written once the setup exists (on the first request), through its diagnostics. */
+  warnOnce(key: string, message: string): void;
+  /** Flushes and shuts the providers down and uninstalls the console bridge. */
+  shutdown(): Promise<void>;
+  /** For typing only: the `env` binding its options function takes. */
+  readonly env?: E;
 }
 
-// The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
-// for; an isolate's 128 MB serve many requests at once, so it holds less telemetry than a Lambda process.
-const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxBufferBytes: 8 * 1024 * 1024 } as const;
-
-// One provider bundle per isolate, created on the first request (when `env` is known).
-let isolateSetup: Promise<Setup> | undefined;
-let coldStartPending = true;
-// Console calls made while the module initialises are kept for the first request's flush.
-let initCapture: InitLogCapture | undefined;
-
-function setupFor(input: EdgeOptionsInput | undefined, binding: unknown): Promise<Setup> {
-  isolateSetup ??= (async () => {
-    let options: EdgeObservabilityOptions = {};
-    let optionsError: unknown;
-    try {
-      options = (typeof input === 'function' ? input(binding) : input) ?? {};
-    } catch (error) {
-      optionsError = error; // a broken options function must not take the handler down with it
-    }
-    const env = edgeEnv(binding);
-    const config = resolveConfig(options, env, EDGE_DEFAULTS);
-    if (config.disabled) {
-      initCapture?.bridge.uninstall();
-      return { telemetry: undefined, options, keepsRunning: false };
-    }
-    const runtime = detectRuntime();
-    const Storage = await loadAsyncLocalStorage();
-    const telemetry = createTelemetry({
-      config,
-      options,
-      detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
-      contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
+/**
+ * Creates one telemetry setup for an isolate: the console bridge now (so console calls made while the
+ * module initialises are kept), the providers on the first request, when the Worker's `env` binding
+ * arrives. Holds no module-level state; `withObservability` keeps one per isolate.
+ *
+ * @example
+ * const observability = createEdgeObservability((env: Env) => ({ endpoint: env.OTLP_ENDPOINT }));
+ * export default observability.wrap({ async fetch(request, env, ctx) { return new Response('ok'); } });
+ */
+export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<E>): EdgeObservability<E> {
+  const initCapture = startInitLogCapture(DEFAULTS.consoleFormat, DEFAULTS.maxLogBodyLength);
+  const warnings = new Map<string, string>();
+  let setup: Promise<EdgeSetup> | undefined;
+  let coldStartPending = true;
+  const setupFor = (binding: unknown) => (setup ??= createEdgeSetup(options, binding as E, initCapture, [...warnings.values()]));
+  const observeWith: Observe = async (binding, trigger, event, runtimeContext, run, attributes) => {
+    const current = await setupFor(binding);
+    const coldStart = coldStartPending;
+    coldStartPending = false;
+    return observe(current, trigger, typeof event === 'function' ? event(current) : event, runtimeContext, run, {
+      'faas.coldstart': coldStart,
+      ...attributes,
     });
-    if (optionsError !== undefined) {
-      telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);
-    }
-    if (!Storage) {
-      telemetry.diagnostics.warn(
-        'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
-      );
-    }
-    bridgeConsole(telemetry, initCapture);
-    initCapture = undefined;
-    return { telemetry, options, keepsRunning: runtime === 'deno' || runtime === 'node' };
-  })();
-  return isolateSetup;
+  };
+  return {
+    wrap: (handler) => wrapHandler(handler, observeWith),
+    warnOnce(key, message) {
+      if (warnings.has(key)) return;
+      warnings.set(key, message);
+      void setup?.then(({ telemetry }) => telemetry?.diagnostics.warn(message));
+    },
+    async shutdown() {
+      const current = await setup;
+      current?.bridge?.uninstall();
+      if (!current) initCapture.bridge.uninstall();
+      await current?.telemetry?.shutdown();
+    },
+  };
 }
+
+type Observe = (
+  binding: unknown,
+  trigger: TriggerAdapter,
+  event: unknown | ((setup: EdgeSetup) => unknown),
+  runtimeContext: unknown,
+  run: (context: unknown) => unknown,
+  attributes: Attributes,
+) => Promise<unknown>;
 
 /** Runs one invocation; flushes through waitUntil after the user's own work, or before returning without one. */
 function observe(
-  { telemetry, keepsRunning }: Setup,
+  { telemetry, keepsRunning }: EdgeSetup,
   trigger: TriggerAdapter,
   event: unknown,
   runtimeContext: unknown,
   run: (context: unknown) => unknown,
-  attributes: Attributes = {},
+  attributes: Attributes,
 ): unknown {
   if (!telemetry) return run(runtimeContext);
   const tracker = hasWaitUntil(runtimeContext) ? trackWaitUntil(runtimeContext) : undefined;
@@ -101,14 +101,12 @@ function observe(
           void flush();
         }
       : undefined;
-  const coldStart = coldStartPending;
-  coldStartPending = false;
   return runInvocation({
     telemetry,
     trigger,
     event,
     functionName: telemetry.config.serviceName ?? 'edge-function',
-    attributes: { 'faas.coldstart': coldStart, ...attributes },
+    attributes,
     run: () => run(tracker?.context ?? runtimeContext),
     deferFlush,
   });
@@ -129,15 +127,14 @@ function requestIdOf(request: Request): Attributes {
   return id ? { 'faas.invocation_id': id } : {};
 }
 
-function wrapFetch(input: EdgeOptionsInput | undefined, fetch: AnyFunction, thisArg: unknown, withEnv: boolean) {
+function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, withEnv: boolean) {
   return async function observedFetch(request: Request, second?: unknown, third?: unknown): Promise<Response> {
     // Workers: (request, env, ctx). Vercel/Netlify: (request, context). Deno.serve: (request, info).
     const [binding, runtimeContext] = withEnv ? [second, third] : [undefined, second];
-    const setup = await setupFor(input, binding);
-    return observe(
-      setup,
+    return observeWith(
+      binding,
       edgeFetch,
-      { request, route: routeOf(setup.options, request) },
+      (setup: EdgeSetup) => ({ request, route: routeOf(setup.options, request) }),
       runtimeContext,
       (context) => (withEnv ? fetch.call(thisArg, request, binding, context) : fetch.call(thisArg, request, context)),
       requestIdOf(request),
@@ -145,40 +142,60 @@ function wrapFetch(input: EdgeOptionsInput | undefined, fetch: AnyFunction, this
   };
 }
 
-function wrapBatch(input: EdgeOptionsInput | undefined, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter) {
+function wrapBatch(observeWith: Observe, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter) {
   return async function observedEvent(event: unknown, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
-    return observe(await setupFor(input, binding), trigger, event, runtimeContext, (context) =>
-      method.call(thisArg, event, binding, context),
-    );
+    return observeWith(binding, trigger, event, runtimeContext, (context) => method.call(thisArg, event, binding, context), {});
   };
 }
+
+function wrapHandler<H extends AnyFunction | object>(handler: H, observeWith: Observe): H {
+  assertEdgeHandler(handler);
+  if (typeof handler === 'function') return wrapFetch(observeWith, handler as AnyFunction, undefined, false) as unknown as H;
+  const wrapped: Record<string, unknown> = { ...handler };
+  const methods = handler as Record<string, unknown>;
+  if (typeof methods.fetch === 'function') wrapped.fetch = wrapFetch(observeWith, methods.fetch as AnyFunction, handler, true);
+  if (typeof methods.scheduled === 'function')
+    wrapped.scheduled = wrapBatch(observeWith, methods.scheduled as AnyFunction, handler, edgeScheduled);
+  if (typeof methods.queue === 'function') wrapped.queue = wrapBatch(observeWith, methods.queue as AnyFunction, handler, edgeQueue);
+  return wrapped as H;
+}
+
+function assertEdgeHandler(handler: unknown): asserts handler is AnyFunction | object {
+  if (typeof handler !== 'function' && (typeof handler !== 'object' || handler === null)) {
+    throw new TypeError(
+      `withObservability expects a fetch handler or a Workers handler object, got ${handler === null ? 'null' : typeof handler}`,
+    );
+  }
+}
+
+// The one setup of the isolate that `withObservability` shares (STYLE.md: one provider bundle per cold start).
+let isolateObservability: { readonly observability: EdgeObservability<never>; readonly options: unknown } | undefined;
 
 /**
  * Wraps an edge handler: a Workers module object (`{ fetch, scheduled, queue }`) or a plain fetch handler
  * (`(request) => Response`, `(request, context) => Response`) for Vercel Edge, Netlify Edge and Deno.serve.
  * Each request gets a SERVER span; console output becomes correlated log records; telemetry is flushed
  * through `waitUntil` after the response (and after the handler's own waitUntil work), or before returning
- * where the runtime has no waitUntil. Returns a new handler; yours is not modified.
+ * where the runtime has no waitUntil. Returns a new handler; yours is not modified. The options function
+ * gets the `env` binding typed as your `fetch` declares it. One setup per isolate: a later call with other
+ * options shares it, and says so once (use `createEdgeObservability` for a separate setup).
  *
  * @example
  * import { withObservability } from 'faas-observability/edge';
+ * interface Env { OTLP_ENDPOINT: string }
  * export default withObservability({
- *   async fetch(request, env, ctx) { console.log('hello'); return new Response('ok'); },
- * }, (env) => ({ endpoint: env.OTLP_ENDPOINT, headers: { authorization: env.OTLP_TOKEN } }));
+ *   async fetch(request: Request, env: Env) { console.log('hello'); return new Response('ok'); },
+ * }, (env) => ({ endpoint: env.OTLP_ENDPOINT }));
  */
-export function withObservability<H extends AnyFunction | object>(handler: H, options?: EdgeOptionsInput): H {
-  if (typeof handler !== 'function' && (typeof handler !== 'object' || handler === null)) {
-    throw new TypeError(
-      `withObservability expects a fetch handler or a Workers handler object, got ${handler === null ? 'null' : typeof handler}`,
+export function withObservability<H extends AnyFunction | object, E = EnvOf<H>>(handler: H, options?: EdgeOptionsInput<E>): H {
+  assertEdgeHandler(handler);
+  if (isolateObservability === undefined) {
+    isolateObservability = { observability: createEdgeObservability(options) as EdgeObservability<never>, options };
+  } else if (options !== undefined && options !== isolateObservability.options) {
+    isolateObservability.observability.warnOnce(
+      'second-options',
+      'withObservability was called again with other options: the telemetry of the first call is shared and these options are ignored (use createEdgeObservability for a separate setup)',
     );
   }
-  initCapture ??= isolateSetup ? undefined : startInitLogCapture(DEFAULTS.consoleFormat, DEFAULTS.maxLogBodyLength);
-  if (typeof handler === 'function') return wrapFetch(options, handler as unknown as AnyFunction, undefined, false) as unknown as H;
-  const wrapped: Record<string, unknown> = { ...handler };
-  const methods = handler as Record<string, unknown>;
-  if (typeof methods.fetch === 'function') wrapped.fetch = wrapFetch(options, methods.fetch as AnyFunction, handler, true);
-  if (typeof methods.scheduled === 'function')
-    wrapped.scheduled = wrapBatch(options, methods.scheduled as AnyFunction, handler, edgeScheduled);
-  if (typeof methods.queue === 'function') wrapped.queue = wrapBatch(options, methods.queue as AnyFunction, handler, edgeQueue);
-  return wrapped as H;
+  return isolateObservability.observability.wrap(handler);
 }

@@ -1,25 +1,19 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
-import { resolveConfig } from '../core/config/resolve-config.ts';
+import { bridgeConsole } from '../console/init-log-capture.ts';
 import type { Env } from '../core/config/env-readers.ts';
-import { bridgeConsole, captureInitLogs, type InitLogCapture } from '../console/init-log-capture.ts';
-import { runInvocation } from '../core/invocation.ts';
 import type { ObservabilityOptions } from '../core/config/options.ts';
-import {
-  STREAMING_HIGH_WATER_MARK_SYMBOL,
-  STREAMING_SYMBOL,
-  isLambdaContext,
-  type LambdaCallback,
-  type LambdaContext,
-} from './lambda-types.ts';
-import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
+import { resolveConfig } from '../core/config/resolve-config.ts';
+import { runInvocation } from '../core/invocation.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
+import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
+import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
+import { takeInitCapture } from './init-capture.ts';
+import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
+import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
 
-// Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyHandler = (...args: any[]) => any;
+export type { AnyHandler } from './handler-shapes.ts';
 
 /** A telemetry setup and the handlers wrapped with it. */
 export interface LambdaObservability {
@@ -33,7 +27,8 @@ export interface LambdaObservability {
 
 /**
  * Creates one telemetry setup (providers, exporters, console bridge) from options and the environment.
- * `withObservability` uses one per process; create your own for tests or to hold several setups.
+ * `withObservability` uses one per process; create your own for tests or to hold several setups. The
+ * first setup created takes the console calls captured while the module initialised.
  *
  * @example
  * const observability = createLambdaObservability({ serviceName: 'orders' });
@@ -56,24 +51,26 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     lineWriter: (line) => process.stdout.write(`${line}\n`),
   });
   const bridge = bridgeConsole(telemetry, initCapture);
+  const wrap = handlerWrapper(telemetry, env);
+  return {
+    wrap,
+    telemetry,
+    async shutdown() {
+      bridge?.uninstall();
+      await telemetry.shutdown();
+    },
+  };
+}
+
+/** The `wrap` of one setup: the cold-start flag and the ARN attributes are shared by its handlers. */
+function handlerWrapper(telemetry: Telemetry, env: Env): <H extends AnyHandler>(handler: H) => H {
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
   let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
-
-  // The invoked ARN rarely changes within an environment (one alias): derive its attributes once per ARN.
-  let lastArn: { arn: string; attributes: Readonly<Attributes> } | undefined;
-  const arnAttributes = (lambdaContext: LambdaContext): Readonly<Attributes> => {
-    if (lastArn?.arn !== lambdaContext.invokedFunctionArn) {
-      const version = lambdaContext.functionVersion ?? env.AWS_LAMBDA_FUNCTION_VERSION;
-      lastArn = { arn: lambdaContext.invokedFunctionArn, attributes: lambdaArnAttributes(lambdaContext.invokedFunctionArn, version) };
-    }
-    return lastArn.attributes;
-  };
-
-  const wrap = <H extends AnyHandler>(handler: H): H => {
+  const arnAttributes = arnAttributesOf(env);
+  return <H extends AnyHandler>(handler: H): H => {
     assertHandler(handler);
-    const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING_SYMBOL] === 'response';
-    const callbackStyle = !streaming && handler.length >= 3;
+    const callbackStyle = !isStreaming(handler) && handler.length >= 3;
     const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]): Promise<unknown> {
       // Lambda calls (event, context) or, for streaming handlers, (event, responseStream, context).
       const lambdaContext = isLambdaContext(second) ? second : isLambdaContext(rest[0]) ? rest[0] : undefined;
@@ -99,64 +96,21 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     };
     return copyStreamingSymbols(handler, observed) as unknown as H;
   };
-
-  return {
-    wrap,
-    telemetry,
-    async shutdown() {
-      bridge?.uninstall();
-      await telemetry.shutdown();
-    },
-  };
 }
 
-// On Lambda, console calls made while the handler module initialises are captured from the moment this
-// module is imported (imports run first), then handed to the first setup created from process.env.
-let pendingInitCapture = captureInitLogs(process.env);
-function takeInitCapture(): InitLogCapture | undefined {
-  const capture = pendingInitCapture;
-  pendingInitCapture = undefined;
-  return capture;
-}
-
-/**
- * Runs a callback-style handler `(event, context, callback)` as a promise, so the wrapper can flush
- * before the runtime sees the outcome (and so it also runs on Node 24, which has no callback handlers).
- * The first of callback or returned promise settles it.
- */
-function callCallbackHandler(handler: AnyHandler, event: unknown, lambdaContext: LambdaContext): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const callback: LambdaCallback = (error, result) => (error !== undefined && error !== null ? reject(error) : resolve(result));
-    const returned: unknown = handler(event, lambdaContext, callback);
-    if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
-      (returned as PromiseLike<unknown>).then(resolve, reject);
+/** The invoked ARN rarely changes within an environment (one alias): its attributes are derived once per ARN. */
+function arnAttributesOf(env: Env): (lambdaContext: LambdaContext) => Readonly<Attributes> {
+  let last: { arn: string; attributes: Readonly<Attributes> } | undefined;
+  return (lambdaContext) => {
+    if (last?.arn !== lambdaContext.invokedFunctionArn) {
+      const version = lambdaContext.functionVersion ?? env.AWS_LAMBDA_FUNCTION_VERSION;
+      last = { arn: lambdaContext.invokedFunctionArn, attributes: lambdaArnAttributes(lambdaContext.invokedFunctionArn, version) };
     }
-  });
-}
-
-function passThrough<H extends AnyHandler>(handler: H): H {
-  assertHandler(handler);
-  const passed = function passed(this: unknown, ...args: unknown[]) {
-    return handler.apply(this, args);
+    return last.attributes;
   };
-  return copyStreamingSymbols(handler, passed) as unknown as H;
 }
 
-/** Lambda recognises streaming handlers by these symbols; the wrapper must carry them. */
-function copyStreamingSymbols(from: AnyHandler, to: AnyHandler): AnyHandler {
-  for (const symbol of [STREAMING_SYMBOL, STREAMING_HIGH_WATER_MARK_SYMBOL]) {
-    const value = (from as unknown as Record<symbol, unknown>)[symbol];
-    if (value !== undefined) Object.defineProperty(to, symbol, { value, enumerable: false, writable: false });
-  }
-  return to;
-}
-
-function assertHandler(handler: unknown): asserts handler is AnyHandler {
-  if (typeof handler !== 'function') {
-    throw new TypeError(`withObservability expects a handler function, got ${handler === null ? 'null' : typeof handler}`);
-  }
-}
-
+// The one setup of the process that `withObservability` shares (STYLE.md: one provider bundle per cold start).
 let processObservability: LambdaObservability | undefined;
 
 /**

@@ -15,12 +15,6 @@ export interface LambdaContext {
 
 export type LambdaCallback<R = unknown> = (error?: Error | string | null, result?: R) => void;
 
-/** The response stream Lambda hands to streaming handlers; only what we touch. */
-export interface LambdaResponseStream {
-  end(...args: unknown[]): unknown;
-  on?(event: string, listener: (...args: unknown[]) => void): unknown;
-}
-
 export const STREAMING_SYMBOL = Symbol.for('aws.lambda.runtime.handler.streaming');
 export const STREAMING_HIGH_WATER_MARK_SYMBOL = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
 

@@ -1,6 +1,7 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, resolveConfig } from '../../src/core/config/resolve-config.ts';
+import { DEFAULTS } from '../../src/core/config/defaults.ts';
+import { resolveConfig } from '../../src/core/config/resolve-config.ts';
 
 describe('resolveConfig', () => {
   it('serverless defaults with an empty environment', () => {

@@ -1,6 +1,8 @@
 import { SeverityNumber, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import snappy from 'snappyjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeLokiPush, prometheusLabels } from '../../src/exporters/loki/loki-encode.ts';
@@ -109,7 +111,7 @@ describe('LokiPushExporter against a loopback Loki push endpoint', () => {
   const push = (
     exporter: LokiPushExporter,
     records = makeRecords([{ body: 'one', attributes: { 'log.record.uid': 'u-1' } }, { body: 'two' }]),
-  ) => exporter.push(records);
+  ) => new Promise<ExportResult>((resolve) => exporter.export(records as ReadableLogRecord[], resolve));
 
   it.each(['json', 'json-gzip', 'protobuf'] as const)('%s bodies pass the push schema and carry every record', async (format) => {
     const result = await push(new LokiPushExporter({ url: loki.url, format, timeoutMs: 1000, transport: postWithNodeHttp }));

@@ -1,4 +1,4 @@
-import { DEFAULTS } from './resolve-config.ts';
+import { DEFAULTS } from './defaults.ts';
 import type { ObservabilityOptions } from './options.ts';
 
 export interface ConfigEntry {

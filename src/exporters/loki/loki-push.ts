@@ -54,11 +54,6 @@ export class LokiPushExporter implements LogRecordExporter {
     void this.#inFlight.track(context.with(suppressTracing(context.active()), () => this.#push(records)).then(resultCallback));
   }
 
-  /** Pushes and resolves with the result: what the failover exporter awaits. */
-  push(records: readonly ReadableLogRecord[]): Promise<ExportResult> {
-    return this.#inFlight.track(context.with(suppressTracing(context.active()), () => this.#push(records)));
-  }
-
   forceFlush(): Promise<void> {
     return this.#inFlight.settled();
   }

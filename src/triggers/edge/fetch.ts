@@ -22,7 +22,6 @@ function headersObject(headers: Headers): Record<string, string> {
  */
 export const edgeFetch: TriggerAdapter = {
   name: 'edge-fetch',
-  matches: (event) => typeof Request !== 'undefined' && (event as FetchEvent | undefined)?.request instanceof Request,
   spanStart: ({ request, route }: FetchEvent) => {
     const url = new URL(request.url);
     const headers = headersObject(request.headers);

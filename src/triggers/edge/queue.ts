@@ -5,7 +5,6 @@ import type { TriggerAdapter } from '../../core/trigger.ts';
 /** A Queues consumer batch (Workers `queue`): CONSUMER span, `pubsub` trigger, messaging attributes. */
 export const edgeQueue: TriggerAdapter = {
   name: 'edge-queue',
-  matches: (event) => Array.isArray((event as MessageBatchLike | undefined)?.messages),
   spanStart: (batch: MessageBatchLike) => ({
     name: `process ${batch.queue}`,
     kind: SpanKind.CONSUMER,

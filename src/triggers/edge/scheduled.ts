@@ -5,7 +5,6 @@ import type { TriggerAdapter } from '../../core/trigger.ts';
 /** A Cron Trigger (Workers `scheduled`): `timer` trigger with `faas.cron` and `faas.time`. */
 export const edgeScheduled: TriggerAdapter = {
   name: 'edge-scheduled',
-  matches: (event) => typeof (event as ScheduledControllerLike | undefined)?.cron === 'string',
   spanStart: (controller: ScheduledControllerLike) => ({
     name: `cron ${controller.cron}`,
     kind: SpanKind.SERVER,

@@ -1,12 +1,12 @@
 import { httpSpanStart, queryFromParameters, recordHttpResult } from '../http.ts';
 import { normalizeHeaders } from '../../core/propagation.ts';
-import { pick, pickString, type TriggerAdapter } from '../../core/trigger.ts';
+import { pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
 
 /**
  * Application Load Balancer target (single- or multi-value headers).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
  */
-export const alb: TriggerAdapter = {
+export const alb: MatchingTrigger = {
   name: 'alb',
   matches: (event) => typeof pick(event, 'requestContext', 'elb', 'targetGroupArn') === 'string',
   spanStart: (event: unknown) => {

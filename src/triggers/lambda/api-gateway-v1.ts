@@ -1,11 +1,11 @@
 import { httpSpanStart, queryFromParameters, recordHttpResult } from '../http.ts';
-import { pick, pickString, type TriggerAdapter } from '../../core/trigger.ts';
+import { pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
 
 /**
  * API Gateway REST API (payload format 1.0).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
  */
-export const apiGatewayV1: TriggerAdapter = {
+export const apiGatewayV1: MatchingTrigger = {
   name: 'api-gateway-v1',
   matches: (event) =>
     typeof pick(event, 'httpMethod') === 'string' &&

@@ -1,5 +1,5 @@
 import { httpSpanStart, recordHttpResult } from '../http.ts';
-import { pick, pickString, type TriggerAdapter } from '../../core/trigger.ts';
+import { pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
 
 /** Payload format 2.0, shared by API Gateway HTTP APIs and Function URLs. */
 function isV2(event: unknown): boolean {
@@ -34,7 +34,7 @@ function routeFromRouteKey(routeKey: string | undefined): string | undefined {
  * API Gateway HTTP API (payload format 2.0).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
-export const apiGatewayV2: TriggerAdapter = {
+export const apiGatewayV2: MatchingTrigger = {
   name: 'api-gateway-v2',
   matches: (event) => isV2(event) && !isFunctionUrl(event),
   spanStart: (event: unknown) => v2SpanStart(event, routeFromRouteKey(pickString(event, 'routeKey'))),
@@ -45,7 +45,7 @@ export const apiGatewayV2: TriggerAdapter = {
  * Lambda Function URL (payload format 2.0, no routes).
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
  */
-export const functionUrl: TriggerAdapter = {
+export const functionUrl: MatchingTrigger = {
   name: 'function-url',
   matches: (event) => isV2(event) && isFunctionUrl(event),
   spanStart: (event: unknown) => v2SpanStart(event, undefined),

@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { normalizeHeaders } from '../../core/propagation.ts';
-import { lastArnPart, pick, pickString, type TriggerAdapter } from '../../core/trigger.ts';
+import { lastArnPart, pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
 
 function isEventBridge(event: unknown): boolean {
   return typeof pick(event, 'detail-type') === 'string' && typeof pick(event, 'source') === 'string' && pick(event, 'detail') !== undefined;
@@ -15,7 +15,7 @@ function isSchedule(event: unknown): boolean {
  * expression, which the event does not carry.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html
  */
-export const schedule: TriggerAdapter = {
+export const schedule: MatchingTrigger = {
   name: 'schedule',
   matches: (event) => isEventBridge(event) && isSchedule(event),
   spanStart: (event: unknown) => {
@@ -37,7 +37,7 @@ export const schedule: TriggerAdapter = {
  * `detail.headers`) becomes the parent, since EventBridge forwards the detail untouched.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  */
-export const eventBridge: TriggerAdapter = {
+export const eventBridge: MatchingTrigger = {
   name: 'eventbridge',
   matches: (event) => isEventBridge(event) && !isSchedule(event),
   spanStart: (event: unknown) => {

@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import { firstRecordFrom, pick, pickString, type TriggerAdapter } from '../../core/trigger.ts';
+import { isFirstRecordFrom, pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
 
 /** `ObjectCreated:Put` → `insert`, `ObjectRemoved:Delete` → `delete`, anything else → `edit`. */
 function documentOperation(eventName: string): string {
@@ -12,9 +12,9 @@ function documentOperation(eventName: string): string {
  * S3 event notification: a `datasource` trigger with the FaaS document attributes.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  */
-export const s3: TriggerAdapter = {
+export const s3: MatchingTrigger = {
   name: 's3',
-  matches: (event) => firstRecordFrom(event, 'eventSource', 'aws:s3'),
+  matches: (event) => isFirstRecordFrom(event, 'eventSource', 'aws:s3'),
   spanStart: (event: unknown) => {
     const record = (pick(event, 'Records') as unknown[])[0];
     const eventName = pickString(record, 'eventName') ?? 'unknown';

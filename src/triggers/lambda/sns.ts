@@ -1,13 +1,13 @@
 import { messageAttributeStrings, messageBatchSpanStart } from '../messaging.ts';
-import { firstRecordFrom, lastArnPart, pick, pickString, type TriggerAdapter, type TriggerInput } from '../../core/trigger.ts';
+import { isFirstRecordFrom, lastArnPart, pick, pickString, type MatchingTrigger, type TriggerInput } from '../../core/trigger.ts';
 
 /**
  * SNS notification: CONSUMER span linked to the publisher through the `traceparent` message attribute.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
  */
-export const sns: TriggerAdapter = {
+export const sns: MatchingTrigger = {
   name: 'sns',
-  matches: (event) => firstRecordFrom(event, 'EventSource', 'aws:sns'),
+  matches: (event) => isFirstRecordFrom(event, 'EventSource', 'aws:sns'),
   spanStart: (event: unknown, { propagator }: TriggerInput) => {
     const records = pick(event, 'Records') as unknown[];
     return messageBatchSpanStart(

@@ -1,14 +1,14 @@
 import { messageAttributeStrings, messageBatchSpanStart } from '../messaging.ts';
-import { firstRecordFrom, lastArnPart, pick, pickString, type TriggerAdapter, type TriggerInput } from '../../core/trigger.ts';
+import { isFirstRecordFrom, lastArnPart, pick, pickString, type MatchingTrigger, type TriggerInput } from '../../core/trigger.ts';
 
 /**
  * SQS batch: CONSUMER span, one link per message from its `traceparent` message attribute or its
  * `AWSTraceHeader` system attribute; partial batch failures counted from the result.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
-export const sqs: TriggerAdapter = {
+export const sqs: MatchingTrigger = {
   name: 'sqs',
-  matches: (event) => firstRecordFrom(event, 'eventSource', 'aws:sqs'),
+  matches: (event) => isFirstRecordFrom(event, 'eventSource', 'aws:sqs'),
   spanStart: (event: unknown, { propagator }: TriggerInput) => {
     const records = pick(event, 'Records') as unknown[];
     return messageBatchSpanStart(

@@ -6,10 +6,10 @@ import { generic } from '../../core/generic-trigger.ts';
 import { s3 } from './s3.ts';
 import { sns } from './sns.ts';
 import { sqs } from './sqs.ts';
-import type { TriggerAdapter } from '../../core/trigger.ts';
+import type { MatchingTrigger, TriggerAdapter } from '../../core/trigger.ts';
 
-/** Lambda adapters, most specific first; `generic` matches everything and stays last. */
-export const LAMBDA_TRIGGERS: readonly TriggerAdapter[] = [
+/** Lambda adapters, most specific first; an event none of them matches gets `generic`. */
+export const LAMBDA_TRIGGERS: readonly MatchingTrigger[] = [
   apiGatewayV2,
   functionUrl,
   alb,
@@ -19,9 +19,9 @@ export const LAMBDA_TRIGGERS: readonly TriggerAdapter[] = [
   s3,
   schedule,
   eventBridge,
-  generic,
 ];
 
-export function triggerFor(event: unknown, triggers: readonly TriggerAdapter[] = LAMBDA_TRIGGERS): TriggerAdapter {
+/** The adapter for a Lambda event: the first that matches, else the generic one. */
+export function triggerFor(event: unknown, triggers: readonly MatchingTrigger[] = LAMBDA_TRIGGERS): TriggerAdapter {
   return triggers.find((trigger) => trigger.matches(event)) ?? generic;
 }

@@ -1,0 +1,54 @@
+import type { DiagLogLevel, Attributes } from '@opentelemetry/api';
+import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+import type { ConsoleFormat, LokiOptions } from './options.ts';
+
+export interface SignalConfig {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export interface BatchConfig {
+  /** Records held (queued or in flight) before more go straight to stdout; no limit unless set. */
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMs: number;
+}
+
+export type SamplerName =
+  'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+
+export type PropagatorName = 'tracecontext' | 'baggage' | 'xray' | 'none';
+
+export interface LokiConfig extends LokiOptions {
+  readonly format: LokiFormat;
+  readonly timeoutMs: number;
+}
+
+export interface ResolvedConfig {
+  readonly disabled: boolean;
+  readonly serviceName: string | undefined;
+  readonly resourceAttributes: Readonly<Attributes>;
+  readonly traces: SignalConfig;
+  readonly logs: SignalConfig;
+  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  readonly spanBatch: BatchConfig;
+  readonly logBatch: BatchConfig;
+  readonly logLevel: DiagLogLevel;
+  readonly propagators: readonly PropagatorName[];
+  readonly xray: boolean;
+  readonly flushBudgetMs: number;
+  readonly flushMarginMs: number;
+  readonly timeoutSafetyMs: number;
+  /** Bytes of spans and log records held in memory at most; past it records go straight to stdout. */
+  readonly maxBufferBytes: number;
+  readonly captureConsole: boolean;
+  readonly consoleFormat: ConsoleFormat;
+  readonly maxLogBodyLength: number;
+  readonly registerGlobals: boolean;
+  readonly loki: LokiConfig | undefined;
+  readonly stdoutFallback: boolean;
+  readonly circuitBackoffMs: number;
+  /** Problems found while resolving, one clear sentence each; printed once by the caller. */
+  readonly warnings: readonly string[];
+}

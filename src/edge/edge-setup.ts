@@ -1,0 +1,77 @@
+import { StackContextManager } from '@opentelemetry/sdk-trace';
+import { bridgeConsole, type InitLogCapture } from '../console/init-log-capture.ts';
+import type { ObservabilityOptions } from '../core/config/options.ts';
+import { resolveConfig } from '../core/config/resolve-config.ts';
+import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
+import type { ConsoleBridge } from '../console/console-bridge.ts';
+import { AlsContextManager } from './als-context-manager.ts';
+import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
+
+/** Edge options: the common ones, plus the route template of a request when your router knows it. */
+export interface EdgeObservabilityOptions extends ObservabilityOptions {
+  readonly route?: (request: Request) => string | undefined;
+}
+
+/** Options, or a function of the Worker's `env` binding (secrets and OTEL_* values arrive there). */
+export type EdgeOptionsInput<E = unknown> = EdgeObservabilityOptions | ((env: E) => EdgeObservabilityOptions);
+
+/** One isolate's telemetry, created on its first request (when the `env` binding is known). */
+export interface EdgeSetup {
+  readonly telemetry: Telemetry | undefined;
+  readonly options: EdgeObservabilityOptions;
+  readonly bridge: ConsoleBridge | undefined;
+  /** Whether the process keeps running after a response (Deno, Node), so a background flush completes. */
+  readonly keepsRunning: boolean;
+}
+
+// The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
+// for; an isolate's 128 MB serve many requests at once, so it holds less telemetry than a Lambda process.
+const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxBufferBytes: 8 * 1024 * 1024 } as const;
+
+/**
+ * Resolves the options (a function of the binding, or an object) and the environment, and builds the
+ * telemetry for this runtime. An options function that throws does not take the handler down: the
+ * environment and the defaults are used, and a warning says so. `warnings` are written once it exists.
+ *
+ * @example
+ * const setup = await createEdgeSetup(options, env, initCapture, []);
+ */
+export async function createEdgeSetup<E>(
+  input: EdgeOptionsInput<E> | undefined,
+  binding: E,
+  initCapture: InitLogCapture,
+  warnings: readonly string[],
+): Promise<EdgeSetup> {
+  let options: EdgeObservabilityOptions = {};
+  let optionsError: unknown;
+  try {
+    options = (typeof input === 'function' ? input(binding) : input) ?? {};
+  } catch (error) {
+    optionsError = error;
+  }
+  const env = edgeEnv(binding);
+  const config = resolveConfig(options, env, EDGE_DEFAULTS);
+  if (config.disabled) {
+    initCapture.bridge.uninstall();
+    return { telemetry: undefined, options, bridge: undefined, keepsRunning: false };
+  }
+  const runtime = detectRuntime();
+  const Storage = await loadAsyncLocalStorage();
+  const telemetry = createTelemetry({
+    config,
+    options,
+    detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
+    contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
+  });
+  if (optionsError !== undefined) {
+    telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);
+  }
+  if (!Storage) {
+    telemetry.diagnostics.warn(
+      'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
+    );
+  }
+  for (const warning of warnings) telemetry.diagnostics.warn(warning);
+  const bridge = bridgeConsole(telemetry, initCapture);
+  return { telemetry, options, bridge, keepsRunning: runtime === 'deno' || runtime === 'node' };
+}

@@ -1,0 +1,18 @@
+import { captureInitLogs, type InitLogCapture } from '../console/init-log-capture.ts';
+import type { Env } from '../core/config/env-readers.ts';
+
+// The cold start's init-log capture, from the moment the Lambda entry point is imported until the first
+// setup takes it. Part of the one setup per cold start, not per invocation.
+let pending: InitLogCapture | undefined;
+
+/** Starts capturing console calls made while the handler module initialises (on Lambda only; once). */
+export function startInitCapture(env: Env): void {
+  pending ??= captureInitLogs(env);
+}
+
+/** Hands the capture to the first setup that asks; later ones get none. */
+export function takeInitCapture(): InitLogCapture | undefined {
+  const capture = pending;
+  pending = undefined;
+  return capture;
+}
