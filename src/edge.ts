@@ -1,4 +1,12 @@
-export { withObservability, type AnyFunction, type EdgeObservabilityOptions, type EdgeOptionsInput } from './edge/edge-observability.ts';
+export {
+  createEdgeObservability,
+  withObservability,
+  type AnyFunction,
+  type EdgeObservability,
+  type EdgeObservabilityOptions,
+  type EdgeOptionsInput,
+  type EnvOf,
+} from './edge/edge-observability.ts';
 export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
 export type { WaitUntilContext } from './triggers/edge/edge-types.ts';
 export type { LokiFormat } from './exporters/loki/loki-encode.ts';

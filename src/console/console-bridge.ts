@@ -59,13 +59,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       busy = true;
       let line: readonly unknown[];
       try {
-        const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
-        const active = context.active();
-        const invocationId = invocationIdOf(active);
-        // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
-        if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
-        current.logger.emit(record);
-        line = consoleLineArgs(current.format, args, record, trace.getSpanContext(active), lineKind(method, record));
+        line = emitRecord(current, method, args);
       } catch {
         line = args; // telemetry failed: the line must still reach stdout
       } finally {
@@ -76,12 +70,6 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
     patched.set(method, replacement);
     slot[method] = replacement;
   }
-
-  const lineKind = (method: ConsoleMethod, record: ConsoleLogRecord): LineKind => {
-    if (LINE_UNCHANGED.has(method)) return 'untouched';
-    const whole = typeof record.body === 'string' && record.body.length <= current.maxBodyLength;
-    return whole && !record.hasError ? 'preformatted' : 'args';
-  };
 
   const bridge: ConsoleBridge = {
     retarget(next) {
@@ -101,4 +89,21 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
   target[INSTALLED] = bridge;
   target[ORIGINALS] = Object.fromEntries(originals);
   return bridge;
+}
+
+/** Emits the log record of one console call and returns the arguments of its stdout line. */
+function emitRecord(current: BridgeTarget, method: ConsoleMethod, args: unknown[]): readonly unknown[] {
+  const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
+  const active = context.active();
+  const invocationId = invocationIdOf(active);
+  // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
+  if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
+  current.logger.emit(record);
+  return consoleLineArgs(current.format, args, record, trace.getSpanContext(active), lineKind(method, record, current.maxBodyLength));
+}
+
+function lineKind(method: ConsoleMethod, record: ConsoleLogRecord, maxBodyLength: number): LineKind {
+  if (LINE_UNCHANGED.has(method)) return 'untouched';
+  const whole = typeof record.body === 'string' && record.body.length <= maxBodyLength;
+  return whole && !record.hasError ? 'preformatted' : 'args';
 }

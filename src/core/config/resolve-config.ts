@@ -3,7 +3,7 @@ import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
 import type { ConsoleFormat, ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readPropagators } from './read-sections.ts';
-import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl } from './read-values.ts';
+import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ResolvedConfig, SignalConfig } from './resolved-config.ts';
 
 export type { BatchConfig, LokiConfig, PropagatorName, ResolvedConfig, SamplerName, SignalConfig } from './resolved-config.ts';
@@ -26,19 +26,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
   const warn: Warn = (message) => warnings.push(message);
   const option = optionReader(warn);
 
-  const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', DEFAULTS.exportTimeoutMs, warn, POSITIVE_MS);
-  const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
-  const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? DEFAULTS.endpoint;
-  const signal = (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig => ({
-    url:
-      option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
-      readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
-      joinPath(baseUrl, `v1/${name.toLowerCase()}`),
-    headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
-    timeoutMs:
-      option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
-      readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
-  });
+  const signal = signalReader(options, env, warn, option, DEFAULTS.endpoint, DEFAULTS.exportTimeoutMs);
   const propagators = readPropagators(env, warn);
   // Resolved once: it bounds every flush, and the Loki fallback's timeout is what it leaves after OTLP's.
   const flushBudgetMs =
@@ -83,5 +71,32 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
     warnings: Object.freeze(warnings),
+  });
+}
+
+/**
+ * Reads one signal's endpoint, headers and timeout: the option, then `OTEL_EXPORTER_OTLP_<SIGNAL>_*`, then
+ * the shared `OTEL_EXPORTER_OTLP_*` (the base endpoint with `/v1/<signal>` appended).
+ */
+function signalReader(
+  options: ObservabilityOptions,
+  env: Env,
+  warn: Warn,
+  option: OptionReader,
+  defaultEndpoint: string,
+  defaultTimeoutMs: number,
+) {
+  const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultTimeoutMs, warn, POSITIVE_MS);
+  const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
+  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig => ({
+    url:
+      option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
+      readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
+      joinPath(baseUrl, `v1/${name.toLowerCase()}`),
+    headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
+    timeoutMs:
+      option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
+      readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
   });
 }

@@ -1,0 +1,160 @@
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { DeliveryReport, Signal } from '../exporters/delivery-report.ts';
+import { describeFailure } from '../exporters/export-failure.ts';
+import { ExportQueue } from '../exporters/export-queue.ts';
+import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover.ts';
+import { LokiPushExporter } from '../exporters/loki/loki-push.ts';
+import { MemoryBudget } from '../exporters/memory-budget.ts';
+import { createOtlpLogExporter, createOtlpSpanExporter } from '../exporters/otlp/otlp-exporter.ts';
+import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
+import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
+import { originOf } from '../exporters/transport/transport.ts';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { BatchConfig, ResolvedConfig } from './config/resolved-config.ts';
+import { snapshotConsole } from './console-originals.ts';
+import { logRecordSize, spanSize } from './queue-processors.ts';
+import type { TelemetryInputs } from './telemetry.ts';
+
+// Export requests per signal in flight at once: a burst of thousands of records leaves in a few round
+// trips instead of one after another, without opening a connection per batch.
+const MAX_CONCURRENT_EXPORTS = 4;
+
+export interface Pipeline<T> {
+  readonly queue: ExportQueue<T>;
+  readonly exporter: { forceFlush?(): Promise<void>; shutdown(): Promise<void> };
+  /** Hands what is queued or in flight to stdout (a flush out of time). */
+  spill(): void;
+}
+
+interface PipelineParts<T> {
+  readonly signal: Signal;
+  readonly exporter: {
+    export(items: T[], done: (result: ExportResult) => void): void;
+    forceFlush?(): Promise<void>;
+    shutdown(): Promise<void>;
+  };
+  /** The failover chain, when the exporter is ours (not one passed in the options). */
+  readonly failover: { spill(): void } | undefined;
+  readonly batch: BatchConfig;
+  readonly sizeOf: (item: T) => number;
+  readonly writeLines: (items: readonly T[], write: LineWriter) => void;
+}
+
+/** The span and log pipelines of one telemetry setup. */
+export interface Pipelines {
+  readonly spans: Pipeline<ReadableSpan>;
+  readonly logs: Pipeline<ReadableLogRecord>;
+}
+
+/**
+ * One queue and exporter chain per signal, sharing one memory cap and one report. The last resort writes
+ * through `lineWriter`, or beneath the console bridge, so it is never captured again.
+ */
+export function createPipelines(inputs: TelemetryInputs, report: DeliveryReport): Pipelines {
+  const { config, options } = inputs;
+  const lastResort = config.stdoutFallback ? (inputs.lineWriter ?? consoleLineWriter()) : undefined;
+  const shared = { budget: new MemoryBudget(config.maxBufferBytes), lastResort, report };
+  const { spanFailover, logFailover } = createFailovers(inputs, lastResort, report);
+  return {
+    spans: createPipeline<ReadableSpan>(shared, {
+      signal: 'spans',
+      exporter: options.spanExporter ?? spanFailover!,
+      failover: spanFailover,
+      batch: config.spanBatch,
+      sizeOf: spanSize,
+      writeLines: writeSpansAsJsonLines,
+    }),
+    logs: createPipeline<ReadableLogRecord>(shared, {
+      signal: 'logs',
+      exporter: options.logExporter ?? logFailover!,
+      failover: logFailover,
+      batch: config.logBatch,
+      sizeOf: logRecordSize,
+      writeLines: writeRecordsAsJsonLines,
+    }),
+  };
+}
+
+/** Our failover chains, for the signals whose exporter the options do not replace. */
+function createFailovers({ config, options, transport }: TelemetryInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
+  const breakerFor = circuitBreakers(config.circuitBackoffMs);
+  const spanFailover = options.spanExporter
+    ? undefined
+    : new FailoverSpanExporter({
+        primary: { exporter: createOtlpSpanExporter({ ...config.traces, transport }), breaker: breakerFor(config.traces.url) },
+        lastResort,
+        report,
+      });
+  const logFailover = options.logExporter
+    ? undefined
+    : new FailoverLogExporter({
+        primary: { exporter: createOtlpLogExporter({ ...config.logs, transport }), breaker: breakerFor(config.logs.url) },
+        fallback: config.loki && {
+          exporter: new LokiPushExporter({ ...config.loki, transport, basicAuth: basicAuthOf(config.loki) }),
+          breaker: breakerFor(config.loki.url),
+        },
+        lastResort,
+        report,
+      });
+  return { spanFailover, logFailover };
+}
+
+interface Shared {
+  readonly budget: MemoryBudget;
+  readonly lastResort: LineWriter | undefined;
+  readonly report: DeliveryReport;
+}
+
+/** A queue over the signal's exporter: what it cannot export goes to the last resort, counted. */
+function createPipeline<T>({ budget, lastResort, report }: Shared, parts: PipelineParts<T>): Pipeline<T> {
+  const queue = new ExportQueue<T>({
+    exporter: parts.exporter,
+    maxBatchSize: parts.batch.maxExportBatchSize,
+    maxQueueSize: parts.batch.maxQueueSize,
+    maxConcurrentExports: MAX_CONCURRENT_EXPORTS,
+    scheduledDelayMs: parts.batch.scheduledDelayMs,
+    budget,
+    sizeOf: parts.sizeOf,
+    overflow: (items, reason) => {
+      if (!lastResort) return report.add(parts.signal, 'lost', items.length);
+      report.add(parts.signal, reason === 'overCap' ? 'overCap' : 'stdout', items.length);
+      parts.writeLines(items, lastResort);
+    },
+    // Our failover chain counts its own outcomes; an exporter from the options only answers with a result.
+    onResult: (items, result) => {
+      if (parts.failover || result.code === ExportResultCode.SUCCESS) return;
+      report.add(parts.signal, 'lost', items.length);
+      report.note(`${parts.signal}: ${describeFailure(result)}`);
+    },
+  });
+  return {
+    queue,
+    exporter: parts.exporter,
+    spill() {
+      queue.spill();
+      parts.failover?.spill();
+    },
+  };
+}
+
+/** One breaker per endpoint origin: traces and logs to the same collector share what they learn. */
+function circuitBreakers(initialBackoffMs: number): (url: string) => CircuitBreaker {
+  const breakers = new Map<string, CircuitBreaker>();
+  return (url) => {
+    const origin = originOf(url);
+    let breaker = breakers.get(origin);
+    if (!breaker) breakers.set(origin, (breaker = new CircuitBreaker({ initialBackoffMs })));
+    return breaker;
+  };
+}
+
+function basicAuthOf(loki: NonNullable<ResolvedConfig['loki']>): { username: string; password: string } | undefined {
+  return loki.username !== undefined ? { username: loki.username, password: loki.password ?? '' } : undefined;
+}
+
+function consoleLineWriter(): LineWriter {
+  const { log } = snapshotConsole();
+  return (line) => log(line);
+}
