@@ -1,17 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createLambdaObservability } from '../../src/lambda.ts';
-import { COLLECTOR_BINARY, collectorAvailability, freePort } from '../helpers/collector.ts';
-import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { COLLECTOR_BINARY, collectorAvailability } from '../helpers/collector.ts';
+import { realStackAvailability } from '../helpers/real-stack.ts';
+import { closedEndpoint } from '../../tools/loopback.ts';
+import { LOKI_BINARY, startLoki, type RunningLoki } from '../../tools/stack/loki.ts';
 
 const STACK = resolve(import.meta.dirname, '../../local-stack');
 const compose = parse(readFileSync(join(STACK, 'docker-compose.yml'), 'utf8'));
 const services: Record<string, any> = compose.services;
 const availability = collectorAvailability();
+const lokiAvailability = realStackAvailability(['loki']);
 const collectorConfigs = readdirSync(join(STACK, 'collector')).filter((f) => f.endsWith('.yaml') && f !== 'manifest.yaml');
 
 describe('local-stack/docker-compose.yml (no docker engine here: read and linted)', () => {
@@ -33,14 +34,25 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
     }
     expect(services['otel-collector'].image).toBe('otel/opentelemetry-collector-contrib:0.161.0');
     expect(services['otel-collector'].ports).toEqual(expect.arrayContaining(['127.0.0.1:4317:4317', '127.0.0.1:4318:4318']));
-    expect(services.loki.image).toMatch(/^grafana\/loki:3\./);
+    // The version whose binary (built by `npm run loki:build`) the tests run.
+    expect(services.loki.image).toBe('grafana/loki:3.7.8');
+    expect(services.tempo.image).toBe('grafana/tempo:2.9.0');
   });
 
-  it('has healthchecks, and the collector and Grafana wait for healthy backends', () => {
-    for (const name of ['loki', 'tempo', 'grafana'])
-      expect(services[name].healthcheck.test.join(' '), name).toMatch(/wget -q --spider http:\/\/localhost:\d+\//);
+  it('runs every healthcheck inside its image: no shell in the distroless ones, Loki through its own binary', () => {
+    // Loki (3.6 on), Tempo and the collector images are distroless: no /bin/sh, no wget. Grafana's has both.
+    for (const name of ['loki', 'tempo', 'otel-collector']) {
+      const test: string[] = services[name].healthcheck?.test ?? [];
+      expect(test[0] ?? 'none', name).not.toBe('CMD-SHELL');
+      expect(test.join(' '), name).not.toMatch(/wget|curl|\bsh\b/);
+    }
+    // /usr/bin/loki is where Loki's Dockerfile (cmd/loki/Dockerfile) puts the binary.
+    expect(services.loki.healthcheck.test).toEqual(['CMD', '/usr/bin/loki', '-health', '-health.url=http://localhost:3100/ready']);
+    expect(services.tempo.healthcheck).toBeUndefined(); // Tempo's binary has no health command
+    expect(services.grafana.healthcheck.test.join(' ')).toMatch(/wget -q --spider http:\/\/localhost:3000\//);
+    // Only a backend with a healthcheck can be waited on as healthy; Tempo is waited on as started.
     for (const name of ['otel-collector', 'grafana']) {
-      expect(services[name].depends_on).toEqual({ loki: { condition: 'service_healthy' }, tempo: { condition: 'service_healthy' } });
+      expect(services[name].depends_on).toEqual({ loki: { condition: 'service_healthy' }, tempo: { condition: 'service_started' } });
     }
   });
 
@@ -71,7 +83,7 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
   it("sends logs to Loki's OTLP endpoint and traces to Tempo, at the compose service names", () => {
     const config = readFileSync(join(STACK, 'collector/config.yaml'), 'utf8');
     expect(config).toContain('${env:LOKI_OTLP_ENDPOINT:-http://loki:3100/otlp}');
-    expect(config).toContain('${env:TEMPO_OTLP_ENDPOINT:-http://tempo:4318}');
+    expect(config).toContain('${env:TRACES_OTLP_ENDPOINT:-http://tempo:4318}');
     expect(parse(readFileSync(join(STACK, 'tempo/config.yaml'), 'utf8')).distributor.receivers.otlp.protocols.http.endpoint).toBe(
       '0.0.0.0:4318',
     );
@@ -84,64 +96,38 @@ describe.skipIf(!availability.run)("the local stack's collector config, run with
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
+  // The pipeline itself runs against the real Loki and Jaeger in real-stack.test.ts.
+});
 
-  let loki: OtlpReceiver;
-  let tempo: OtlpReceiver;
-  let stop: () => Promise<void>;
-  let endpoint: string;
+describe.skipIf(!lokiAvailability.run)("the compose file's Loki healthcheck, run with the real Loki binary of the pinned version", () => {
+  let loki: RunningLoki;
   beforeAll(async () => {
-    [loki, tempo] = [await startOtlpReceiver(), await startOtlpReceiver()];
-    const [http, grpc, health] = [await freePort(), await freePort(), await freePort()];
-    const child = spawn(COLLECTOR_BINARY, ['--config', join(STACK, 'collector/config.yaml')], {
-      stdio: 'ignore',
-      env: {
-        OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-        OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-        HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-        LOKI_OTLP_ENDPOINT: `${loki.url}/otlp`,
-        TEMPO_OTLP_ENDPOINT: tempo.url,
-      },
-    });
-    const exited = new Promise((done) => child.on('exit', done));
-    stop = async () => {
-      child.kill('SIGTERM');
-      await exited;
-    };
-    for (let i = 0; i < 200; i++) {
-      if (
-        await fetch(`http://127.0.0.1:${health}/`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    endpoint = `http://127.0.0.1:${http}`;
-  }, 30_000);
+    loki = await startLoki();
+  }, 180_000);
   afterAll(async () => {
-    await stop?.();
-    await loki?.close();
-    await tempo?.close();
+    await loki?.stop();
+  }, 60_000);
+
+  // The same arguments as in the image, the binary and the URL's port being this machine's.
+  const healthcheck = (url: string) => {
+    const [, , ...args] = services.loki.healthcheck.test as string[];
+    return spawnSync(
+      LOKI_BINARY,
+      args.map((arg) => arg.replace('http://localhost:3100', url)),
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+  };
+
+  it('exits 0 when Loki is ready', () => {
+    const run = healthcheck(loki.url);
+    expect(run.stdout).toContain('Loki is healthy');
+    expect(run.status).toBe(0);
   });
 
-  it('delivers logs to the Loki OTLP path and spans to Tempo, correlated', async () => {
-    const saved = console.log;
-    const observability = createLambdaObservability({ endpoint }, LAMBDA_ENV);
-    try {
-      await observability.wrap(async (_event: unknown, _context: unknown) => {
-        console.log('through the stack');
-      })({}, lambdaContext());
-    } finally {
-      await observability.shutdown();
-      console.log = saved;
-    }
-    for (let i = 0; i < 100 && (loki.logs.length === 0 || tempo.spans.length === 0); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(loki.requests.map((r) => r.path)).toContain('/otlp/v1/logs');
-    expect(tempo.spans).toHaveLength(1);
-    expect(loki.logs.map((l) => l.body)).toEqual(['through the stack']);
-    expect(loki.logs[0]!.traceId).toBe(tempo.spans[0]!.traceId);
-    expect(loki.logs[0]!.resource['service.name']).toBe('orders-api');
+  it('exits 1 when nothing answers', async () => {
+    const run = healthcheck(await closedEndpoint());
+    expect(run.stderr).toContain('Health check failed');
+    expect(run.status).toBe(1);
   });
 });
 

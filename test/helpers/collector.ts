@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../../tools/loopback.ts';
 import { fromOtlpJsonLine, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { COLLECTOR_BINARY } from '../../tools/stack/collector.ts';
 
-export const COLLECTOR_BINARY = resolve(import.meta.dirname, '../../.cache/otelcol/otelcol-faas');
+export { COLLECTOR_BINARY };
 
 /**
  * Whether end-to-end tests can run. In CI a missing collector is an error (the tests fail, never skip);

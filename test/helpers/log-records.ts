@@ -1,3 +1,4 @@
+import type { ExportResult } from '@opentelemetry/core';
 import { SeverityNumber, type Attributes, type Context } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -32,4 +33,12 @@ export function makeRecords(
     });
   }
   return memory.getFinishedLogRecords();
+}
+
+/** One export through an exporter's callback API, as a promise of its result. */
+export function exportOnce<T>(
+  exporter: { export(items: T[], done: (result: ExportResult) => void): void },
+  items: readonly T[],
+): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(items as T[], resolve));
 }

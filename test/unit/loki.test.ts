@@ -1,8 +1,6 @@
 import { SeverityNumber, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import snappy from 'snappyjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeLokiPush, prometheusLabels } from '../../src/exporters/loki/loki-encode.ts';
@@ -11,7 +9,7 @@ import { toLokiStreams, truncateUtf8 } from '../../src/exporters/loki/loki-strea
 import { snappyCompress } from '../../src/exporters/loki/snappy.ts';
 import { ExportFailure } from '../../src/exporters/export-failure.ts';
 import { postWithNodeHttp } from '../../src/exporters/transport/node-http-transport.ts';
-import { makeRecords } from '../helpers/log-records.ts';
+import { exportOnce, makeRecords } from '../helpers/log-records.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
 
 describe('records → Loki streams', () => {
@@ -111,7 +109,7 @@ describe('LokiPushExporter against a loopback Loki push endpoint', () => {
   const push = (
     exporter: LokiPushExporter,
     records = makeRecords([{ body: 'one', attributes: { 'log.record.uid': 'u-1' } }, { body: 'two' }]),
-  ) => new Promise<ExportResult>((resolve) => exporter.export(records as ReadableLogRecord[], resolve));
+  ) => exportOnce(exporter, records);
 
   it.each(['json', 'json-gzip', 'protobuf'] as const)('%s bodies pass the push schema and carry every record', async (format) => {
     const result = await push(new LokiPushExporter({ url: loki.url, format, timeoutMs: 1000, transport: postWithNodeHttp }));

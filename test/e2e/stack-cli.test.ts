@@ -1,0 +1,121 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realStackAvailability } from '../helpers/real-stack.ts';
+
+const availability = realStackAvailability();
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs `npm run query` until its output shows `wanted` (the collector batches for a second), within a minute. */
+async function queryUntil(
+  args: string[],
+  wanted: (stdout: string) => boolean,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const deadline = Date.now() + 60_000;
+  let result = await run('tools/query.ts', args);
+  while (!wanted(result.stdout) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    result = await run('tools/query.ts', args);
+  }
+  return result;
+}
+
+describe('npm run query: arguments', () => {
+  it('refuses something that is not a trace id, and says what one is', async () => {
+    const { code, stderr } = await run('tools/query.ts', ['not-a-trace']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('a trace id is 32 hex digits');
+  });
+
+  it('says when it cannot reach the stack', async () => {
+    const { code, stderr } = await run('tools/query.ts', [
+      '--service',
+      'x',
+      '--loki',
+      'http://127.0.0.1:9',
+      '--jaeger',
+      'http://127.0.0.1:9',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot read (Jaeger|Loki) at http:\/\/127\.0\.0\.1:9.*npm run stack/);
+  });
+});
+
+describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke → npm run query', () => {
+  let stack: ChildProcessWithoutNullStreams;
+  let output = '';
+  let urls: { otlp: string; loki: string; jaeger: string };
+  let exited: Promise<number | null>;
+  beforeAll(async () => {
+    stack = spawn(process.execPath, ['tools/stack.ts', '--free-ports'], { cwd: ROOT, env: { PATH: process.env.PATH } });
+    stack.stdout.on('data', (chunk) => (output += chunk));
+    stack.stderr.on('data', (chunk) => (output += chunk));
+    exited = new Promise((resolve) => stack.on('exit', resolve));
+    const deadline = Date.now() + 240_000;
+    while (!output.includes('Ctrl-C stops the stack.') && Date.now() < deadline && stack.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const url = (label: string) => new RegExp(`${label}\\s+(http://127\\.0\\.0\\.1:\\d+)`).exec(output)?.[1] ?? '';
+    urls = { otlp: url('OTLP/HTTP for functions'), loki: url('Loki \\(LogQL API\\)'), jaeger: url('Jaeger \\(query API\\)') };
+  }, 300_000);
+  afterAll(async () => {
+    if (stack?.exitCode === null) stack.kill('SIGKILL');
+  });
+
+  it('starts the collector, Loki and Jaeger on loopback and prints the URLs and the line to export', () => {
+    expect(output).toContain('stack: ready');
+    expect(urls.otlp).not.toBe('');
+    expect(urls.loki).not.toBe('');
+    expect(urls.jaeger).not.toBe('');
+    expect(output).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT=${urls.otlp}`);
+    expect(output).toContain(`npm run query -- <trace-id> --loki ${urls.loki} --jaeger ${urls.jaeger}`);
+  });
+
+  it('takes a function invoked with --endpoint, and query prints the trace from Jaeger with its lines from Loki', async () => {
+    const invoked = await run('tools/invoke.ts', ['orders-api', '--endpoint', urls.otlp, '--quiet']);
+    expect(invoked.code).toBe(0);
+    expect(invoked.stdout).toContain('upstream answers: 200');
+    const traceId = /^\s+([0-9a-f]{32}) GET \/orders\/\{id\}/m.exec(invoked.stdout)?.[1];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+    const query = await queryUntil([traceId!, '--loki', urls.loki, '--jaeger', urls.jaeger], (out) =>
+      /2 span\(s\) in Jaeger, 2 log line\(s\) in Loki/.test(out),
+    );
+    expect(query.code).toBe(0);
+    expect(query.stdout).toContain(`trace ${traceId}: 2 span(s) in Jaeger, 2 log line(s) in Loki`);
+    // The tree: the SERVER span with its lines under it, then its child.
+    expect(query.stdout).toMatch(
+      /GET \/orders\/\{id\} .*\[SERVER\].*HTTP 200[^\n]*\n.*INFO\s+handling GET \/orders\/\{id\} [\w-]+\n.*INFO\s+\{"event":"order\.loaded"[^\n]*\n.*load order .*\[INTERNAL\]/,
+    );
+  }, 180_000);
+
+  it('query --service lists the traces Jaeger has for the service and the lines Loki has by service_name', async () => {
+    const query = await queryUntil(['--service', 'orders-api', '--loki', urls.loki, '--jaeger', urls.jaeger], (out) =>
+      /Jaeger: [1-9]\d* trace/.test(out),
+    );
+    expect(query.code).toBe(0);
+    expect(query.stdout).toMatch(/Jaeger: [1-9]\d* trace\(s\) of service orders-api/);
+    expect(query.stdout).toMatch(/[0-9a-f]{32}\s+GET \/orders\/\{id\}/);
+    expect(query.stdout).toMatch(/Loki: [1-9]\d* log line\(s\) with \{service_name="orders-api"\}/);
+    expect(query.stdout).toMatch(/handling GET \/orders\/\{id\} [\w-]+\s+trace_id=[0-9a-f]{32}/);
+  }, 120_000);
+
+  it('stops everything on SIGTERM: the ports close', async () => {
+    stack.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stack: stopped');
+    for (const url of [urls.otlp, urls.loki, urls.jaeger]) {
+      await expect(fetch(url, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
+    }
+  }, 60_000);
+});

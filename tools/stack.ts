@@ -1,0 +1,107 @@
+/**
+ * npm run stack [-- --free-ports]
+ *
+ * The local stack without docker: the same OpenTelemetry Collector (local-stack/collector/config.yaml), Grafana
+ * Loki (local-stack/loki/config.yaml) and Jaeger v2 (local-stack/jaeger/config.yaml) binaries the end-to-end
+ * tests use, built once into .cache/ (`npm run collector:build`, `loki:build`, `jaeger:build`), on loopback.
+ * Prints the URLs and the line to export; Ctrl-C stops everything and removes Loki's data.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { COLLECTOR_BINARY, startStackCollector, type RunningStackCollector } from './stack/collector.ts';
+import { JAEGER_BINARY, startJaeger, type RunningJaeger } from './stack/jaeger.ts';
+import { LOKI_BINARY, startLoki, type RunningLoki } from './stack/loki.ts';
+import type { BackendProcess } from './stack/process.ts';
+
+/** The stack's fixed ports: the collector where functions expect it, Loki and Jaeger where Grafana users do. */
+const STACK_PORTS = {
+  otlpHttp: 4318,
+  otlpGrpc: 4317,
+  collectorHealth: 13133,
+  loki: 3100,
+  lokiGrpc: 9096,
+  jaegerUi: 16686,
+  jaegerGrpc: 16685,
+  jaegerOtlpHttp: 14318,
+  jaegerOtlpGrpc: 14317,
+  jaegerHealth: 13134,
+};
+
+const { values } = parseArgs({ options: { 'free-ports': { type: 'boolean', default: false } } });
+const free = values['free-ports'];
+const fixed = (port: number) => (free ? undefined : port);
+
+const missing = [
+  [COLLECTOR_BINARY, 'npm run collector:build'],
+  [LOKI_BINARY, 'npm run loki:build'],
+  [JAEGER_BINARY, 'npm run jaeger:build'],
+].filter(([binary]) => !existsSync(binary!));
+if (missing.length > 0) {
+  for (const [binary, command] of missing) console.error(`stack: no ${binary}: run \`${command}\` first (needs Go, once)`);
+  process.exit(2);
+}
+
+console.log('stack: starting Loki, Jaeger and the collector on 127.0.0.1 (no docker)…');
+let loki: RunningLoki | undefined;
+let jaeger: RunningJaeger | undefined;
+let collector: RunningStackCollector | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  await collector?.stop();
+  await Promise.all([loki?.stop(), jaeger?.stop()]);
+  console.log('stack: stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  [loki, jaeger] = await Promise.all([
+    startLoki({ httpPort: fixed(STACK_PORTS.loki), grpcPort: fixed(STACK_PORTS.lokiGrpc) }),
+    startJaeger({
+      queryHttp: fixed(STACK_PORTS.jaegerUi),
+      queryGrpc: fixed(STACK_PORTS.jaegerGrpc),
+      otlpHttp: fixed(STACK_PORTS.jaegerOtlpHttp),
+      otlpGrpc: fixed(STACK_PORTS.jaegerOtlpGrpc),
+      health: fixed(STACK_PORTS.jaegerHealth),
+    }),
+  ]);
+  collector = await startStackCollector({
+    lokiOtlpEndpoint: `${loki.url}/otlp`,
+    tracesOtlpEndpoint: jaeger.otlpEndpoint,
+    httpPort: fixed(STACK_PORTS.otlpHttp),
+    grpcPort: fixed(STACK_PORTS.otlpGrpc),
+    healthPort: fixed(STACK_PORTS.collectorHealth),
+  });
+} catch (error) {
+  console.error(`stack: could not start: ${(error as Error).message}`);
+  if (!free) console.error('stack: a port may be taken (another stack, or docker compose): try `npm run stack -- --free-ports`');
+  await stopAll(1);
+}
+
+const queryFlags =
+  loki!.url === `http://127.0.0.1:${STACK_PORTS.loki}` && jaeger!.url === `http://127.0.0.1:${STACK_PORTS.jaegerUi}`
+    ? ''
+    : ` --loki ${loki!.url} --jaeger ${jaeger!.url}`;
+console.log(`stack: ready
+  OTLP/HTTP for functions  ${collector!.endpoint}
+  OTLP/gRPC                ${collector!.grpcEndpoint}
+  Loki (LogQL API)         ${loki!.url}      e.g. {service_name="orders-api"}
+  Jaeger (query API)       ${jaeger!.url}      e.g. /api/traces/<trace-id> (a Go-module build has no UI assets)
+point a function at it:
+  export OTEL_EXPORTER_OTLP_ENDPOINT=${collector!.endpoint}
+  npm run invoke -- orders-api --endpoint ${collector!.endpoint}
+  npm run query -- <trace-id>${queryFlags}          # one trace's spans with its log lines
+  npm run query -- --service orders-api${queryFlags}   # recent traces and log lines of a service
+Ctrl-C stops the stack.`);
+
+// A backend that dies takes the stack down, with its last output.
+for (const backend of [loki!.process, jaeger!.process, collector!.process] as BackendProcess[]) {
+  void backend.exited.then(async (code) => {
+    if (stopping) return;
+    console.error(`stack: ${backend.name} exited (${code}):\n${backend.output.join('').slice(-2000)}`);
+    await stopAll(1);
+  });
+}
