@@ -22,9 +22,10 @@ export default withObservability(
       console.log('cleanup run for %s', controller.cron);
     },
   },
-  (env: unknown) => ({
+  // `env` is the `Env` of `fetch`: withObservability infers it from the handler.
+  (env) => ({
     serviceName: 'edge-worker',
-    headers: (env as Env).OTLP_TOKEN ? { authorization: `Bearer ${(env as Env).OTLP_TOKEN}` } : undefined,
+    headers: env.OTLP_TOKEN ? { authorization: `Bearer ${env.OTLP_TOKEN}` } : undefined,
     route: (request: Request) => (new URL(request.url).pathname.startsWith('/items') ? '/items' : undefined),
   }),
 );
