@@ -7,8 +7,7 @@
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { closedEndpoint, startHangingEndpoint } from '../tools/loopback.ts';
+import { closedEndpoint, startHangingEndpoint, startLoopbackServer } from '../tools/loopback.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -40,31 +39,16 @@ async function bundle(variant: string) {
 
 async function startSink(latencyMs: number) {
   const holds: number[] = [];
-  const server = createServer((request, response) => {
-    request.resume();
-    let received = 0;
-    request.on('end', () => {
-      received = performance.now();
-    });
-    const answer = () => {
-      holds.push(performance.now() - received);
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    };
-    // setTimeout(fn, 0) waits at least 1 ms in Node: a zero-latency sink answers at once.
-    request.on('end', () => (latencyMs > 0 ? setTimeout(answer, latencyMs) : answer()));
+  const sink = await startLoopbackServer({
+    behaviour: { latencyMs },
+    headers: { 'content-type': 'application/x-protobuf' },
+    handle: (request) => {
+      holds.push(performance.now() - request.receivedAt);
+      return { status: 200 };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
   // Timers fire late: the real hold time is measured, and flush figures are compared with it.
-  return {
-    url: `http://127.0.0.1:${port}`,
-    holdMs: () => median(holds),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(resolve);
-      }),
-  };
+  return { url: sink.url, holdMs: () => median(holds), close: sink.close };
 }
 
 let runSequence = 0;
@@ -149,15 +133,8 @@ async function faultTable(bundles: Record<Variant, { outfile: string }>, healthy
 }
 
 /** A loopback collector that answers every request the same bad way: a status with headers, after `delayMs`. */
-async function startFaultySink(status: number, headers: Record<string, string>, delayMs: number) {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => setTimeout(() => response.writeHead(status, headers).end(), delayMs));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
-}
+const startFaultySink = (status: number, headers: Record<string, string>, delayMs: number) =>
+  startLoopbackServer({ behaviour: { status, headers, latencyMs: delayMs } });
 
 /**
  * The collector answers, but not with a success: 500, 429 with a Retry-After past the flush budget, or
@@ -211,19 +188,14 @@ async function edgeTable(sinkUrl: string): Promise<string> {
 async function startCountingSink() {
   const { decodeLogs } = await import('../tools/otlp-decode.ts');
   let logs = 0;
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (request.url === '/v1/logs') logs += decodeLogs(Buffer.concat(chunks)).length;
-    response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  const sink = await startLoopbackServer({
+    headers: { 'content-type': 'application/x-protobuf' },
+    handle: (request) => {
+      if (request.path === '/v1/logs') logs += decodeLogs(request.body).length;
+      return { status: 200 };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    take: () => [logs, (logs = 0)][0]!,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  return { url: sink.url, take: () => [logs, (logs = 0)][0]!, close: sink.close };
 }
 
 /**

@@ -8,10 +8,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from './otlp-decode.ts';
+import { startLocalReceiver } from './receiver.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PATH = `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`;
@@ -87,19 +86,8 @@ check(
   (bundleLambda.stderr + bundleWorker.stderr).slice(-600),
 );
 
-const spans: ReceivedSpan[] = [];
-const logs: ReceivedLog[] = [];
-const server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    if (request.url === '/v1/traces') spans.push(...decodeSpans(Buffer.concat(chunks)));
-    if (request.url === '/v1/logs') logs.push(...decodeLogs(Buffer.concat(chunks)));
-    response.writeHead(200).end();
-  });
-});
-await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+const receiver = await startLocalReceiver();
+const { spans, logs, url: endpoint } = receiver;
 const runBundle = (script: string) =>
   new Promise<number | null>((done) => {
     const child = (async () =>
@@ -116,7 +104,7 @@ const workerExit = await runBundle(`const { default: worker } = await import('./
 const pending = [];
 await worker.fetch(new Request('https://consumer.test/'), { ENDPOINT: '${endpoint}' }, { waitUntil: (p) => pending.push(p) });
 for (let n = 0; n !== pending.length;) { n = pending.length; await Promise.allSettled([...pending]); }`);
-server.close();
+await receiver.close();
 check(
   'the bundled Lambda handler exports its span and its log, correlated',
   lambdaExit === 0 &&

@@ -1,5 +1,6 @@
-import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { startLoopbackServer } from './loopback.ts';
 import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from './otlp-decode.ts';
 
 export interface TapReport {
@@ -17,51 +18,40 @@ export interface TapReport {
  */
 export async function startOtlpTap(upstream: string | undefined): Promise<{ url: string; report: TapReport; close(): Promise<void> }> {
   const report: TapReport = { spans: [], logs: [], upstream: [] };
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
+  const server = await startLoopbackServer({
+    handle: async (request) => {
       const delivered = () => {
         try {
-          if (incoming.url?.endsWith('/v1/traces')) report.spans.push(...decodeSpans(body));
-          if (incoming.url?.endsWith('/v1/logs')) report.logs.push(...decodeLogs(body));
+          if (request.path.endsWith('/v1/traces')) report.spans.push(...decodeSpans(request.body));
+          if (request.path.endsWith('/v1/logs')) report.logs.push(...decodeLogs(request.body));
         } catch {
-          report.upstream.push(`undecodable request to ${incoming.url}`);
+          report.upstream.push(`undecodable request to ${request.path}`);
         }
       };
       if (!upstream) {
         delivered();
         report.upstream.push('200 (local sink)');
-        outgoing.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-        return;
+        return { status: 200, headers: { 'content-type': 'application/x-protobuf' } };
       }
-      forward(upstream, incoming.url ?? '/', incoming.headers, body, (status, error) => {
-        if (!error && status >= 200 && status < 300) delivered();
-        report.upstream.push(error ? `not delivered: ${error}` : String(status));
-        // A proxy whose upstream cannot be reached answers 502, as any gateway would.
-        outgoing.writeHead(error ? 502 : status).end();
-      });
-    });
+      const { status, error } = await forward(upstream, request.path || '/', request.headers, request.body);
+      if (!error && status >= 200 && status < 300) delivered();
+      report.upstream.push(error ? `not delivered: ${error}` : String(status));
+      // A proxy whose upstream cannot be reached answers 502, as any gateway would.
+      return { status: error ? 502 : status };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    report,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, report, close: server.close };
 }
 
-function forward(base: string, path: string, headers: IncomingHttpHeaders, body: Buffer, done: (status: number, error?: string) => void) {
+function forward(base: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<{ status: number; error?: string }> {
+  return new Promise((resolve) => send(base, path, headers, body, (status, error) => resolve({ status, error })));
+}
+
+function send(base: string, path: string, headers: IncomingHttpHeaders, body: Buffer, done: (status: number, error?: string) => void) {
   const target = new URL(path, base.endsWith('/') ? base : `${base}/`);
-  const send = target.protocol === 'https:' ? httpsRequest : request;
+  const post = target.protocol === 'https:' ? httpsRequest : request;
   const { host: _host, ...rest } = headers;
-  const outgoing = send(target, { method: 'POST', headers: rest, timeout: 5000 }, (response) => {
+  const outgoing = post(target, { method: 'POST', headers: rest, timeout: 5000 }, (response) => {
     response.resume();
     response.on('end', () => done(response.statusCode ?? 0));
   });

@@ -5,9 +5,8 @@
  * (`/loki/api/v1/push`, JSON), printing each trace as a tree with its log lines. For trying functions with
  * `npm run invoke -- <fn> --endpoint http://127.0.0.1:4318` — not for production: use the Collector there.
  */
-import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { decompressed, startLoopbackServer } from './loopback.ts';
 import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from './otlp-decode.ts';
 import { renderTraces } from './trace-view.ts';
 
@@ -21,39 +20,19 @@ export interface LocalReceiver {
 export async function startLocalReceiver(port = 0, onData?: () => void): Promise<LocalReceiver> {
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        const raw = Buffer.concat(chunks);
-        const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        if (request.url === '/v1/traces') spans.push(...decodeSpans(body));
-        else if (request.url === '/v1/logs') logs.push(...decodeLogs(body));
-        else if (request.url === '/loki/api/v1/push') logs.push(...fromLokiJson(JSON.parse(body.toString('utf8'))));
-        else return void response.writeHead(404).end();
-        response.writeHead(request.url.startsWith('/loki') ? 204 : 200).end();
-        onData?.();
-      } catch (error) {
-        response.writeHead(400).end(String(error));
-      }
-    });
+  const server = await startLoopbackServer({
+    port,
+    handle: (request) => {
+      const body = decompressed(request);
+      if (request.path === '/v1/traces') spans.push(...decodeSpans(body));
+      else if (request.path === '/v1/logs') logs.push(...decodeLogs(body));
+      else if (request.path === '/loki/api/v1/push') logs.push(...fromLokiJson(JSON.parse(body.toString('utf8'))));
+      else return { status: 404 };
+      onData?.();
+      return { status: request.path.startsWith('/loki') ? 204 : 200 };
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  const bound = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    spans,
-    logs,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, spans, logs, close: server.close };
 }
 
 /** Loki push entries as log records, so they render under their spans like OTLP ones. */

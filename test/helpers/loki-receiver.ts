@@ -1,7 +1,8 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import snappy from 'snappyjs';
+import { startLoopbackServer, type LoopbackBehaviour, type LoopbackRequest } from '../../tools/loopback.ts';
 
 export interface LokiEntry {
   labels: Record<string, string>;
@@ -16,7 +17,7 @@ export interface LokiReceiver {
   readonly requests: { headers: IncomingHttpHeaders; format: string }[];
   /** Bodies that broke Loki's push schema, with the reason: must stay empty. */
   readonly invalid: string[];
-  behave(next: { status?: number; headers?: Record<string, string>; times?: number }): void;
+  behave(next: LoopbackBehaviour): void;
   close(): Promise<void>;
 }
 
@@ -27,47 +28,41 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * A loopback stand-in for Loki's `POST /loki/api/v1/push` (the collector's Loki receiver does not build
  * here). It checks each body against the push schema — JSON (`streams[].stream`, `values[][ns, line,
  * metadata?]`) or snappy-compressed protobuf — and answers 400 with the reason when it breaks it, as Loki does.
+ * A layer over the loopback server (`tools/loopback.ts`): `behave` takes its behaviours.
  */
 export async function startLokiReceiver(options: { port?: number } = {}): Promise<LokiReceiver> {
   const entries: LokiEntry[] = [];
-  const requests: LokiReceiver['requests'] = [];
   const invalid: string[] = [];
-  let behaviour: { status?: number; headers?: Record<string, string>; times?: number } = {};
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
-    const { status = 204, headers = {}, times } = behaviour;
-    if (times !== undefined) behaviour = times <= 1 ? {} : { ...behaviour, times: times - 1 };
-    if (request.url !== '/loki/api/v1/push' || request.method !== 'POST') return void response.writeHead(404).end();
-    const format = `${request.headers['content-type']}${request.headers['content-encoding'] ? `+${request.headers['content-encoding']}` : ''}`;
-    requests.push({ headers: request.headers, format });
-    if (status >= 300) return void response.writeHead(status, headers).end('behaving');
-    try {
-      entries.push(...decode(raw, String(request.headers['content-type']), request.headers['content-encoding']));
-      response.writeHead(204).end();
-    } catch (error) {
-      invalid.push((error as Error).message);
-      response.writeHead(400).end((error as Error).message);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    entries,
-    requests,
-    invalid,
-    behave: (next) => {
-      behaviour = next;
+  const server = await startLoopbackServer({
+    port: options.port,
+    faultBody: 'behaving',
+    handle: (request) => {
+      if (!isPush(request)) return { status: 404 };
+      try {
+        entries.push(...decode(request.body, String(request.headers['content-type']), request.headers['content-encoding']));
+        return { status: 204 };
+      } catch (error) {
+        invalid.push((error as Error).message);
+        return { status: 400, body: (error as Error).message };
+      }
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+  });
+  return {
+    url: server.url,
+    entries,
+    get requests() {
+      return server.requests.filter(isPush).map(({ headers }) => ({
+        headers,
+        format: `${headers['content-type']}${headers['content-encoding'] ? `+${headers['content-encoding']}` : ''}`,
+      }));
+    },
+    invalid,
+    behave: server.behave,
+    close: server.close,
   };
 }
+
+const isPush = (request: LoopbackRequest) => request.path === '/loki/api/v1/push' && request.method === 'POST';
 
 function decode(raw: Buffer, contentType: string, encoding: string | undefined): LokiEntry[] {
   if (contentType === 'application/x-protobuf') return decodeProtobuf(Buffer.from(snappy.uncompress(raw)));

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
@@ -46,4 +47,25 @@ export function testObservability(options: ObservabilityOptions = {}, env: Recor
       for (const [method, fn] of saved) slot[method] = fn;
     },
   };
+}
+
+/**
+ * Loads the library afresh after replacing console.warn/error with recorders (and silencing console.log), as
+ * Lambda's runtime patches the console before the handler loads. The library writes its diagnostics through
+ * the console methods it captured at load, so they land in `written` as `warn: …` / `error: …` (stderr).
+ * The caller restores the console.
+ */
+export async function loadWithRecordedConsole(): Promise<{
+  written: string[];
+  createLambdaObservability: typeof createLambdaObservability;
+}> {
+  const written: string[] = [];
+  console.warn = (...args: unknown[]) => written.push(`warn: ${args.join(' ')}`);
+  console.error = (...args: unknown[]) => written.push(`error: ${args.join(' ')}`);
+  console.log = () => {};
+  // A bridge another test left installed (withObservability keeps its setup) would keep the old originals.
+  (console as unknown as Record<symbol, { uninstall(): void } | undefined>)[Symbol.for('faas-observability.console-bridge')]?.uninstall();
+  vi.resetModules();
+  const fresh = await import('../../src/lambda.ts');
+  return { written, createLambdaObservability: fresh.createLambdaObservability };
 }

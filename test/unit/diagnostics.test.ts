@@ -1,23 +1,11 @@
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { failingExporter } from '../helpers/fake-exporters.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
+import { loadWithRecordedConsole } from '../helpers/observability.ts';
 
 const saved = { warn: console.warn, error: console.error, log: console.log };
 afterEach(() => Object.assign(console, saved));
-
-/** Loads the library after replacing console.warn/error, as Lambda's runtime patches the console before the handler loads. */
-async function loadWithRecordedConsole() {
-  const written: string[] = [];
-  console.warn = (...args: unknown[]) => written.push(`warn: ${args.join(' ')}`);
-  console.error = (...args: unknown[]) => written.push(`error: ${args.join(' ')}`);
-  console.log = () => {};
-  // A bridge another test left installed (withObservability keeps its setup) would keep the old originals.
-  (console as unknown as Record<symbol, { uninstall(): void } | undefined>)[Symbol.for('faas-observability.console-bridge')]?.uninstall();
-  vi.resetModules();
-  const { createLambdaObservability } = await import('../../src/lambda.ts');
-  return { written, createLambdaObservability };
-}
 
 describe('diagnostics', () => {
   it('a failed flush is reported once per invocation on stderr, with its cause, through the console originals', async () => {

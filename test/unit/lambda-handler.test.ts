@@ -7,10 +7,14 @@ import { STREAMING_HIGH_WATER_MARK_SYMBOL, STREAMING_SYMBOL } from '../../src/la
 import { answeredTogether, delayedExporter, failingExporter, gate } from '../helpers/fake-exporters.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
-import { testObservability, type TestObservability } from '../helpers/observability.ts';
+import { loadWithRecordedConsole, testObservability, type TestObservability } from '../helpers/observability.ts';
 
 let observability: TestObservability;
-afterEach(() => observability?.dispose());
+afterEach(async () => {
+  // Disposed once: a test that makes no setup of its own must not dispose the previous test's again.
+  await observability?.dispose();
+  observability = undefined as unknown as TestObservability;
+});
 
 describe('handler shapes', () => {
   it('async: returns the result unchanged and does not touch the user handler', async () => {
@@ -190,9 +194,22 @@ describe('flush before freeze', () => {
   });
 
   it('a failing exporter never reaches the handler: result unchanged, one diagnostic line on stderr', async () => {
-    observability = testObservability({ spanExporter: failingExporter(), logExporter: failingExporter() });
-    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => 42);
-    expect(await wrapped({}, lambdaContext())).toBe(42);
+    const saved = { warn: console.warn, error: console.error, log: console.log };
+    try {
+      const { written, createLambdaObservability } = await loadWithRecordedConsole();
+      const failing = createLambdaObservability({ spanExporter: failingExporter(), logExporter: failingExporter() }, LAMBDA_ENV);
+      const wrapped = failing.wrap(async (_event: unknown, _context: unknown) => {
+        console.log('kept');
+        return 42;
+      });
+      expect(await wrapped({}, lambdaContext())).toBe(42);
+      await failing.shutdown();
+      expect(written.filter((line) => line.includes('[faas-observability]'))).toEqual([
+        expect.stringMatching(/^warn: \[faas-observability\] warn .*not delivered/),
+      ]);
+    } finally {
+      Object.assign(console, saved);
+    }
   });
 });
 
