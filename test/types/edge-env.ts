@@ -1,0 +1,37 @@
+// Type-level tests, checked by `npm run typecheck` (never run): the edge withObservability gives the options
+// function the Worker env as the handler's fetch declares it, and rejects what that env does not have.
+import { createEdgeObservability, withObservability } from '../../src/edge.ts';
+
+interface Env {
+  readonly OTLP_ENDPOINT: string;
+  readonly OTLP_TOKEN: string;
+}
+
+export const typed = withObservability(
+  {
+    async fetch(request: Request, env: Env): Promise<Response> {
+      return new Response(`${request.url} ${env.OTLP_ENDPOINT}`);
+    },
+  },
+  (env) => ({ endpoint: env.OTLP_ENDPOINT, headers: { authorization: env.OTLP_TOKEN } }),
+);
+
+export const missing = withObservability(
+  {
+    async fetch(_request: Request, _env: Env): Promise<Response> {
+      return new Response('ok');
+    },
+  },
+  // @ts-expect-error: Env has no OTLP_URL
+  (env) => ({ endpoint: env.OTLP_URL }),
+);
+
+// A plain fetch handler has no env: the options function's argument is unknown.
+// @ts-expect-error: env is unknown
+export const plain = withObservability(
+  async (_request: Request) => new Response('ok'),
+  (env) => ({ endpoint: env.OTLP_ENDPOINT }),
+);
+
+// The factory takes the env type explicitly.
+export const factory = createEdgeObservability((env: Env) => ({ endpoint: env.OTLP_ENDPOINT }));
