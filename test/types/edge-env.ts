@@ -27,9 +27,9 @@ export const missing = withObservability(
 );
 
 // A plain fetch handler has no env: the options function's argument is unknown.
-// @ts-expect-error: env is unknown
 export const plain = withObservability(
   async (_request: Request) => new Response('ok'),
+  // @ts-expect-error: env is unknown
   (env) => ({ endpoint: env.OTLP_ENDPOINT }),
 );
 
