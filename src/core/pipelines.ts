@@ -15,7 +15,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { BatchConfig, ResolvedConfig } from './config/resolved-config.ts';
 import { snapshotConsole } from './console-originals.ts';
 import { logRecordSize, spanSize } from './queue-processors.ts';
-import type { TelemetryInputs } from './telemetry.ts';
+import type { Transport } from '../exporters/transport/transport.ts';
+import type { ObservabilityOptions } from './config/options.ts';
 
 // Export requests per signal in flight at once: a burst of thousands of records leaves in a few round
 // trips instead of one after another, without opening a connection per batch.
@@ -42,6 +43,16 @@ interface PipelineParts<T> {
   readonly writeLines: (items: readonly T[], write: LineWriter) => void;
 }
 
+/** What the pipelines are built from. */
+export interface PipelineInputs {
+  readonly config: ResolvedConfig;
+  readonly options: ObservabilityOptions;
+  /** How the OTLP exporters send requests; `fetch` when absent. */
+  readonly transport?: Transport;
+  /** Where undeliverable records are written as JSON lines; the console as it was, when absent. */
+  readonly lineWriter?: LineWriter;
+}
+
 /** The span and log pipelines of one telemetry setup. */
 export interface Pipelines {
   readonly spans: Pipeline<ReadableSpan>;
@@ -52,7 +63,7 @@ export interface Pipelines {
  * One queue and exporter chain per signal, sharing one memory cap and one report. The last resort writes
  * through `lineWriter`, or beneath the console bridge, so it is never captured again.
  */
-export function createPipelines(inputs: TelemetryInputs, report: DeliveryReport): Pipelines {
+export function createPipelines(inputs: PipelineInputs, report: DeliveryReport): Pipelines {
   const { config, options } = inputs;
   const lastResort = config.stdoutFallback ? (inputs.lineWriter ?? consoleLineWriter()) : undefined;
   const shared = { budget: new MemoryBudget(config.maxBufferBytes), lastResort, report };
@@ -78,7 +89,7 @@ export function createPipelines(inputs: TelemetryInputs, report: DeliveryReport)
 }
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
-function createFailovers({ config, options, transport }: TelemetryInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
+function createFailovers({ config, options, transport }: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
   const spanFailover = options.spanExporter
     ? undefined

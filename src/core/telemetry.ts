@@ -3,13 +3,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { DeliveryReport, type DeliverySnapshot } from '../exporters/delivery-report.ts';
-import type { LineWriter } from '../exporters/stdout-records.ts';
-import type { Transport } from '../exporters/transport/transport.ts';
-import type { ObservabilityOptions } from './config/options.ts';
 import type { ResolvedConfig } from './config/resolved-config.ts';
 import { createDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { flushWithin, type FlushSummary } from './flush.ts';
-import { createPipelines } from './pipelines.ts';
+import { createPipelines, type PipelineInputs } from './pipelines.ts';
 import { QueueLogRecordProcessor, QueueSpanProcessor } from './queue-processors.ts';
 import { RecordUidProcessor } from './record-uid-processor.ts';
 import { propagatorFor, registerGlobals, samplerFor, unregisterGlobals } from './sdk-globals.ts';
@@ -30,17 +27,11 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-export interface TelemetryInputs {
-  readonly config: ResolvedConfig;
-  readonly options: ObservabilityOptions;
+export interface TelemetryInputs extends PipelineInputs {
   /** Resource attributes detected for the runtime (Lambda env, edge platform). */
   readonly detectedResource: Attributes;
   /** The runtime's context manager (AsyncLocalStorage where available). */
   readonly contextManager: ContextManager;
-  /** How the OTLP exporters send requests; `fetch` when absent. */
-  readonly transport?: Transport;
-  /** Where undeliverable log records are written as JSON lines; the console as it was, when absent. */
-  readonly lineWriter?: LineWriter;
 }
 
 /**
