@@ -66,6 +66,8 @@ export class RuntimeApiServer {
   #processNumber = 0;
   #waitingNext: ServerResponse | undefined;
   #frozen = false;
+  /** Called when the function next asks for an event (it is idle), or its process ends. */
+  #idle: (() => void)[] = [];
   #address = '';
   /** Every line the function wrote, in order. */
   readonly output: { stream: 'stdout' | 'stderr'; text: string; processNumber: number }[] = [];
@@ -92,8 +94,21 @@ export class RuntimeApiServer {
     });
   }
 
-  /** Kills the function (as Lambda does when it retires an environment) and closes the API. */
+  /**
+   * Kills the function (as Lambda does when it retires an environment) and closes the API. Lambda retires
+   * only an idle environment: work the function does after its response (a streaming handler's flush) runs
+   * until it asks for the next event, at most the function timeout.
+   */
   async stop(): Promise<void> {
+    if (this.#child && !this.#frozen) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#config.timeoutMs ?? 3000);
+        this.#idle.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     this.#kill();
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
@@ -142,6 +157,7 @@ export class RuntimeApiServer {
       this.#waitingNext = undefined;
       // The process died during an invocation (a crash, or a kill after init/error): report and move on.
       if (this.#current) this.#finish('crash', 'the function process exited');
+      for (const idle of this.#idle.splice(0)) idle();
       this.#deliver();
     });
     this.#child = child;
@@ -234,6 +250,7 @@ export class RuntimeApiServer {
       this.#frozen = true;
       this.freezes += 1;
     }
+    for (const idle of this.#idle.splice(0)) idle();
     this.#deliver();
   }
 
