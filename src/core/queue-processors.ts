@@ -8,6 +8,24 @@ export interface Shutdownable {
   shutdown(): Promise<void>;
 }
 
+/** What both processors share: a queue to flush and the exporter to shut down after the last flush. */
+abstract class QueueProcessor<T> {
+  protected readonly queue: ExportQueue<T>;
+  readonly #exporter: Shutdownable;
+
+  constructor(queue: ExportQueue<T>, exporter: Shutdownable) {
+    this.queue = queue;
+    this.#exporter = exporter;
+  }
+  forceFlush(): Promise<void> {
+    return this.queue.flush();
+  }
+  async shutdown(): Promise<void> {
+    await this.queue.flush();
+    await this.#exporter.shutdown();
+  }
+}
+
 /**
  * Span processor over an `ExportQueue`: sampled spans are queued when they end, exported in parallel
  * batches, and never dropped (past the memory cap they go to stdout). `forceFlush` waits for every span
@@ -16,25 +34,11 @@ export interface Shutdownable {
  * @example
  * new TracerProvider({ spanProcessors: [new QueueSpanProcessor(queue, exporter)] });
  */
-export class QueueSpanProcessor implements SpanProcessor {
-  readonly #queue: ExportQueue<ReadableSpan>;
-  readonly #exporter: Shutdownable;
-
-  constructor(queue: ExportQueue<ReadableSpan>, exporter: Shutdownable) {
-    this.#queue = queue;
-    this.#exporter = exporter;
-  }
+export class QueueSpanProcessor extends QueueProcessor<ReadableSpan> implements SpanProcessor {
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    this.#queue.add(span);
-  }
-  forceFlush(): Promise<void> {
-    return this.#queue.flush();
-  }
-  async shutdown(): Promise<void> {
-    await this.#queue.flush();
-    await this.#exporter.shutdown();
+    this.queue.add(span);
   }
 }
 
@@ -44,24 +48,10 @@ export class QueueSpanProcessor implements SpanProcessor {
  * @example
  * new LoggerProvider({ processors: [new RecordUidProcessor(), new QueueLogRecordProcessor(queue, exporter)] });
  */
-export class QueueLogRecordProcessor implements LogRecordProcessor {
-  readonly #queue: ExportQueue<ReadableLogRecord>;
-  readonly #exporter: Shutdownable;
-
-  constructor(queue: ExportQueue<ReadableLogRecord>, exporter: Shutdownable) {
-    this.#queue = queue;
-    this.#exporter = exporter;
-  }
+export class QueueLogRecordProcessor extends QueueProcessor<ReadableLogRecord> implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord): void {
     // The SDK makes the record read-only after onEmit; it is exported as it is now.
-    this.#queue.add(record as unknown as ReadableLogRecord);
-  }
-  forceFlush(): Promise<void> {
-    return this.#queue.flush();
-  }
-  async shutdown(): Promise<void> {
-    await this.#queue.flush();
-    await this.#exporter.shutdown();
+    this.queue.add(record as unknown as ReadableLogRecord);
   }
 }
 
