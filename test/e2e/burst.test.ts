@@ -27,7 +27,11 @@ describe.skipIf(!availability.run)(
         timeoutMs: 30_000,
         // A budget far above what the burst needs, so a loaded machine cannot turn delivery into a spill;
         // what the flush costs is measured in bench/ (the burst row).
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '20000' },
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+          FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '20000',
+          OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
+        },
       });
       const results: InvocationResult[] = [];
       try {

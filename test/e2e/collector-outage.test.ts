@@ -22,13 +22,14 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
     const lambda = await RuntimeApiServer.start({
       ...built,
       functionName: 'orders-api',
-      timeoutMs: 3000,
+      timeoutMs: 10_000,
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
         FAAS_OBSERVABILITY_LOKI_URL: loki.url,
         FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS: '200',
         // Room for a loaded machine: the test reads which sink took each record, not how fast.
-        FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '2500',
+        FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '5000',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
       },
     });
     const results: InvocationResult[] = [];

@@ -25,7 +25,11 @@ async function runExample(name: string) {
     timeoutMs: 30_000,
     // A flush bound far above what the examples need, so a loaded machine cannot turn delivery into the
     // stdout fallback (what the flush costs is measured in bench/).
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '10000' },
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+      FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '10000',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '5000',
+    },
   });
   const results: InvocationResult[] = [];
   for (const event of events(name)) for (let i = 0; i < 20; i++) results.push(await lambda.invoke(event));

@@ -43,6 +43,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
           OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
           FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '4000',
+          OTEL_EXPORTER_OTLP_TIMEOUT: '3000',
         },
       });
       // 210 invocations: successes, errors every 10th, and 4 timeouts that each cost a new process.

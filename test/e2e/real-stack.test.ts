@@ -50,7 +50,11 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
       functionName: 'orders-api',
       timeoutMs: 10_000,
       // Room for a loaded machine: the test looks for the records in Loki and Jaeger, not at the flush's speed.
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '5000' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '5000',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '4000',
+      },
     });
     try {
       const ok = withNewTrace(readEvent('event.json'));

@@ -48,7 +48,12 @@ describe('delivery from a Worker in real workerd (miniflare)', () => {
 
   it('a burst of 20,000 console lines in one request (past the old 16,384-record queue): every line arrives, exactly once', async () => {
     // A cap above the burst: this test is about dropping, the cap has its own.
-    const { mf, stderr } = startWorker({ OTLP_ENDPOINT: receiver.url, FAAS_OBSERVABILITY_MAX_BUFFER_BYTES: String(32 * 1024 * 1024) });
+    const { mf, stderr } = startWorker({
+      OTLP_ENDPOINT: receiver.url,
+      FAAS_OBSERVABILITY_MAX_BUFFER_BYTES: String(32 * 1024 * 1024),
+      OTEL_EXPORTER_OTLP_TIMEOUT: '20000',
+      FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000',
+    });
     try {
       expect(await (await mf.dispatchFetch('http://worker.test/?id=burst&lines=20000')).text()).toBe('ok burst');
       const burst = () => receiver.logs.filter((l) => String(l.body).startsWith('request burst line '));

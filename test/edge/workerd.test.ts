@@ -16,7 +16,8 @@ beforeAll(async () => {
     script: code,
     compatibilityDate: '2025-09-01',
     compatibilityFlags: ['nodejs_compat'],
-    bindings: { OTLP_ENDPOINT: receiver.url },
+    // Bounds far above what a thousand concurrent requests need on a loaded machine: the tests count records.
+    bindings: { OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '20000', FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000' },
   });
   await mf.ready;
 }, 60_000);
