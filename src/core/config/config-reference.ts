@@ -102,9 +102,15 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   },
   {
     option: 'consoleFormat',
-    env: ['FAAS_OBSERVABILITY_CONSOLE_FORMAT'],
-    default: DEFAULTS.consoleFormat,
-    meaning: '`text` (ids appended), `json` (one JSON object per line), `off` (line untouched)',
+    env: ['FAAS_OBSERVABILITY_CONSOLE_FORMAT', 'AWS_LAMBDA_LOG_FORMAT'],
+    default: `${DEFAULTS.consoleFormat} (\`lambda-json\` when \`AWS_LAMBDA_LOG_FORMAT=JSON\`)`,
+    meaning:
+      "`text` (ids appended), `json` (one JSON object per line), `lambda-json` (the Lambda runtime's JSON line plus `traceId`, `spanId`), `off` (line untouched)",
+  },
+  {
+    env: ['AWS_LAMBDA_LOG_LEVEL'],
+    default: 'TRACE (everything)',
+    meaning: "console calls below this level (Lambda's log level) are neither exported nor printed",
   },
   {
     option: 'maxLogBodyLength',

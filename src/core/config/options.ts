@@ -15,8 +15,12 @@ export interface LokiOptions {
   readonly format?: LokiFormat;
 }
 
-/** How console lines are written to stdout/stderr besides becoming log records. */
-export type ConsoleFormat = 'text' | 'json' | 'off';
+/**
+ * How console lines are written to stdout/stderr besides becoming log records: `text` (ids appended), `json`
+ * (our JSON object), `lambda-json` (the Lambda runtime's JSON object plus `traceId`/`spanId`, the default
+ * when `AWS_LAMBDA_LOG_FORMAT=JSON`), `off` (untouched).
+ */
+export type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
 
 /**
  * Options for `withObservability`. Every field is optional; each one overrides the matching `OTEL_*`
@@ -48,7 +52,11 @@ export interface ObservabilityOptions {
   readonly timeoutSafetyMs?: number;
   /** Turn `console.*` calls into log records (default true). */
   readonly captureConsole?: boolean;
-  /** How the console line is written to stdout: `text` adds `trace_id=… span_id=…`, `json` writes one JSON object, `off` leaves it untouched. */
+  /**
+   * How the console line is written to stdout: `text` adds `trace_id=… span_id=…`, `json` writes one JSON
+   * object, `lambda-json` the Lambda runtime's JSON object with `traceId`/`spanId` (the default under
+   * `AWS_LAMBDA_LOG_FORMAT=JSON`), `off` leaves it untouched. Set explicitly, it wins over Lambda's format.
+   */
   readonly consoleFormat?: ConsoleFormat;
   /**
    * Bytes of spans and log records held in memory at most (queued or being exported); past it, records go

@@ -1,7 +1,8 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
-import type { ConsoleFormat, ObservabilityOptions } from './options.ts';
+import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
+import type { ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -14,7 +15,8 @@ export type { BatchConfig, LokiConfig, PropagatorName, ResolvedConfig, SamplerNa
  * 2. the standard `OTEL_*` environment variables (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and
  *    `..._LOGS_ENDPOINT` used verbatim, `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/<signal>` appended),
  *    then `FAAS_OBSERVABILITY_*` for settings OpenTelemetry has no variable for;
- * 3. the serverless defaults in `DEFAULTS`.
+ * 3. the serverless defaults in `DEFAULTS`; the console line and level follow Lambda's logging controls
+ *    (`AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL`) unless the console format is set explicitly.
  * Pure: reads only its arguments. Bad values fall back to the default with one warning naming the key.
  *
  * @example
@@ -58,9 +60,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', maxBufferBytesFor(env, DEFAULTS, warn), warn, BUFFER_BYTES),
     captureConsole: options.captureConsole ?? readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, warn),
-    consoleFormat:
-      option.consoleFormat(options.consoleFormat) ??
-      readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, warn),
+    ...consoleSettings(readConsoleControls(option.consoleFormat(options.consoleFormat), env, DEFAULTS.consoleFormat, warn)),
     maxLogBodyLength:
       option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true }) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
@@ -72,6 +72,10 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
     warnings: Object.freeze(warnings),
   });
+}
+
+function consoleSettings(controls: ConsoleControls) {
+  return { consoleFormat: controls.format, consoleMinSeverity: controls.minSeverity };
 }
 
 /**
