@@ -3,6 +3,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CircuitBreaker } from './transport/circuit-breaker.ts';
 import type { DeliveryReport, Signal } from './delivery-report.ts';
+import type { OtlpExportResult } from './otlp/otlp-exporter.ts';
 import { describeFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from './stdout-records.ts';
@@ -78,6 +79,12 @@ abstract class FailoverExporter<T> {
     const { primary, fallback, lastResort, report } = this.#options;
     const items = attempt.items as T[];
     const first = await exportThrough(primary, items);
+    const partial = (first as OtlpExportResult).partialSuccess;
+    if (partial && !attempt.settled) {
+      // Rejected by the endpoint for good (the OTLP spec: never retry them): counted, not sent elsewhere.
+      report.add(this.#signal, 'rejected', partial.rejected);
+      if (partial.errorMessage) report.note(`${this.#signal}: the endpoint said "${partial.errorMessage}"`);
+    }
     if (attempt.settled || first.code === ExportResultCode.SUCCESS) return this.#settle(attempt, first);
     report.note(`${this.#signal}: ${describeFailure(first)}`);
     if (fallback) {

@@ -144,6 +144,12 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     meaning: 'first back-off before probing a dead endpoint again (doubles, up to 5 min)',
   },
   { option: 'registerGlobals', env: [], default: 'true', meaning: 'register the providers, propagator and context manager with the API' },
+  {
+    option: 'requestSigner',
+    env: [],
+    default: '—',
+    meaning: 'signs each OTLP request (`awsOtlp()` from `faas-observability/aws`: SigV4 for the X-Ray and CloudWatch Logs endpoints)',
+  },
   { option: 'spanExporter', env: [], default: 'OTLP', meaning: 'replace the span exporter (tests, other backends)' },
   { option: 'logExporter', env: [], default: 'OTLP → Loki → stdout', meaning: 'replace the log exporter chain' },
 ];

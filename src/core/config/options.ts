@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+import type { RequestSigner } from '../../exporters/transport/transport.ts';
 
 /** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
 export interface LokiOptions {
@@ -73,6 +74,11 @@ export interface ObservabilityOptions {
   readonly circuitBackoffMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
+  /**
+   * Signs or completes each OTLP request before it is sent, retries included (not the Loki fallback's):
+   * `awsOtlp()` from `faas-observability/aws` sets it for SigV4 to the X-Ray and CloudWatch Logs endpoints.
+   */
+  readonly requestSigner?: RequestSigner;
   /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */
   readonly registerGlobals?: boolean;
   /** Replace the sampler chosen by `OTEL_TRACES_SAMPLER`. */

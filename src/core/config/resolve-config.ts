@@ -1,6 +1,7 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
+import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
 import type { ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readPropagators } from './read-sections.ts';
@@ -35,12 +36,14 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
     readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS);
   const logs = signal('LOGS', options.logsEndpoint);
+  const traces = signal('TRACES', options.tracesEndpoint);
+  awsEndpointProblems(traces, logs, options).forEach(warn);
 
   return Object.freeze({
     disabled: readBoolean(env, 'OTEL_SDK_DISABLED', false, warn),
     serviceName: options.serviceName ?? readString(env, 'OTEL_SERVICE_NAME'),
     resourceAttributes: Object.freeze({ ...readKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES', warn), ...options.resourceAttributes }),
-    traces: signal('TRACES', options.tracesEndpoint),
+    traces,
     logs,
     sampler: {
       name: readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', warn),
@@ -93,14 +96,19 @@ function signalReader(
   const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultTimeoutMs, warn, POSITIVE_MS);
   const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
-  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig => ({
-    url:
-      option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
-      readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
-      joinPath(baseUrl, `v1/${name.toLowerCase()}`),
-    headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
-    timeoutMs:
-      option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
-      readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
-  });
+  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig =>
+    withLimits({
+      url:
+        option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
+        readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
+        joinPath(baseUrl, `v1/${name.toLowerCase()}`),
+      headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
+      timeoutMs:
+        option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
+        readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
+    });
+}
+
+function withLimits(signal: Omit<SignalConfig, 'limits'>): SignalConfig {
+  return { ...signal, limits: requestLimitsFor(signal.url) };
 }

@@ -6,6 +6,13 @@ export interface SignalConfig {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** Request limits of the endpoint (AWS's OTLP endpoints have some); none for a collector. */
+  readonly limits: RequestLimits;
+}
+
+export interface RequestLimits {
+  readonly maxRequestBytes?: number;
+  readonly maxItemsPerRequest?: number;
 }
 
 export interface BatchConfig {

@@ -8,6 +8,7 @@ import { ExportFailure, failedExport } from '../export-failure.ts';
 import { sendWithRetries } from '../transport/export-with-retries.ts';
 import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
+import { partialSuccessOf, type PartialSuccess } from './partial-success.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -17,7 +18,14 @@ export interface OtlpExporterConfig {
   readonly timeoutMs: number;
   /** How requests are sent; `fetch` by default (the Lambda entry point passes a `node:http` transport). */
   readonly transport?: Transport;
+  /** Largest request body, in bytes (uncompressed): a larger batch is split in halves until it fits. */
+  readonly maxRequestBytes?: number;
+  /** Most records in one request: a larger batch is sent as several requests. */
+  readonly maxItemsPerRequest?: number;
 }
+
+/** An export result that may say how many records an endpoint rejected while accepting the request. */
+export type OtlpExportResult = ExportResult & { readonly partialSuccess?: PartialSuccess };
 
 // https://opentelemetry.io/docs/specs/otlp/#failures-1 : only these are retryable; never 400.
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
@@ -61,21 +69,55 @@ export class OtlpProtobufExporter<T> {
     await this.forceFlush();
   }
 
-  async #send(items: T[]): Promise<ExportResult> {
-    let body: Uint8Array | undefined;
+  async #send(items: T[]): Promise<OtlpExportResult> {
+    let bodies: Uint8Array[];
     try {
-      body = this.#serializer.serializeRequest(items);
+      bodies = this.#split(items);
     } catch (cause) {
       return failed('could not serialize the OTLP request', cause);
     }
-    if (body === undefined) return failed('could not serialize the OTLP request', undefined);
-    const result = await sendWithRetries(
-      this.#post,
-      { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
-      this.#config.timeoutMs,
+    // One batch over an endpoint's limits leaves as several requests, in parallel, each within the timeout.
+    const results = await Promise.all(
+      bodies.map((body) =>
+        sendWithRetries(
+          this.#post,
+          { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
+          this.#config.timeoutMs,
+        ),
+      ),
     );
-    if (result?.status === 'success') return { code: ExportResultCode.SUCCESS };
-    return failedExport(`OTLP export of ${items.length} item(s) failed`, result);
+    const failure = results.find((result) => result?.status !== 'success');
+    if (failure !== undefined) return failedExport(`OTLP export of ${items.length} item(s) failed`, failure);
+    let rejected = 0;
+    const messages = new Set<string>();
+    for (const result of results) {
+      const partial = result?.status === 'success' ? partialSuccessOf(result.body, result.contentType) : undefined;
+      rejected += partial?.rejected ?? 0;
+      if (partial?.errorMessage) messages.add(partial.errorMessage.slice(0, 200));
+    }
+    if (rejected === 0 && messages.size === 0) return { code: ExportResultCode.SUCCESS };
+    return { code: ExportResultCode.SUCCESS, partialSuccess: { rejected, errorMessage: [...messages].join('; ') } };
+  }
+
+  /** Serialized request bodies within the configured limits (a single record over the byte limit goes alone). */
+  #split(items: T[]): Uint8Array[] {
+    const maxItems = this.#config.maxItemsPerRequest ?? Infinity;
+    const maxBytes = this.#config.maxRequestBytes ?? Infinity;
+    const bodies: Uint8Array[] = [];
+    const add = (chunk: T[]): void => {
+      const body = this.#serializer.serializeRequest(chunk);
+      if (body === undefined) throw new Error('the serializer returned nothing');
+      if (body.byteLength <= maxBytes || chunk.length === 1) {
+        bodies.push(body);
+        return;
+      }
+      const half = Math.ceil(chunk.length / 2);
+      add(chunk.slice(0, half));
+      add(chunk.slice(half));
+    };
+    if (items.length === 0) add(items);
+    for (let start = 0; start < items.length; start += maxItems) add(items.slice(start, start + maxItems));
+    return bodies;
   }
 }
 
