@@ -42,7 +42,8 @@ export interface FailoverOptions<T> {
 }
 
 interface Attempt<T> {
-  readonly items: readonly T[];
+  /** What this attempt still has to deliver. */
+  items: readonly T[];
   settled: boolean;
 }
 
@@ -77,8 +78,7 @@ abstract class FailoverExporter<T> {
 
   async #deliver(attempt: Attempt<T>): Promise<ExportResult> {
     const { primary, fallback, lastResort, report } = this.#options;
-    const items = attempt.items as T[];
-    const first = await exportThrough(primary, items);
+    const first = await exportThrough(primary, attempt.items as T[]);
     const partial = (first as OtlpExportResult).partialSuccess;
     if (partial && !attempt.settled) {
       // Rejected by the endpoint for good (the OTLP spec: never retry them): counted, not sent elsewhere.
@@ -87,8 +87,11 @@ abstract class FailoverExporter<T> {
     }
     if (attempt.settled || first.code === ExportResultCode.SUCCESS) return this.#settle(attempt, first);
     report.note(`${this.#signal}: ${describeFailure(first)}`);
+    // A split batch that failed in part: what was delivered is not sent again.
+    const items = ((first as OtlpExportResult).undelivered as T[] | undefined) ?? attempt.items;
+    attempt.items = items;
     if (fallback) {
-      const second = await exportThrough(fallback, items);
+      const second = await exportThrough(fallback, items as T[]);
       if (attempt.settled) return second;
       if (second.code === ExportResultCode.SUCCESS) {
         report.add(this.#signal, 'fallback', items.length);

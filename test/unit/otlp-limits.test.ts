@@ -3,6 +3,9 @@ import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider, type Readable
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOtlpSpanExporter, type OtlpExportResult } from '../../src/exporters/otlp/otlp-exporter.ts';
 import { partialSuccessOf } from '../../src/exporters/otlp/partial-success.ts';
+import { DeliveryReport } from '../../src/exporters/delivery-report.ts';
+import { FailoverSpanExporter } from '../../src/exporters/failover.ts';
+import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
 import { postWithNodeHttp } from '../../src/exporters/transport/node-http-transport.ts';
 import { postWithFetch } from '../../src/exporters/transport/fetch-transport.ts';
 import type { PostRequest, Transport } from '../../src/exporters/transport/transport.ts';
@@ -61,6 +64,36 @@ describe("splitting a batch to an endpoint's limits", () => {
     const { requests, post } = recordingTransport();
     await exportAll(createOtlpSpanExporter({ url: 'http://x/v1/traces', timeoutMs: 1000, transport: post }), await spans(50, 3000));
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe('a split batch that fails in part', () => {
+  it('reports only the failed requests as undelivered, and the failover sends only those on (no duplicates)', async () => {
+    let calls = 0;
+    const post: Transport = async (request) => {
+      calls += 1;
+      // The second request fails for good; the others are delivered.
+      if (calls === 2) return { status: 'failure', error: new Error('HTTP 400'), statusCode: 400 };
+      return { status: 'success', statusCode: 200, body: request.body as Uint8Array, contentType: 'x' };
+    };
+    const exporter = createOtlpSpanExporter({ url: 'http://x/v1/traces', timeoutMs: 1000, transport: post, maxItemsPerRequest: 3 });
+    const all = await spans(8);
+    const direct = await exportAll(exporter, all);
+    expect(direct.code).toBe(ExportResultCode.FAILED);
+    expect((direct.undelivered as ReadableSpan[]).map((s) => s.name)).toEqual(['span 3', 'span 4', 'span 5']);
+
+    calls = 0;
+    const lines: string[] = [];
+    const report = new DeliveryReport();
+    const failover = new FailoverSpanExporter({
+      primary: { exporter, breaker: new CircuitBreaker() },
+      lastResort: (line) => lines.push(line),
+      report,
+    });
+    const result = await new Promise<OtlpExportResult>((resolve) => failover.export(all, resolve));
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(lines.map((line) => JSON.parse(line).name)).toEqual(['span 3', 'span 4', 'span 5']);
+    expect(report.take()?.spans.stdout).toBe(3);
   });
 });
 

@@ -8,7 +8,8 @@ import { ExportFailure, failedExport } from '../export-failure.ts';
 import { sendWithRetries } from '../transport/export-with-retries.ts';
 import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
-import { partialSuccessOf, type PartialSuccess } from './partial-success.ts';
+import { sumPartialSuccess, type PartialSuccess } from './partial-success.ts';
+import { splitToLimits, type RequestChunk } from './request-chunks.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -24,8 +25,11 @@ export interface OtlpExporterConfig {
   readonly maxItemsPerRequest?: number;
 }
 
-/** An export result that may say how many records an endpoint rejected while accepting the request. */
-export type OtlpExportResult = ExportResult & { readonly partialSuccess?: PartialSuccess };
+/**
+ * An export result that may say how many records an endpoint rejected while accepting the request, and, when
+ * a split batch failed in part, which records were not delivered (the rest were).
+ */
+export type OtlpExportResult = ExportResult & { readonly partialSuccess?: PartialSuccess; readonly undelivered?: readonly unknown[] };
 
 // https://opentelemetry.io/docs/specs/otlp/#failures-1 : only these are retryable; never 400.
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
@@ -70,54 +74,36 @@ export class OtlpProtobufExporter<T> {
   }
 
   async #send(items: T[]): Promise<OtlpExportResult> {
-    let bodies: Uint8Array[];
+    let chunks: RequestChunk<T>[];
     try {
-      bodies = this.#split(items);
+      chunks = splitToLimits(items, (chunk) => this.#serializer.serializeRequest(chunk), this.#config);
     } catch (cause) {
       return failed('could not serialize the OTLP request', cause);
     }
-    // One batch over an endpoint's limits leaves as several requests, in parallel, each within the timeout.
+    // A batch over an endpoint's limits leaves as several requests, in parallel, each within the timeout.
     const results = await Promise.all(
-      bodies.map((body) =>
+      chunks.map((chunk) =>
         sendWithRetries(
           this.#post,
-          { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
+          { url: this.#config.url, body: chunk.body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
           this.#config.timeoutMs,
         ),
       ),
     );
+    const partialSuccess = sumPartialSuccess(results.map((result) => (result?.status === 'success' ? result : undefined)));
     const failure = results.find((result) => result?.status !== 'success');
-    if (failure !== undefined) return failedExport(`OTLP export of ${items.length} item(s) failed`, failure);
-    let rejected = 0;
-    const messages = new Set<string>();
-    for (const result of results) {
-      const partial = result?.status === 'success' ? partialSuccessOf(result.body, result.contentType) : undefined;
-      rejected += partial?.rejected ?? 0;
-      if (partial?.errorMessage) messages.add(partial.errorMessage.slice(0, 200));
-    }
-    if (rejected === 0 && messages.size === 0) return { code: ExportResultCode.SUCCESS };
-    return { code: ExportResultCode.SUCCESS, partialSuccess: { rejected, errorMessage: [...messages].join('; ') } };
-  }
-
-  /** Serialized request bodies within the configured limits (a single record over the byte limit goes alone). */
-  #split(items: T[]): Uint8Array[] {
-    const maxItems = this.#config.maxItemsPerRequest ?? Infinity;
-    const maxBytes = this.#config.maxRequestBytes ?? Infinity;
-    const bodies: Uint8Array[] = [];
-    const add = (chunk: T[]): void => {
-      const body = this.#serializer.serializeRequest(chunk);
-      if (body === undefined) throw new Error('the serializer returned nothing');
-      if (body.byteLength <= maxBytes || chunk.length === 1) {
-        bodies.push(body);
-        return;
-      }
-      const half = Math.ceil(chunk.length / 2);
-      add(chunk.slice(0, half));
-      add(chunk.slice(half));
+    if (failure === undefined)
+      return partialSuccess ? { code: ExportResultCode.SUCCESS, partialSuccess } : { code: ExportResultCode.SUCCESS };
+    // Only the requests that failed go on to the fallback: the others were delivered.
+    const undelivered = chunks.filter((_, index) => results[index]?.status !== 'success').flatMap((chunk) => chunk.items);
+    return {
+      ...failedExport(
+        `OTLP export of ${undelivered.length < items.length ? `${undelivered.length} of ` : ''}${items.length} item(s) failed`,
+        failure,
+      ),
+      partialSuccess,
+      undelivered,
     };
-    if (items.length === 0) add(items);
-    for (let start = 0; start < items.length; start += maxItems) add(items.slice(start, start + maxItems));
-    return bodies;
   }
 }
 

@@ -72,3 +72,23 @@ function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
   }
   return out;
 }
+
+/**
+ * The rejected records of several answers (a split batch), summed, with their distinct messages; undefined
+ * when none rejected anything.
+ *
+ * @example
+ * sumPartialSuccess([{ body, contentType: 'application/x-protobuf' }, undefined]);
+ */
+export function sumPartialSuccess(
+  answers: readonly ({ body?: Uint8Array; contentType?: string } | undefined)[],
+): PartialSuccess | undefined {
+  let rejected = 0;
+  const messages = new Set<string>();
+  for (const answer of answers) {
+    const partial = answer && partialSuccessOf(answer.body, answer.contentType);
+    rejected += partial?.rejected ?? 0;
+    if (partial?.errorMessage) messages.add(partial.errorMessage.slice(0, 200));
+  }
+  return rejected === 0 && messages.size === 0 ? undefined : { rejected, errorMessage: [...messages].join('; ') };
+}
