@@ -9,7 +9,7 @@
  *   dependencies resolve from `node_modules` as in a user's project; nothing is written to disk.
  * - They are compiled with the compiler options of `tsconfig.json`, and the package's own entry points are
  *   mapped to the sources (`paths`): `faas-observability` → src/index.ts, `faas-observability/lambda` →
- *   src/lambda.ts, `faas-observability/edge` → src/edge.ts, `faas-observability/exporters` →
+ *   src/lambda.ts, `faas-observability/edge` → src/edge.ts, `faas-observability/aws` → src/aws.ts, `faas-observability/exporters` →
  *   src/exporters/index.ts.
  * - A snippet that refers to the reader's own code declares it (`declare const app: …`), so that what is
  *   printed is what compiles.
@@ -31,6 +31,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'faas-observability': 'src/index.ts',
   'faas-observability/lambda': 'src/lambda.ts',
   'faas-observability/edge': 'src/edge.ts',
+  'faas-observability/aws': 'src/aws.ts',
   'faas-observability/exporters': 'src/exporters/index.ts',
 };
 

@@ -133,3 +133,23 @@ function logsOf(request: any, id: IdText): ReceivedLog[] {
   }
   return out;
 }
+
+// The response messages as opentelemetry-proto defines them since v0.19 (the .proto files shipped with the
+// gRPC exporter base package predate partial_success): collector/{trace,logs}/v1/*_service.proto.
+const RESPONSES = protobuf.parse(`
+syntax = "proto3";
+package otlp.responses;
+message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
+message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
+message ExportLogsPartialSuccess { int64 rejected_log_records = 1; string error_message = 2; }
+message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
+`).root;
+
+/** An OTLP/HTTP protobuf success answer carrying `partial_success`, encoded by protobufjs from the OTLP definitions. */
+export function encodePartialSuccess(signal: 'traces' | 'logs', rejected: number, errorMessage: string): Uint8Array {
+  const type = RESPONSES.lookupType(
+    signal === 'traces' ? 'otlp.responses.ExportTraceServiceResponse' : 'otlp.responses.ExportLogsServiceResponse',
+  );
+  const partialSuccess = signal === 'traces' ? { rejectedSpans: rejected, errorMessage } : { rejectedLogRecords: rejected, errorMessage };
+  return type.encode(type.create({ partialSuccess })).finish();
+}

@@ -2,18 +2,26 @@ import { context, trace, type Attributes, type Logger } from '@opentelemetry/api
 import { CONSOLE_METHODS, ORIGINALS, type ConsoleFn, type ConsoleMethod } from '../core/console-originals.ts';
 import { consoleLineArgs, type LineKind } from './console-line.ts';
 import { invocationIdOf } from '../core/invocation-context.ts';
-import { consoleCallToLogRecord, type ConsoleLogRecord } from './log-record.ts';
+import { consoleCallToLogRecord, severityOf, type ConsoleLogRecord } from './log-record.ts';
+import { runtimeJsonLine } from './runtime-json-line.ts';
 import type { ConsoleFormat } from '../core/config/options.ts';
 
 export interface ConsoleBridgeOptions {
   readonly logger: Logger;
   readonly format: ConsoleFormat;
   readonly maxBodyLength: number;
+  /** Calls below this severity become neither a record nor a line (Lambda's `AWS_LAMBDA_LOG_LEVEL`); default: none. */
+  readonly minSeverity?: number;
   /** The console to patch; the global one by default. */
   readonly target?: Console;
+  /**
+   * Where `lambda-json` lines go: stdout on Lambda, beside the runtime client's console, which would wrap
+   * them in its own JSON object. Default: the original console method.
+   */
+  readonly writeLine?: (line: string) => void;
 }
 
-export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength'>;
+export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity'>;
 
 export interface ConsoleBridge {
   /** Sends later calls to another logger with another format (the init-log buffer hands over this way). */
@@ -54,7 +62,10 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
     const original = slot[method];
     if (typeof original !== 'function') continue;
     originals.set(method, original);
+    const severity = severityOf(method);
     const replacement: ConsoleFn = (...args) => {
+      // Below Lambda's log level the runtime client prints nothing; without it, neither do we.
+      if (active && severity < (current.minSeverity ?? 0)) return;
       if (!active || busy) return original.apply(target, args);
       busy = true;
       let line: readonly unknown[];
@@ -65,7 +76,8 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
       } finally {
         busy = false;
       }
-      original.apply(target, line as unknown[]);
+      if (current.format === 'lambda-json' && options.writeLine && line !== args) options.writeLine(line[0] as string);
+      else original.apply(target, line as unknown[]);
     };
     patched.set(method, replacement);
     slot[method] = replacement;
@@ -99,7 +111,9 @@ function emitRecord(current: BridgeTarget, method: ConsoleMethod, args: unknown[
   // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
   if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
   current.logger.emit(record);
-  return consoleLineArgs(current.format, args, record, trace.getSpanContext(active), lineKind(method, record, current.maxBodyLength));
+  const span = trace.getSpanContext(active);
+  if (current.format === 'lambda-json') return [runtimeJsonLine(args, record, span, invocationId)];
+  return consoleLineArgs(current.format, args, record, span, lineKind(method, record, current.maxBodyLength));
 }
 
 function lineKind(method: ConsoleMethod, record: ConsoleLogRecord, maxBodyLength: number): LineKind {

@@ -1,9 +1,9 @@
 import type { Logger, LogRecord } from '@opentelemetry/api';
-import { installConsoleBridge, type ConsoleBridge } from './console-bridge.ts';
+import { installConsoleBridge, type BridgeTarget, type ConsoleBridge } from './console-bridge.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import { DEFAULTS } from '../core/config/defaults.ts';
-import { readBoolean, readEnum, readNumber, type Env } from '../core/config/env-readers.ts';
-import type { ConsoleFormat } from '../core/config/options.ts';
+import { readBoolean, readNumber, type Env } from '../core/config/env-readers.ts';
+import { readConsoleControls } from '../core/config/console-controls.ts';
 
 // Init code can log in a loop; past this many records the oldest are kept and the rest counted.
 const MAX_BUFFERED = 1000;
@@ -24,7 +24,7 @@ class BufferingLogger implements Logger {
 export interface InitLogCapture {
   readonly bridge: ConsoleBridge;
   /** Points the bridge at the real logger and replays what init wrote; returns how many were dropped. */
-  handOver(logger: Logger, format: ConsoleFormat, maxBodyLength: number): number;
+  handOver(target: BridgeTarget): number;
 }
 
 /**
@@ -35,15 +35,24 @@ export interface InitLogCapture {
  *
  * @example
  * const capture = captureInitLogs(process.env);
- * capture?.handOver(logger, 'text', 16384);
+ * capture?.handOver({ logger, format: 'text', maxBodyLength: 16384 });
  */
-export function captureInitLogs(env: Env): InitLogCapture | undefined {
+export function captureInitLogs(env: Env, writeLine?: (line: string) => void): InitLogCapture | undefined {
   const ignore = () => {};
   if (!env.AWS_LAMBDA_RUNTIME_API || readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore)) return undefined;
   if (!readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, ignore)) return undefined;
+  // Lambda's logging controls apply from the first line; an explicit consoleFormat option arrives at hand-over.
+  const controls = readConsoleControls(undefined, env, DEFAULTS.consoleFormat, ignore);
   return startInitLogCapture(
-    readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, ignore),
-    readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, ignore, { min: 64, integer: true }),
+    {
+      format: controls.format,
+      minSeverity: controls.minSeverity,
+      maxBodyLength: readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, ignore, {
+        min: 64,
+        integer: true,
+      }),
+    },
+    writeLine,
   );
 }
 
@@ -51,13 +60,14 @@ export function captureInitLogs(env: Env): InitLogCapture | undefined {
  * Installs the console bridge with a buffer for a logger that does not exist yet (edge runtimes create
  * telemetry on the first request, when the `env` binding arrives).
  */
-export function startInitLogCapture(format: ConsoleFormat, maxBodyLength: number): InitLogCapture {
+export function startInitLogCapture(settings: Omit<BridgeTarget, 'logger'>, writeLine?: (line: string) => void): InitLogCapture {
   const buffer = new BufferingLogger();
-  const bridge = installConsoleBridge({ logger: buffer, format, maxBodyLength });
+  const bridge = installConsoleBridge({ logger: buffer, ...settings, writeLine });
   return {
     bridge,
-    handOver(logger, format, maxBodyLength) {
-      bridge.retarget({ logger, format, maxBodyLength });
+    handOver(target) {
+      const { logger } = target;
+      bridge.retarget(target);
       for (const record of buffer.records.splice(0)) logger.emit(record);
       return buffer.dropped;
     },
@@ -68,14 +78,19 @@ export function startInitLogCapture(format: ConsoleFormat, maxBodyLength: number
  * The console bridge of a telemetry setup: the init-log capture handed over to its logger (replaying what
  * init wrote), or a new bridge; none, and the capture removed, when console capture is off.
  */
-export function bridgeConsole(telemetry: Telemetry, initCapture: InitLogCapture | undefined): ConsoleBridge | undefined {
+export function bridgeConsole(
+  telemetry: Telemetry,
+  initCapture: InitLogCapture | undefined,
+  writeLine?: (line: string) => void,
+): ConsoleBridge | undefined {
   const { config, logger, diagnostics } = telemetry;
   if (!config.captureConsole) {
     initCapture?.bridge.uninstall();
     return undefined;
   }
-  if (!initCapture) return installConsoleBridge({ logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength });
-  const dropped = initCapture.handOver(logger, config.consoleFormat, config.maxLogBodyLength);
+  const target = { logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength, minSeverity: config.consoleMinSeverity };
+  if (!initCapture) return installConsoleBridge({ ...target, writeLine });
+  const dropped = initCapture.handOver(target);
   if (dropped > 0) diagnostics.warn(`${dropped} console calls made during init were not kept (buffer full)`);
   return initCapture.bridge;
 }

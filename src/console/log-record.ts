@@ -4,6 +4,7 @@ import { formatArgs } from './format-args.ts';
 import { isError, safeRead } from '../core/safe-read.ts';
 import { errorText, inspect } from './inspect.ts';
 
+// As the Lambda runtime client maps them (console.log is its console.info); dir/table print at INFO.
 const SEVERITY: Record<ConsoleMethod, readonly [SeverityNumber, string]> = {
   log: [SeverityNumber.INFO, 'INFO'],
   info: [SeverityNumber.INFO, 'INFO'],
@@ -13,7 +14,13 @@ const SEVERITY: Record<ConsoleMethod, readonly [SeverityNumber, string]> = {
   error: [SeverityNumber.ERROR, 'ERROR'],
   debug: [SeverityNumber.DEBUG, 'DEBUG'],
   trace: [SeverityNumber.TRACE, 'TRACE'],
+  fatal: [SeverityNumber.FATAL, 'FATAL'],
 };
+
+/** The severity number a console method's records get (`console.fatal`: FATAL, as the Lambda runtime has it). */
+export function severityOf(method: ConsoleMethod): SeverityNumber {
+  return SEVERITY[method][0];
+}
 const MAX_ATTRIBUTES = 64;
 const MAX_ATTRIBUTE_LENGTH = 4096;
 

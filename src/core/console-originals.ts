@@ -1,5 +1,8 @@
-/** The console methods the bridge patches and the library itself writes through. */
-export const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'] as const;
+/**
+ * The console methods the bridge patches and the library itself writes through. `fatal` exists only where
+ * the Lambda runtime client added it (it does before the handler module loads); elsewhere it is skipped.
+ */
+export const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'dir', 'table'] as const;
 export type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
 export type ConsoleFn = (...args: unknown[]) => void;
 

@@ -10,7 +10,8 @@ import { MemoryBudget } from '../exporters/memory-budget.ts';
 import { createOtlpLogExporter, createOtlpSpanExporter } from '../exporters/otlp/otlp-exporter.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
 import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
-import { originOf } from '../exporters/transport/transport.ts';
+import { originOf, signedTransport } from '../exporters/transport/transport.ts';
+import { postWithFetch } from '../exporters/transport/fetch-transport.ts';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { BatchConfig, ResolvedConfig } from './config/resolved-config.ts';
 import { snapshotConsole } from './console-originals.ts';
@@ -91,17 +92,25 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
 /** Our failover chains, for the signals whose exporter the options do not replace. */
 function createFailovers({ config, options, transport }: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
+  const signer = options.requestSigner;
+  const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
   const spanFailover = options.spanExporter
     ? undefined
     : new FailoverSpanExporter({
-        primary: { exporter: createOtlpSpanExporter({ ...config.traces, transport }), breaker: breakerFor(config.traces.url) },
+        primary: {
+          exporter: createOtlpSpanExporter({ ...config.traces, ...config.traces.limits, transport: otlpTransport }),
+          breaker: breakerFor(config.traces.url),
+        },
         lastResort,
         report,
       });
   const logFailover = options.logExporter
     ? undefined
     : new FailoverLogExporter({
-        primary: { exporter: createOtlpLogExporter({ ...config.logs, transport }), breaker: breakerFor(config.logs.url) },
+        primary: {
+          exporter: createOtlpLogExporter({ ...config.logs, ...config.logs.limits, transport: otlpTransport }),
+          breaker: breakerFor(config.logs.url),
+        },
         fallback: config.loki && {
           exporter: new LokiPushExporter({ ...config.loki, transport, basicAuth: basicAuthOf(config.loki) }),
           breaker: breakerFor(config.loki.url),

@@ -42,7 +42,7 @@ export interface EdgeObservability<E = unknown> {
  * export default observability.wrap({ async fetch(request, env, ctx) { return new Response('ok'); } });
  */
 export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<E>): EdgeObservability<E> {
-  const initCapture = startInitLogCapture(DEFAULTS.consoleFormat, DEFAULTS.maxLogBodyLength);
+  const initCapture = startInitLogCapture({ format: DEFAULTS.consoleFormat, maxBodyLength: DEFAULTS.maxLogBodyLength });
   const warnings = new Map<string, string>();
   let setup: Promise<EdgeSetup> | undefined;
   let coldStartPending = true;

@@ -10,6 +10,8 @@ export interface DeliveryCounts {
   stdout: number;
   overCap: number;
   lost: number;
+  /** Accepted requests whose records the endpoint rejected (OTLP `partial_success`). */
+  rejected: number;
 }
 
 export interface DeliverySnapshot {
@@ -18,7 +20,7 @@ export interface DeliverySnapshot {
   readonly reasons: readonly string[];
 }
 
-const zero = (): DeliveryCounts => ({ fallback: 0, stdout: 0, overCap: 0, lost: 0 });
+const zero = (): DeliveryCounts => ({ fallback: 0, stdout: 0, overCap: 0, lost: 0, rejected: 0 });
 
 /**
  * Counts what could not take the normal path since it was last taken, so the wrapper can say it in one
@@ -39,8 +41,8 @@ export class DeliveryReport {
   /** Returns the counts and resets them; undefined when everything took the normal path. */
   take(): DeliverySnapshot | undefined {
     const { spans, logs } = this.#counts;
-    const total = (counts: DeliveryCounts) => counts.fallback + counts.stdout + counts.overCap + counts.lost;
-    if (total(spans) + total(logs) === 0) return undefined;
+    const total = (counts: DeliveryCounts) => counts.fallback + counts.stdout + counts.overCap + counts.lost + counts.rejected;
+    if (total(spans) + total(logs) === 0 && this.#reasons.size === 0) return undefined;
     const snapshot = { spans, logs, reasons: [...this.#reasons] };
     this.#counts = { spans: zero(), logs: zero() };
     this.#reasons.clear();
@@ -65,6 +67,7 @@ export function describeDelivery(snapshot: DeliverySnapshot): string[] {
     if (counts.stdout > 0) parts.push(`${counts.stdout} ${noun} written to stdout as JSON lines`);
     if (counts.overCap > 0) parts.push(`${counts.overCap} ${noun} over the memory cap written to stdout as JSON lines`);
     if (counts.lost > 0) parts.push(`${counts.lost} ${noun} not delivered`);
+    if (counts.rejected > 0) parts.push(`${counts.rejected} ${noun} rejected by the endpoint (partial success)`);
   }
   return [...parts, ...snapshot.reasons];
 }

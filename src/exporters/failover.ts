@@ -3,6 +3,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CircuitBreaker } from './transport/circuit-breaker.ts';
 import type { DeliveryReport, Signal } from './delivery-report.ts';
+import type { OtlpExportResult } from './otlp/otlp-exporter.ts';
 import { describeFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from './stdout-records.ts';
@@ -41,7 +42,8 @@ export interface FailoverOptions<T> {
 }
 
 interface Attempt<T> {
-  readonly items: readonly T[];
+  /** What this attempt still has to deliver. */
+  items: readonly T[];
   settled: boolean;
 }
 
@@ -76,12 +78,20 @@ abstract class FailoverExporter<T> {
 
   async #deliver(attempt: Attempt<T>): Promise<ExportResult> {
     const { primary, fallback, lastResort, report } = this.#options;
-    const items = attempt.items as T[];
-    const first = await exportThrough(primary, items);
+    const first = await exportThrough(primary, attempt.items as T[]);
+    const partial = (first as OtlpExportResult).partialSuccess;
+    if (partial && !attempt.settled) {
+      // Rejected by the endpoint for good (the OTLP spec: never retry them): counted, not sent elsewhere.
+      report.add(this.#signal, 'rejected', partial.rejected);
+      if (partial.errorMessage) report.note(`${this.#signal}: the endpoint said "${partial.errorMessage}"`);
+    }
     if (attempt.settled || first.code === ExportResultCode.SUCCESS) return this.#settle(attempt, first);
     report.note(`${this.#signal}: ${describeFailure(first)}`);
+    // A split batch that failed in part: what was delivered is not sent again.
+    const items = ((first as OtlpExportResult).undelivered as T[] | undefined) ?? attempt.items;
+    attempt.items = items;
     if (fallback) {
-      const second = await exportThrough(fallback, items);
+      const second = await exportThrough(fallback, items as T[]);
       if (attempt.settled) return second;
       if (second.code === ExportResultCode.SUCCESS) {
         report.add(this.#signal, 'fallback', items.length);

@@ -10,4 +10,11 @@ export { DeliveryReport, describeDelivery, type DeliveryCounts, type DeliverySna
 export { ExportFailure } from './export-failure.ts';
 export type { LineWriter } from './stdout-records.ts';
 export { postWithFetch } from './transport/fetch-transport.ts';
-export { parseRetryAfter, type PostRequest, type Transport, type TransportResult } from './transport/transport.ts';
+export {
+  parseRetryAfter,
+  signedTransport,
+  type PostRequest,
+  type RequestSigner,
+  type Transport,
+  type TransportResult,
+} from './transport/transport.ts';

@@ -1,5 +1,6 @@
 import { captureInitLogs, type InitLogCapture } from '../console/init-log-capture.ts';
 import type { Env } from '../core/config/env-readers.ts';
+import { writeStdoutLine } from './stdout-line.ts';
 
 // The cold start's init-log capture, from the moment the Lambda entry point is imported until the first
 // setup takes it. Part of the one setup per cold start, not per invocation.
@@ -7,7 +8,7 @@ let pending: InitLogCapture | undefined;
 
 /** Starts capturing console calls made while the handler module initialises (on Lambda only; once). */
 export function startInitCapture(env: Env): void {
-  pending ??= captureInitLogs(env);
+  pending ??= captureInitLogs(env, writeStdoutLine);
 }
 
 /** Hands the capture to the first setup that asks; later ones get none. */

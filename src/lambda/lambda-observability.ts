@@ -10,6 +10,7 @@ import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts'
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
 import { takeInitCapture } from './init-capture.ts';
+import { writeStdoutLine } from './stdout-line.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
 import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
 
@@ -47,10 +48,9 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
-    // Lambda captures stdout line by line; a synchronous pipe write lands before the freeze.
-    lineWriter: (line) => process.stdout.write(`${line}\n`),
+    lineWriter: writeStdoutLine,
   });
-  const bridge = bridgeConsole(telemetry, initCapture);
+  const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);
   const wrap = handlerWrapper(telemetry, env);
   return {
     wrap,

@@ -26,6 +26,7 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   circuitBackoffMs: true,
   xray: true,
   registerGlobals: true,
+  requestSigner: true,
   sampler: true,
   spanExporter: true,
   logExporter: true,

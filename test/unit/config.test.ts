@@ -113,7 +113,7 @@ describe('resolveConfig', () => {
     expect(config.warnings).toEqual([
       'option endpoint="not a url" is not an http(s) URL; ignoring it',
       'option flushBudgetMs=-1 is below the minimum 1; ignoring it',
-      'option consoleFormat="yaml" is not one of text, json, off; ignoring it',
+      'option consoleFormat="yaml" is not one of text, json, lambda-json, off; ignoring it',
     ]);
   });
 

@@ -33,7 +33,7 @@ describe('init log capture', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const handedOver = Date.now();
     const logger = recordingLogger();
-    expect(capture!.handOver(logger, 'text', 16384)).toBe(0);
+    expect(capture!.handOver({ logger, format: 'text', maxBodyLength: 16384 })).toBe(0);
     console.log('after hand-over');
     expect(lines).toEqual([['connecting', { db: 'orders' }], ['after hand-over']]);
     expect(logger.records.map((r) => r.body)).toEqual(["connecting { db: 'orders' }", 'after hand-over']);
@@ -50,7 +50,7 @@ describe('init log capture', () => {
     capture = captureInitLogs({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' });
     for (let i = 0; i < 1200; i++) console.log('line', i);
     const logger = recordingLogger();
-    expect(capture!.handOver(logger, 'text', 16384)).toBe(200);
+    expect(capture!.handOver({ logger, format: 'text', maxBodyLength: 16384 })).toBe(200);
     expect(logger.records).toHaveLength(1000);
     expect(logger.records.at(-1)!.body).toBe('line 999');
   });

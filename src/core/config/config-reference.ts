@@ -102,9 +102,15 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   },
   {
     option: 'consoleFormat',
-    env: ['FAAS_OBSERVABILITY_CONSOLE_FORMAT'],
-    default: DEFAULTS.consoleFormat,
-    meaning: '`text` (ids appended), `json` (one JSON object per line), `off` (line untouched)',
+    env: ['FAAS_OBSERVABILITY_CONSOLE_FORMAT', 'AWS_LAMBDA_LOG_FORMAT'],
+    default: `${DEFAULTS.consoleFormat} (\`lambda-json\` when \`AWS_LAMBDA_LOG_FORMAT=JSON\`)`,
+    meaning:
+      "`text` (ids appended), `json` (one JSON object per line), `lambda-json` (the Lambda runtime's JSON line plus `traceId`, `spanId`), `off` (line untouched)",
+  },
+  {
+    env: ['AWS_LAMBDA_LOG_LEVEL'],
+    default: 'TRACE (everything)',
+    meaning: "console calls below this level (Lambda's log level) are neither exported nor printed",
   },
   {
     option: 'maxLogBodyLength',
@@ -138,6 +144,12 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     meaning: 'first back-off before probing a dead endpoint again (doubles, up to 5 min)',
   },
   { option: 'registerGlobals', env: [], default: 'true', meaning: 'register the providers, propagator and context manager with the API' },
+  {
+    option: 'requestSigner',
+    env: [],
+    default: '—',
+    meaning: 'signs each OTLP request (`awsOtlp()` from `faas-observability/aws`: SigV4 for the X-Ray and CloudWatch Logs endpoints)',
+  },
   { option: 'spanExporter', env: [], default: 'OTLP', meaning: 'replace the span exporter (tests, other backends)' },
   { option: 'logExporter', env: [], default: 'OTLP → Loki → stdout', meaning: 'replace the log exporter chain' },
 ];

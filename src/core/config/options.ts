@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+import type { RequestSigner } from '../../exporters/transport/transport.ts';
 
 /** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
 export interface LokiOptions {
@@ -15,8 +16,12 @@ export interface LokiOptions {
   readonly format?: LokiFormat;
 }
 
-/** How console lines are written to stdout/stderr besides becoming log records. */
-export type ConsoleFormat = 'text' | 'json' | 'off';
+/**
+ * How console lines are written to stdout/stderr besides becoming log records: `text` (ids appended), `json`
+ * (our JSON object), `lambda-json` (the Lambda runtime's JSON object plus `traceId`/`spanId`, the default
+ * when `AWS_LAMBDA_LOG_FORMAT=JSON`), `off` (untouched).
+ */
+export type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
 
 /**
  * Options for `withObservability`. Every field is optional; each one overrides the matching `OTEL_*`
@@ -48,7 +53,11 @@ export interface ObservabilityOptions {
   readonly timeoutSafetyMs?: number;
   /** Turn `console.*` calls into log records (default true). */
   readonly captureConsole?: boolean;
-  /** How the console line is written to stdout: `text` adds `trace_id=… span_id=…`, `json` writes one JSON object, `off` leaves it untouched. */
+  /**
+   * How the console line is written to stdout: `text` adds `trace_id=… span_id=…`, `json` writes one JSON
+   * object, `lambda-json` the Lambda runtime's JSON object with `traceId`/`spanId` (the default under
+   * `AWS_LAMBDA_LOG_FORMAT=JSON`), `off` leaves it untouched. Set explicitly, it wins over Lambda's format.
+   */
   readonly consoleFormat?: ConsoleFormat;
   /**
    * Bytes of spans and log records held in memory at most (queued or being exported); past it, records go
@@ -65,6 +74,11 @@ export interface ObservabilityOptions {
   readonly circuitBackoffMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
+  /**
+   * Signs or completes each OTLP request before it is sent, retries included (not the Loki fallback's):
+   * `awsOtlp()` from `faas-observability/aws` sets it for SigV4 to the X-Ray and CloudWatch Logs endpoints.
+   */
+  readonly requestSigner?: RequestSigner;
   /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */
   readonly registerGlobals?: boolean;
   /** Replace the sampler chosen by `OTEL_TRACES_SAMPLER`. */

@@ -1,6 +1,7 @@
 import { numberProblem, readString, type Env, type NumberRule, type Warn } from './env-readers.ts';
 import type { ConsoleFormat } from './options.ts';
 import { DEFAULTS } from './defaults.ts';
+import { CONSOLE_FORMATS } from './console-controls.ts';
 
 export const POSITIVE_MS: NumberRule = { min: 1, max: 900_000 };
 export const NON_NEGATIVE_MS: NumberRule = { min: 0, max: 900_000 };
@@ -23,8 +24,8 @@ export function optionReader(warn: Warn) {
       return undefined;
     },
     consoleFormat(value: ConsoleFormat | undefined): ConsoleFormat | undefined {
-      if (value === undefined || value === 'text' || value === 'json' || value === 'off') return value;
-      warn(`option consoleFormat="${String(value)}" is not one of text, json, off; ignoring it`);
+      if (value === undefined || CONSOLE_FORMATS.includes(value)) return value;
+      warn(`option consoleFormat="${String(value)}" is not one of ${CONSOLE_FORMATS.join(', ')}; ignoring it`);
       return undefined;
     },
   };

@@ -1,7 +1,9 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
-import type { ConsoleFormat, ObservabilityOptions } from './options.ts';
+import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
+import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
+import type { ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -14,7 +16,8 @@ export type { BatchConfig, LokiConfig, PropagatorName, ResolvedConfig, SamplerNa
  * 2. the standard `OTEL_*` environment variables (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and
  *    `..._LOGS_ENDPOINT` used verbatim, `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/<signal>` appended),
  *    then `FAAS_OBSERVABILITY_*` for settings OpenTelemetry has no variable for;
- * 3. the serverless defaults in `DEFAULTS`.
+ * 3. the serverless defaults in `DEFAULTS`; the console line and level follow Lambda's logging controls
+ *    (`AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL`) unless the console format is set explicitly.
  * Pure: reads only its arguments. Bad values fall back to the default with one warning naming the key.
  *
  * @example
@@ -33,12 +36,14 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
     readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS);
   const logs = signal('LOGS', options.logsEndpoint);
+  const traces = signal('TRACES', options.tracesEndpoint);
+  awsEndpointProblems(traces, logs, options).forEach(warn);
 
   return Object.freeze({
     disabled: readBoolean(env, 'OTEL_SDK_DISABLED', false, warn),
     serviceName: options.serviceName ?? readString(env, 'OTEL_SERVICE_NAME'),
     resourceAttributes: Object.freeze({ ...readKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES', warn), ...options.resourceAttributes }),
-    traces: signal('TRACES', options.tracesEndpoint),
+    traces,
     logs,
     sampler: {
       name: readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', warn),
@@ -58,9 +63,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', maxBufferBytesFor(env, DEFAULTS, warn), warn, BUFFER_BYTES),
     captureConsole: options.captureConsole ?? readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, warn),
-    consoleFormat:
-      option.consoleFormat(options.consoleFormat) ??
-      readEnum<ConsoleFormat>(env, 'FAAS_OBSERVABILITY_CONSOLE_FORMAT', ['text', 'json', 'off'], DEFAULTS.consoleFormat, warn),
+    ...consoleSettings(readConsoleControls(option.consoleFormat(options.consoleFormat), env, DEFAULTS.consoleFormat, warn)),
     maxLogBodyLength:
       option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true }) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
@@ -72,6 +75,10 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
     warnings: Object.freeze(warnings),
   });
+}
+
+function consoleSettings(controls: ConsoleControls) {
+  return { consoleFormat: controls.format, consoleMinSeverity: controls.minSeverity };
 }
 
 /**
@@ -89,14 +96,19 @@ function signalReader(
   const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultTimeoutMs, warn, POSITIVE_MS);
   const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
-  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig => ({
-    url:
-      option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
-      readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
-      joinPath(baseUrl, `v1/${name.toLowerCase()}`),
-    headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
-    timeoutMs:
-      option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
-      readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
-  });
+  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig =>
+    withLimits({
+      url:
+        option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
+        readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
+        joinPath(baseUrl, `v1/${name.toLowerCase()}`),
+      headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
+      timeoutMs:
+        option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
+        readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
+    });
+}
+
+function withLimits(signal: Omit<SignalConfig, 'limits'>): SignalConfig {
+  return { ...signal, limits: requestLimitsFor(signal.url) };
 }

@@ -1,4 +1,4 @@
-import type { DiagLogLevel, Attributes } from '@opentelemetry/api';
+import type { DiagLogLevel, Attributes, SeverityNumber } from '@opentelemetry/api';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { ConsoleFormat, LokiOptions } from './options.ts';
 
@@ -6,6 +6,13 @@ export interface SignalConfig {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** Request limits of the endpoint (AWS's OTLP endpoints have some); none for a collector. */
+  readonly limits: RequestLimits;
+}
+
+export interface RequestLimits {
+  readonly maxRequestBytes?: number;
+  readonly maxItemsPerRequest?: number;
 }
 
 export interface BatchConfig {
@@ -44,6 +51,8 @@ export interface ResolvedConfig {
   readonly maxBufferBytes: number;
   readonly captureConsole: boolean;
   readonly consoleFormat: ConsoleFormat;
+  /** Console calls below this severity are neither exported nor printed (`AWS_LAMBDA_LOG_LEVEL`). */
+  readonly consoleMinSeverity: SeverityNumber;
   readonly maxLogBodyLength: number;
   readonly registerGlobals: boolean;
   readonly loki: LokiConfig | undefined;

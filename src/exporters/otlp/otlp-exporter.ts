@@ -8,6 +8,8 @@ import { ExportFailure, failedExport } from '../export-failure.ts';
 import { sendWithRetries } from '../transport/export-with-retries.ts';
 import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
+import { sumPartialSuccess, type PartialSuccess } from './partial-success.ts';
+import { splitToLimits, type RequestChunk } from './request-chunks.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -17,7 +19,17 @@ export interface OtlpExporterConfig {
   readonly timeoutMs: number;
   /** How requests are sent; `fetch` by default (the Lambda entry point passes a `node:http` transport). */
   readonly transport?: Transport;
+  /** Largest request body, in bytes (uncompressed): a larger batch is split in halves until it fits. */
+  readonly maxRequestBytes?: number;
+  /** Most records in one request: a larger batch is sent as several requests. */
+  readonly maxItemsPerRequest?: number;
 }
+
+/**
+ * An export result that may say how many records an endpoint rejected while accepting the request, and, when
+ * a split batch failed in part, which records were not delivered (the rest were).
+ */
+export type OtlpExportResult = ExportResult & { readonly partialSuccess?: PartialSuccess; readonly undelivered?: readonly unknown[] };
 
 // https://opentelemetry.io/docs/specs/otlp/#failures-1 : only these are retryable; never 400.
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
@@ -61,21 +73,37 @@ export class OtlpProtobufExporter<T> {
     await this.forceFlush();
   }
 
-  async #send(items: T[]): Promise<ExportResult> {
-    let body: Uint8Array | undefined;
+  async #send(items: T[]): Promise<OtlpExportResult> {
+    let chunks: RequestChunk<T>[];
     try {
-      body = this.#serializer.serializeRequest(items);
+      chunks = splitToLimits(items, (chunk) => this.#serializer.serializeRequest(chunk), this.#config);
     } catch (cause) {
       return failed('could not serialize the OTLP request', cause);
     }
-    if (body === undefined) return failed('could not serialize the OTLP request', undefined);
-    const result = await sendWithRetries(
-      this.#post,
-      { url: this.#config.url, body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
-      this.#config.timeoutMs,
+    // A batch over an endpoint's limits leaves as several requests, in parallel, each within the timeout.
+    const results = await Promise.all(
+      chunks.map((chunk) =>
+        sendWithRetries(
+          this.#post,
+          { url: this.#config.url, body: chunk.body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
+          this.#config.timeoutMs,
+        ),
+      ),
     );
-    if (result?.status === 'success') return { code: ExportResultCode.SUCCESS };
-    return failedExport(`OTLP export of ${items.length} item(s) failed`, result);
+    const partialSuccess = sumPartialSuccess(results.map((result) => (result?.status === 'success' ? result : undefined)));
+    const failure = results.find((result) => result?.status !== 'success');
+    if (failure === undefined)
+      return partialSuccess ? { code: ExportResultCode.SUCCESS, partialSuccess } : { code: ExportResultCode.SUCCESS };
+    // Only the requests that failed go on to the fallback: the others were delivered.
+    const undelivered = chunks.filter((_, index) => results[index]?.status !== 'success').flatMap((chunk) => chunk.items);
+    return {
+      ...failedExport(
+        `OTLP export of ${undelivered.length < items.length ? `${undelivered.length} of ` : ''}${items.length} item(s) failed`,
+        failure,
+      ),
+      partialSuccess,
+      undelivered,
+    };
   }
 }
 

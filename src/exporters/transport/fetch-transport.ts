@@ -1,4 +1,4 @@
-import { resultOfNetworkError, resultOfStatus, type PostRequest, type TransportResult } from './transport.ts';
+import { MAX_ANSWER_BYTES, resultOfNetworkError, resultOfStatus, type PostRequest, type TransportResult } from './transport.ts';
 
 /**
  * POSTs with `fetch` and an abort timeout that also covers reading the response: Web APIs only, so it runs
@@ -17,9 +17,12 @@ export async function postWithFetch(request: PostRequest, fetchImpl: typeof fetc
       body: request.body as BodyInit,
       signal: controller.signal,
     });
-    // Drain the body so the connection can be reused; its content is not needed.
-    await response.arrayBuffer().catch(() => undefined);
-    return resultOfStatus(request, response.status, response.statusText, response.headers.get('retry-after'));
+    // Read the body (the connection can then be reused): an OTLP success may carry partial_success.
+    const body = await response.arrayBuffer().catch(() => undefined);
+    return resultOfStatus(request, response.status, response.statusText, response.headers.get('retry-after'), {
+      body: body && body.byteLength <= MAX_ANSWER_BYTES ? new Uint8Array(body) : undefined,
+      contentType: response.headers.get('content-type') ?? undefined,
+    });
   } catch (cause) {
     return resultOfNetworkError(request, cause, controller.signal.aborted);
   } finally {

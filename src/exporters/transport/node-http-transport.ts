@@ -1,5 +1,5 @@
 import type { Agent, IncomingMessage, request as httpRequest } from 'node:http';
-import { resultOfNetworkError, resultOfStatus, type PostRequest, type TransportResult } from './transport.ts';
+import { MAX_ANSWER_BYTES, resultOfNetworkError, resultOfStatus, type PostRequest, type TransportResult } from './transport.ts';
 
 interface Client {
   readonly request: typeof httpRequest;
@@ -50,7 +50,13 @@ export async function postWithNodeHttp(request: PostRequest): Promise<TransportR
         headers: { ...request.headers, 'content-length': String(body.byteLength) },
       },
       (response: IncomingMessage) => {
-        response.resume(); // drain so the socket returns to the pool
+        // Read to the end so the socket returns to the pool; keep a short answer (OTLP partial_success).
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+        });
         response.on('end', () => {
           clearTimeout(timer);
           const retryAfter = response.headers['retry-after'];
@@ -60,6 +66,10 @@ export async function postWithNodeHttp(request: PostRequest): Promise<TransportR
               response.statusCode ?? 0,
               response.statusMessage ?? '',
               typeof retryAfter === 'string' ? retryAfter : null,
+              {
+                body: size <= MAX_ANSWER_BYTES ? Buffer.concat(chunks) : undefined,
+                contentType: response.headers['content-type'],
+              },
             ),
           );
         });

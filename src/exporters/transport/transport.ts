@@ -1,6 +1,9 @@
+/** Answers longer than this are not kept (an OTLP partial_success answer is a few hundred bytes). */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
 /** The outcome of one HTTP request, classified for retry decisions. Never thrown. */
 export type TransportResult =
-  | { readonly status: 'success'; readonly statusCode: number }
+  | { readonly status: 'success'; readonly statusCode: number; readonly body?: Uint8Array; readonly contentType?: string }
   | { readonly status: 'retryable'; readonly error: Error; readonly retryAfterMs?: number }
   | { readonly status: 'failure'; readonly error: Error; readonly statusCode?: number };
 
@@ -20,8 +23,14 @@ export interface PostRequest {
 export type Transport = (request: PostRequest) => Promise<TransportResult>;
 
 /** Classifies an HTTP answer: 2xx success, the given statuses retryable (with `Retry-After`), the rest failure. */
-export function resultOfStatus(request: PostRequest, status: number, statusText: string, retryAfter: string | null): TransportResult {
-  if (status >= 200 && status < 300) return { status: 'success', statusCode: status };
+export function resultOfStatus(
+  request: PostRequest,
+  status: number,
+  statusText: string,
+  retryAfter: string | null,
+  answer: { body?: Uint8Array; contentType?: string } = {},
+): TransportResult {
+  if (status >= 200 && status < 300) return { status: 'success', statusCode: status, ...answer };
   const error = new Error(`HTTP ${status} ${statusText} from ${originOf(request.url)}`);
   if (!request.retryableStatuses.has(status)) return { status: 'failure', error, statusCode: status };
   const retryAfterMs = parseRetryAfter(retryAfter);
@@ -69,4 +78,28 @@ export function originOf(url: string): string {
   } catch {
     return '<invalid url>';
   }
+}
+
+/**
+ * Rewrites a request just before each attempt is sent (retries are signed afresh): adds headers, signs it.
+ * A throw becomes a failed export, never an exception in the caller.
+ */
+export type RequestSigner = (request: PostRequest) => Promise<PostRequest> | PostRequest;
+
+/**
+ * A transport that passes every request through `signer` first.
+ *
+ * @example
+ * const post = signedTransport(postWithFetch, (request) => ({ ...request, headers: { ...request.headers, authorization: 'Bearer t' } }));
+ */
+export function signedTransport(post: Transport, signer: RequestSigner): Transport {
+  return async (request) => {
+    let signed: PostRequest;
+    try {
+      signed = await signer(request);
+    } catch (cause) {
+      return { status: 'failure', error: new Error(`could not sign the request to ${originOf(request.url)}`, { cause }) };
+    }
+    return post(signed);
+  };
 }

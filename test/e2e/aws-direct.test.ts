@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArtifact, buildEdgeBundle, findFunctions, type Artifact } from '../../tools/build-artifacts.ts';
+import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
+import { startSignedOtlpReceiver, type SignedOtlpReceiver } from '../helpers/sigv4-receiver.ts';
+import { diagnosticLines } from '../helpers/sinks.ts';
+
+let artifact: Artifact;
+beforeAll(async () => {
+  artifact = await buildArtifact(
+    { name: 'aws-direct', kind: 'lambda', entry: 'test/e2e/fixtures/aws-direct/handler.ts' },
+    mkdtempSync(join(tmpdir(), 'aws-direct-')),
+  );
+}, 60_000);
+
+describe('the aws-direct function under the Runtime API (frozen at every /next) → a SigV4-verifying server', () => {
+  let receiver: SignedOtlpReceiver;
+  let lambda: RuntimeApiServer;
+  const results: InvocationResult[] = [];
+
+  beforeAll(async () => {
+    receiver = await startSignedOtlpReceiver({ ASIAE2E: 'e2e-secret' });
+    lambda = await RuntimeApiServer.start({
+      taskRoot: artifact.dir,
+      handler: 'index.handler',
+      functionName: 'aws-direct',
+      env: {
+        SIGNED_OTLP_URL: receiver.url,
+        AWS_ACCESS_KEY_ID: 'ASIAE2E',
+        AWS_SECRET_ACCESS_KEY: 'e2e-secret',
+        AWS_SESSION_TOKEN: 'session',
+      },
+    });
+    for (let n = 0; n < 3; n++) results.push(await lambda.invoke({ n }));
+    await lambda.stop();
+  }, 60_000);
+  afterAll(async () => {
+    await lambda?.stop();
+    await receiver?.close();
+  });
+
+  it('every request was signed for its service with the role credentials, and every span and log arrived', () => {
+    expect(results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+    expect(receiver.checks.length).toBeGreaterThanOrEqual(6);
+    expect(receiver.checks.filter((c) => !c.verification.ok)).toEqual([]);
+    expect(
+      new Set(receiver.checks.map((c) => `${c.path} ${c.verification.ok && c.verification.service} ${c.headers['x-amz-security-token']}`)),
+    ).toEqual(new Set(['/v1/traces xray session', '/v1/logs logs session']));
+    expect(receiver.spans).toHaveLength(3);
+    expect(receiver.logs.map((l) => l.body).sort()).toEqual(['signed 0', 'signed 1', 'signed 2']);
+    expect(diagnosticLines(lambda)).toEqual([]);
+  });
+});
+
+describe('the opt-in entry point costs nothing to bundles that do not import it', () => {
+  const awsFiles = (inputs: string[]) => inputs.filter((path) => /sigv4|core\/aws\/|aws-endpoints/.test(path));
+
+  it('a Lambda bundle without it has no signer; with it, the signer and awsOtlp (sizes in the test output)', async () => {
+    const orders = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'orders-')));
+    const inputsOf = (a: Artifact) => Object.keys(JSON.parse(readFileSync(join(a.dir, 'meta.json'), 'utf8')).inputs as object);
+    const without = inputsOf(orders);
+    // The config check for AWS hosts lives in core (a few hundred bytes): it warns users who point at AWS without the entry.
+    expect(awsFiles(without)).toEqual(['src/core/config/aws-endpoints.ts']);
+    expect(readFileSync(join(orders.dir, 'index.mjs'), 'utf8')).not.toContain('AWS4-HMAC-SHA256');
+    expect(awsFiles(inputsOf(artifact)).sort()).toEqual([
+      'src/core/aws/aws-otlp.ts',
+      'src/core/config/aws-endpoints.ts',
+      'src/exporters/transport/sigv4.ts',
+    ]);
+    const size = (a: Artifact) => readFileSync(join(a.dir, 'index.mjs')).byteLength;
+    console.info(`orders-api ${size(orders)} bytes; aws-direct ${size(artifact)} bytes`);
+  }, 60_000);
+
+  it('an edge bundle with it uses WebCrypto only: no Node built-in but node:async_hooks', async () => {
+    const { inputs, code } = await buildEdgeBundle('test/edge/fixtures/aws-worker.ts', '.cache/edge/check-aws-worker.mjs');
+    expect(awsFiles(inputs)).toContain('src/exporters/transport/sigv4.ts');
+    expect([...code.matchAll(/["'](node:[\w/]+)["']/g)].map((m) => m[1])).toEqual(['node:async_hooks']);
+    expect(code).toContain('crypto.subtle');
+  }, 60_000);
+});
