@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+import type { UrlPattern } from '../outbound/url-patterns.ts';
 
 /** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
 export interface LokiOptions {
@@ -65,6 +66,16 @@ export interface ObservabilityOptions {
   readonly circuitBackoffMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
+  /** A CLIENT span for each outgoing `fetch` and `node:http(s)` request made during an invocation (default true). */
+  readonly outbound?: boolean;
+  /**
+   * Send `traceparent`/`tracestate`/`baggage` only to these destinations (default: every destination).
+   * Strings: `*`, a URL prefix (`https://api.example.com/v1`), a host, or `*.example.com`; or RegExps.
+   * Signed requests (SigV4 `Authorization`, presigned URLs) never get them.
+   */
+  readonly propagateUrls?: readonly UrlPattern[];
+  /** Never send the trace context to these destinations (same patterns); wins over `propagateUrls`. */
+  readonly dontPropagateUrls?: readonly UrlPattern[];
   /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */
   readonly registerGlobals?: boolean;
   /** Replace the sampler chosen by `OTEL_TRACES_SAMPLER`. */
