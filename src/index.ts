@@ -9,7 +9,17 @@ export type { Diagnostics } from './core/diagnostics.ts';
 export type { LokiFormat } from './exporters/loki/loki-encode.ts';
 export { resolveConfig } from './core/config/resolve-config.ts';
 export { DEFAULTS, type Defaults, type RuntimeDefaults } from './core/config/defaults.ts';
-export type { BatchConfig, LokiConfig, PropagatorName, ResolvedConfig, SamplerName, SignalConfig } from './core/config/resolved-config.ts';
+export type {
+  BatchConfig,
+  LokiConfig,
+  OutboundConfig,
+  PropagatorName,
+  ResolvedConfig,
+  SamplerName,
+  SignalConfig,
+} from './core/config/resolved-config.ts';
+export type { UrlPattern } from './core/outbound/url-patterns.ts';
+export type { PropagationLists } from './core/outbound/propagation-policy.ts';
 export { CONFIG_REFERENCE, type ConfigEntry } from './core/config/config-reference.ts';
 export type { Env } from './core/config/env-readers.ts';
 export { formatArgs } from './console/format-args.ts';

@@ -66,7 +66,7 @@ export interface ObservabilityOptions {
   readonly circuitBackoffMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
-  /** A CLIENT span for each outgoing `fetch` and `node:http(s)` request made during an invocation (default true). */
+  /** On Lambda, a CLIENT span for each outgoing `fetch` and `node:http(s)` request made during an invocation (default true). */
   readonly outbound?: boolean;
   /**
    * Send `traceparent`/`tracestate`/`baggage` only to these destinations (default: every destination).
