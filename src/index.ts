@@ -1,6 +1,7 @@
 // No import side effects here: the Lambda API without the init-log capture (import `faas-observability/lambda`
 // for that), and what is shared by every runtime.
 export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './lambda/lambda-observability.ts';
+export { forEachRecord, type BatchItemFailure, type BatchResponse } from './lambda/for-each-record.ts';
 export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
 export type { LambdaContext } from './lambda/lambda-types.ts';
 export type { Telemetry } from './core/telemetry.ts';

@@ -1,7 +1,7 @@
 import { SpanKind, type Span } from '@opentelemetry/api';
 import { isFirstRecordFrom, pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
 
-const OPERATIONS: Record<string, string> = { INSERT: 'insert', MODIFY: 'edit', REMOVE: 'delete' };
+export const DOCUMENT_OPERATIONS: Record<string, string> = { INSERT: 'insert', MODIFY: 'edit', REMOVE: 'delete' };
 
 /** `arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2026-…` → `Orders`. */
 export function dynamoTableName(arn: string | undefined): string | undefined {
@@ -20,7 +20,7 @@ export const dynamodbStreams: MatchingTrigger = {
     const records = pick(event, 'Records') as unknown[];
     const table = dynamoTableName(pickString(records[0], 'eventSourceARN')) ?? 'unknown';
     const names = new Set(records.map((record) => pickString(record, 'eventName')));
-    const operation = names.size === 1 ? OPERATIONS[[...names][0] ?? ''] : undefined;
+    const operation = names.size === 1 ? DOCUMENT_OPERATIONS[[...names][0] ?? ''] : undefined;
     const created = pick(records[0], 'dynamodb', 'ApproximateCreationDateTime');
     return {
       name: `process ${table}`,
