@@ -1,0 +1,1 @@
+export { observeAwsClient, type AwsClientLike } from './core/outbound/aws-client.ts';
