@@ -31,6 +31,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'faas-observability': 'src/index.ts',
   'faas-observability/lambda': 'src/lambda.ts',
   'faas-observability/edge': 'src/edge.ts',
+  'faas-observability/aws': 'src/aws.ts',
   'faas-observability/exporters': 'src/exporters/index.ts',
 };
 
