@@ -141,7 +141,8 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     option: 'outbound',
     env: ['FAAS_OBSERVABILITY_OUTBOUND'],
     default: 'true',
-    meaning: 'a CLIENT span per `fetch` / `node:http(s)` request made in an invocation, trace context injected',
+    meaning:
+      'a CLIENT span per outgoing request made in an invocation (`fetch`, `node:http(s)`; edge: service bindings, Durable Object stubs), trace context injected',
   },
   {
     option: 'propagateUrls',

@@ -66,7 +66,10 @@ export interface ObservabilityOptions {
   readonly circuitBackoffMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
-  /** On Lambda, a CLIENT span for each outgoing `fetch` and `node:http(s)` request made during an invocation (default true). */
+  /**
+   * A CLIENT span for each outgoing request made during an invocation (default true): on Lambda the global
+   * `fetch` and `node:http(s)`; on the edge the global `fetch`, service bindings and Durable Object stubs.
+   */
   readonly outbound?: boolean;
   /**
    * Send `traceparent`/`tracestate`/`baggage` only to these destinations (default: every destination).
