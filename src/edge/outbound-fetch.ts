@@ -1,4 +1,4 @@
-import type { OutboundTracer } from '../core/outbound/outbound-tracer.ts';
+import type { OutboundRequest, OutboundSpan, OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 
 type Fetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -28,7 +28,7 @@ export function tracedFetch(outbound: OutboundTracer, fetchImpl: Fetch): Fetch {
     } catch {
       return fetchImpl(input, init);
     }
-    const span = outbound.start({
+    const span = startSafely(outbound, {
       method: call.method,
       url,
       header: (name) => call.headers.get(name) ?? undefined,
@@ -47,6 +47,15 @@ export function tracedFetch(outbound: OutboundTracer, fetchImpl: Fetch): Fetch {
       throw error;
     }
   };
+}
+
+/** A span for the call, or none when the instrumentation fails: the request must go out regardless. */
+function startSafely(outbound: OutboundTracer, request: OutboundRequest): OutboundSpan | undefined {
+  try {
+    return outbound.start(request);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

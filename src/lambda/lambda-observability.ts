@@ -55,7 +55,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   const bridge = bridgeConsole(telemetry, initCapture);
   const { tracer, propagator, diagnostics } = telemetry;
   const uninstallOutbound = config.outbound.enabled
-    ? installOutboundChannels(createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }))
+    ? installOutboundChannels(createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }), diagnostics)
     : undefined;
   const wrap = handlerWrapper(telemetry, env);
   return {

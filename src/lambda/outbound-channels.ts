@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Diagnostics } from '../core/diagnostics.ts';
 import type { OutboundRequest, OutboundSpan, OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 
 // The span rides on the request object itself: no module state, and when two setups subscribe, the
@@ -20,13 +21,14 @@ interface UndiciRequest {
 /**
  * Subscribes `outbound` to Node's diagnostics channels: undici's `undici:request:*` (global `fetch`) and
  * `http.client.request.*` / `http.client.response.finish` (`node:http` and `node:https`, Node ≥ 22.14). No
- * require or import hook: it works the same in an esbuild bundle, in CommonJS and in ESM. Returns the
- * uninstaller.
+ * require or import hook: it works the same in an esbuild bundle, in CommonJS and in ESM. A subscriber that
+ * throws would surface as an uncaught exception in the user's process, so every one is guarded and reports
+ * through `diagnostics`. Returns the uninstaller.
  *
  * @example
- * const uninstall = installOutboundChannels(createOutboundTracer({ tracer, propagator, lists, diagnostics }));
+ * const uninstall = installOutboundChannels(createOutboundTracer({ tracer, propagator, lists, diagnostics }), diagnostics);
  */
-export function installOutboundChannels(outbound: OutboundTracer): () => void {
+export function installOutboundChannels(outbound: OutboundTracer, diagnostics: Diagnostics): () => void {
   const handlers: [string, (message: unknown) => void][] = [
     ['undici:request:create', (m) => begin(outbound, (m as { request: UndiciRequest }).request, undiciView)],
     ['undici:request:headers', (m) => finish(m, (s, { response }) => s.response((response as { statusCode: number }).statusCode))],
@@ -35,9 +37,19 @@ export function installOutboundChannels(outbound: OutboundTracer): () => void {
     ['http.client.response.finish', (m) => finish(m, (s, { response }) => s.response((response as IncomingMessage).statusCode ?? 0))],
     ['http.client.request.error', (m) => finish(m, (s, { error }) => s.error(error))],
   ];
-  for (const [name, handler] of handlers) subscribe(name, handler);
+  const guarded = handlers.map(([name, handler]): [string, (message: unknown) => void] => [
+    name,
+    (message) => {
+      try {
+        handler(message);
+      } catch (error) {
+        diagnostics.debug(`outbound instrumentation failed on ${name}; the request goes on untraced`, error);
+      }
+    },
+  ]);
+  for (const [name, handler] of guarded) subscribe(name, handler);
   return () => {
-    for (const [name, handler] of handlers) unsubscribe(name, handler);
+    for (const [name, handler] of guarded) unsubscribe(name, handler);
   };
 }
 

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { INSTRUMENTATION_SCOPE } from '../telemetry.ts';
 import { fullWarning, isMessageSend, withTraceAttributes } from './message-attributes.ts';
 
@@ -44,12 +44,10 @@ export function observeAwsClient<C extends AwsClientLike>(client: C): C {
     (client.middlewareStack as unknown as Stack).add(
       (next, handlerContext) => async (args) => {
         const operation = (handlerContext.commandName ?? 'Unknown').replace(/Command$/, '');
-        const active = context.active();
-        const span = startSpan(service, operation, await regionOf(client));
-        const inner = trace.setSpan(active, span);
-        const input = isMessageSend(service, operation)
-          ? withTraceAttributes(service, operation, args.input, inner, fullWarning(warned, service, operation))
-          : args.input;
+        const started = await prepare(service, operation, args.input, client, warned);
+        // The instrumentation failed: the call goes out as the caller made it.
+        if (!started) return next(args);
+        const { span, inner, input } = started;
         try {
           const result = await context.with(inner, () => next({ ...args, input }));
           recordMetadata(span, (result.output as { $metadata?: Metadata } | undefined)?.$metadata);
@@ -67,6 +65,21 @@ export function observeAwsClient<C extends AwsClientLike>(client: C): C {
     // Added before: the stack refuses a second middleware of the same name, which is what we want.
   }
   return client;
+}
+
+/** The span, its context and the input to send (with the trace context in messages); undefined on failure. */
+async function prepare(service: string, operation: string, input: unknown, client: AwsClientLike, warned: Set<string>) {
+  try {
+    const span = startSpan(service, operation, await regionOf(client));
+    const inner = trace.setSpan(context.active(), span);
+    const sent = isMessageSend(service, operation)
+      ? withTraceAttributes(service, operation, input, inner, fullWarning(warned, service, operation))
+      : input;
+    return { span, inner, input: sent };
+  } catch (error) {
+    diag.debug(`could not observe ${service}.${operation}`, error);
+    return undefined;
+  }
 }
 
 function startSpan(service: string, operation: string, region: string | undefined): Span {
