@@ -33,7 +33,9 @@ const stray = files.filter((f) => !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|REA
 check('the tarball holds only lib/, README.md, LICENSE and package.json', stray.length === 0, stray.slice(0, 5).join(', '));
 check(
   'the tarball has every entry point',
-  ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/aws.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) => files.includes(f)),
+  ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/aws.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) =>
+    files.includes(f),
+  ),
 );
 
 // 2. Lints of the package itself.
