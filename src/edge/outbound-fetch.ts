@@ -2,6 +2,10 @@ import type { OutboundRequest, OutboundSpan, OutboundTracer } from '../core/outb
 
 type Fetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
+// Set on the init a traced call passes on: a second setup's wrapper underneath (two setups in one isolate)
+// lets the call through instead of making a second span for it.
+const TRACED = Symbol.for('faas-observability.traced-fetch');
+
 /** Method, URL and headers of a fetch call, read without consuming a request body. */
 function describeCall(input: Request | string | URL, init: RequestInit | undefined) {
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
@@ -21,6 +25,7 @@ function describeCall(input: Request | string | URL, init: RequestInit | undefin
  */
 export function tracedFetch(outbound: OutboundTracer, fetchImpl: Fetch): Fetch {
   return async function fetch(input, init) {
+    if ((init as Record<symbol, unknown> | undefined)?.[TRACED]) return fetchImpl(input, init);
     const call = describeCall(input, init);
     let url: URL;
     try {
@@ -39,7 +44,7 @@ export function tracedFetch(outbound: OutboundTracer, fetchImpl: Fetch): Fetch {
     });
     if (!span) return fetchImpl(input, init);
     try {
-      const response = await fetchImpl(input, { ...init, headers: call.headers });
+      const response = await fetchImpl(input, { ...init, headers: call.headers, [TRACED]: true } as RequestInit);
       span.response(response.status);
       return response;
     } catch (error) {
