@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { observeAwsClient } from '../../src/aws.ts';
 import { forEachRecord } from '../../src/lambda.ts';
 import { startAwsEndpoint, sqsEventFrom, type AwsEndpoint } from '../helpers/aws-endpoints.ts';
+import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 
@@ -149,5 +150,23 @@ describe('observeAwsClient with the real @aws-sdk/client-sns', () => {
     expect(publish.attributes).toMatchObject({ 'rpc.service': 'SNS', 'messaging.system': 'aws_sns', 'http.response.status_code': 200 });
     expect(publish.attributes['aws.request_id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(endpoint.messages.map((m) => m.attributes.traceparent?.StringValue)).toEqual([traceparentOf(publish), traceparentOf(batch)]);
+  });
+
+  it("an SNS-triggered function's span links to the Publish span, from the SNS event built of what the endpoint received", async () => {
+    endpoint = await startAwsEndpoint('sns');
+    const url = endpoint.url;
+    const spans = await invoke(() =>
+      snsClient(url).send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:123456789012:orders', Message: 'one' })),
+    );
+    const publish = spans.find((s) => s.name === 'SNS/Publish')!;
+    const event = loadEvent('sns');
+    const [sent] = endpoint.messages;
+    event.Records[0].Sns.MessageAttributes = Object.fromEntries(
+      Object.entries(sent!.attributes).map(([name, value]) => [name, { Type: value.DataType, Value: value.StringValue }]),
+    );
+    await observability!.dispose();
+    const consumer = (observability = testObservability());
+    await consumer.wrap(async (_event: unknown, _context: unknown) => 'ok')(event, lambdaContext());
+    expect(consumer.spans()[0]!.links.map((l) => l.context.spanId)).toEqual([publish.spanContext().spanId]);
   });
 });

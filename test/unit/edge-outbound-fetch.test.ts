@@ -35,4 +35,18 @@ describe('edge outbound fetch', () => {
     expect(clients.map((c) => c.attributes['url.full'])).toEqual([`${server.url}/once`]);
     expect(server.requests[0]!.headers.traceparent).toBe(`00-${clients[0]!.traceId}-${clients[0]!.spanId}-01`);
   });
+
+  it('outbound: false leaves the global fetch alone and makes no CLIENT span', async () => {
+    const original = globalThis.fetch;
+    const before = receiver.spans.length;
+    const observability = createEdgeObservability({ endpoint: receiver.url, outbound: false, captureConsole: false });
+    const handler = observability.wrap(async (_request: Request) => {
+      expect(globalThis.fetch).toBe(original);
+      return new Response(String((await fetch(`${server.url}/off`)).status));
+    });
+    expect(await (await handler(new Request('http://edge.test/'))).text()).toBe('200');
+    await observability.shutdown();
+    expect(receiver.spans.slice(before).filter((s) => s.kind === 3)).toEqual([]);
+    expect(server.requests.find((r) => r.path === '/off')!.headers.traceparent).toBeUndefined();
+  });
 });
