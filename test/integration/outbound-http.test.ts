@@ -105,6 +105,31 @@ describe('outbound HTTP from a wrapped Lambda handler', () => {
     expect(server.requests.every((r) => r.headers.traceparent === undefined)).toBe(true);
   });
 
+  it('overlapping invocations (Managed Instances): each request is the child of its own invocation', async () => {
+    observability = testObservability();
+    const handler = observability.wrap(async (event: { id: string }, _context: unknown) => {
+      await new Promise((resolve) => setTimeout(resolve, event.id === 'a' ? 20 : 0));
+      await fetch(`${server.url}/overlap/${event.id}`).then((r) => r.text());
+      await httpGet(`${server.url}/overlap-http/${event.id}`);
+    });
+    await Promise.all([handler({ id: 'a' }, lambdaContext()), handler({ id: 'b' }, lambdaContext())]);
+    const spans = observability.spans();
+    const invocations = spans.filter((s) => s.attributes['faas.invocation_id']);
+    expect(invocations).toHaveLength(2);
+    for (const id of ['a', 'b']) {
+      const clients = spans.filter((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).endsWith(`/${id}`));
+      expect(clients).toHaveLength(2);
+      const parents = new Set(clients.map((c) => c.parentSpanContext?.spanId));
+      expect(parents.size).toBe(1);
+      const parent = invocations.find((i) => i.spanContext().spanId === [...parents][0])!;
+      expect(parent).toBeDefined();
+      for (const path of [`/overlap/${id}`, `/overlap-http/${id}`]) {
+        expect(received(path).headers.traceparent).toContain(parent.spanContext().traceId);
+      }
+    }
+    expect(new Set(invocations.map((i) => i.spanContext().traceId)).size).toBe(2);
+  });
+
   it('outbound: false makes no CLIENT span and injects nothing', async () => {
     observability = testObservability({ outbound: false });
     const { clients } = await invoke(() => fetch(`${server.url}/off`).then((r) => r.text()));
