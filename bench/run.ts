@@ -1,13 +1,14 @@
 /**
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
- * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst` for the burst row alone).
+ * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst` or `--only=outbound` for one table).
  * Prints Markdown tables.
  */
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { closedEndpoint, startHangingEndpoint, startLoopbackServer } from '../tools/loopback.ts';
+import { outboundTable } from './outbound.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -255,6 +256,11 @@ async function main() {
     Variant,
     Awaited<ReturnType<typeof bundle>>
   >;
+  if (only === 'outbound') {
+    mkdirSync(OUT, { recursive: true });
+    console.log(await outboundTable(OUT, quick));
+    return;
+  }
   const fast = await startSink(0);
   const slow = await startSink(20);
   if (only === 'burst') {
@@ -305,6 +311,7 @@ async function main() {
     console.log(`\n${await burstTable(bundles, fast.url)}`);
     console.log(`\n${await edgeTable(slow.url)}`);
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url)}`);
+    console.log(`\n${await outboundTable(OUT, quick)}`);
     console.log(
       `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; medians of ${coldRounds} cold starts, ${quick ? 1 : 5} × ${warmCount} warm invocations, ${quick ? 1 : 3} × ${latencyCount} flushes; rounds interleaved.`,
     );

@@ -2,9 +2,11 @@
 import './lambda/capture-init-logs-at-import.ts';
 
 export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './lambda/lambda-observability.ts';
+export { forEachRecord, type BatchItemFailure, type BatchResponse } from './lambda/for-each-record.ts';
 export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
 export type { LambdaContext } from './lambda/lambda-types.ts';
 export type { Telemetry } from './core/telemetry.ts';
 export type { FlushSummary } from './core/flush.ts';
 export type { Diagnostics } from './core/diagnostics.ts';
 export type { LokiFormat } from './exporters/loki/loki-encode.ts';
+export type { UrlPattern } from './core/outbound/url-patterns.ts';

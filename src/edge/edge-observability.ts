@@ -8,6 +8,7 @@ import { edgeFetch } from '../triggers/edge/fetch.ts';
 import { edgeQueue } from '../triggers/edge/queue.ts';
 import { edgeScheduled } from '../triggers/edge/scheduled.ts';
 import { createEdgeSetup, type EdgeObservabilityOptions, type EdgeOptionsInput, type EdgeSetup } from './edge-setup.ts';
+import { tracedEnv } from './outbound-fetch.ts';
 import { trackWaitUntil } from './wait-until.ts';
 
 export type { EdgeObservabilityOptions, EdgeOptionsInput } from './edge-setup.ts';
@@ -51,7 +52,8 @@ export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<
     const current = await setupFor(binding);
     const coldStart = coldStartPending;
     coldStartPending = false;
-    return observe(current, trigger, typeof event === 'function' ? event(current) : event, runtimeContext, run, {
+    const env = current.outbound ? tracedEnv(binding, current.outbound) : binding;
+    return observe(current, trigger, typeof event === 'function' ? event(current) : event, runtimeContext, (context) => run(context, env), {
       'faas.coldstart': coldStart,
       ...attributes,
     });
@@ -66,6 +68,7 @@ export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<
     async shutdown() {
       const current = await setup;
       current?.bridge?.uninstall();
+      current?.uninstallFetch?.();
       if (!current) initCapture.bridge.uninstall();
       await current?.telemetry?.shutdown();
     },
@@ -77,7 +80,7 @@ type Observe = (
   trigger: TriggerAdapter,
   event: unknown | ((setup: EdgeSetup) => unknown),
   runtimeContext: unknown,
-  run: (context: unknown) => unknown,
+  run: (context: unknown, env: unknown) => unknown,
   attributes: Attributes,
 ) => Promise<unknown>;
 
@@ -136,7 +139,7 @@ function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, w
       edgeFetch,
       (setup: EdgeSetup) => ({ request, route: routeOf(setup.options, request) }),
       runtimeContext,
-      (context) => (withEnv ? fetch.call(thisArg, request, binding, context) : fetch.call(thisArg, request, context)),
+      (context, env) => (withEnv ? fetch.call(thisArg, request, env, context) : fetch.call(thisArg, request, context)),
       requestIdOf(request),
     ) as Promise<Response>;
   };
@@ -144,7 +147,7 @@ function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, w
 
 function wrapBatch(observeWith: Observe, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter) {
   return async function observedEvent(event: unknown, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
-    return observeWith(binding, trigger, event, runtimeContext, (context) => method.call(thisArg, event, binding, context), {});
+    return observeWith(binding, trigger, event, runtimeContext, (context, env) => method.call(thisArg, event, env, context), {});
   };
 }
 

@@ -3,9 +3,11 @@ import { bridgeConsole, type InitLogCapture } from '../console/init-log-capture.
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
+import { createOutboundTracer, type OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import type { ConsoleBridge } from '../console/console-bridge.ts';
 import { AlsContextManager } from './als-context-manager.ts';
 import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
+import { installGlobalFetch } from './outbound-fetch.ts';
 
 /** Edge options: the common ones, plus the route template of a request when your router knows it. */
 export interface EdgeObservabilityOptions extends ObservabilityOptions {
@@ -22,6 +24,10 @@ export interface EdgeSetup {
   readonly bridge: ConsoleBridge | undefined;
   /** Whether the process keeps running after a response (Deno, Node), so a background flush completes. */
   readonly keepsRunning: boolean;
+  /** CLIENT spans for outgoing requests (global fetch, service bindings, Durable Object stubs), unless turned off. */
+  readonly outbound?: OutboundTracer;
+  /** Puts the global fetch back. */
+  readonly uninstallFetch?: () => void;
 }
 
 // The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
@@ -73,5 +79,8 @@ export async function createEdgeSetup<E>(
   }
   for (const warning of warnings) telemetry.diagnostics.warn(warning);
   const bridge = bridgeConsole(telemetry, initCapture);
-  return { telemetry, options, bridge, keepsRunning: runtime === 'deno' || runtime === 'node' };
+  const { tracer, propagator, diagnostics } = telemetry;
+  const outbound = config.outbound.enabled ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }) : undefined;
+  const uninstallFetch = outbound ? installGlobalFetch(outbound) : undefined;
+  return { telemetry, options, bridge, keepsRunning: runtime === 'deno' || runtime === 'node', outbound, uninstallFetch };
 }

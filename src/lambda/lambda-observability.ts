@@ -5,6 +5,7 @@ import type { Env } from '../core/config/env-readers.ts';
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { runInvocation } from '../core/invocation.ts';
+import { createOutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
@@ -13,6 +14,7 @@ import { takeInitCapture } from './init-capture.ts';
 import { writeStdoutLine } from './stdout-line.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
 import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
+import { installOutboundChannels } from './outbound-channels.ts';
 
 export type { AnyHandler } from './handler-shapes.ts';
 
@@ -51,11 +53,16 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     lineWriter: writeStdoutLine,
   });
   const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);
+  const { tracer, propagator, diagnostics } = telemetry;
+  const uninstallOutbound = config.outbound.enabled
+    ? installOutboundChannels(createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }), diagnostics)
+    : undefined;
   const wrap = handlerWrapper(telemetry, env);
   return {
     wrap,
     telemetry,
     async shutdown() {
+      uninstallOutbound?.();
       bridge?.uninstall();
       await telemetry.shutdown();
     },

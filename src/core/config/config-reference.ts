@@ -143,6 +143,26 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     default: ms(DEFAULTS.circuitBackoffMs),
     meaning: 'first back-off before probing a dead endpoint again (doubles, up to 5 min)',
   },
+  {
+    option: 'outbound',
+    env: ['FAAS_OBSERVABILITY_OUTBOUND'],
+    default: 'true',
+    meaning:
+      'a CLIENT span per outgoing request made in an invocation (`fetch`, `node:http(s)`; edge: service bindings, Durable Object stubs), trace context injected',
+  },
+  {
+    option: 'propagateUrls',
+    env: ['FAAS_OBSERVABILITY_PROPAGATE_URLS'],
+    default: 'every destination',
+    meaning:
+      'where `traceparent`/`tracestate`/`baggage` go: `*`, URL prefixes, hosts, `*.domain` (comma-separated); never to signed requests (SigV4, presigned URLs)',
+  },
+  {
+    option: 'dontPropagateUrls',
+    env: ['FAAS_OBSERVABILITY_DONT_PROPAGATE_URLS'],
+    default: '—',
+    meaning: 'destinations that never get the trace context (same patterns; wins over `propagateUrls`)',
+  },
   { option: 'registerGlobals', env: [], default: 'true', meaning: 'register the providers, propagator and context manager with the API' },
   {
     option: 'requestSigner',

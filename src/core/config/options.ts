@@ -3,6 +3,7 @@ import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { RequestSigner } from '../../exporters/transport/transport.ts';
+import type { UrlPattern } from '../outbound/url-patterns.ts';
 
 /** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
 export interface LokiOptions {
@@ -79,6 +80,19 @@ export interface ObservabilityOptions {
    * `awsOtlp()` from `faas-observability/aws` sets it for SigV4 to the X-Ray and CloudWatch Logs endpoints.
    */
   readonly requestSigner?: RequestSigner;
+  /**
+   * A CLIENT span for each outgoing request made during an invocation (default true): on Lambda the global
+   * `fetch` and `node:http(s)`; on the edge the global `fetch`, service bindings and Durable Object stubs.
+   */
+  readonly outbound?: boolean;
+  /**
+   * Send `traceparent`/`tracestate`/`baggage` only to these destinations (default: every destination).
+   * Strings: `*`, a URL prefix (`https://api.example.com/v1`), a host, or `*.example.com`; or RegExps.
+   * Signed requests (SigV4 `Authorization`, presigned URLs) never get them.
+   */
+  readonly propagateUrls?: readonly UrlPattern[];
+  /** Never send the trace context to these destinations (same patterns); wins over `propagateUrls`. */
+  readonly dontPropagateUrls?: readonly UrlPattern[];
   /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */
   readonly registerGlobals?: boolean;
   /** Replace the sampler chosen by `OTEL_TRACES_SAMPLER`. */

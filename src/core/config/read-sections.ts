@@ -1,10 +1,11 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import { MIB, type Defaults } from './defaults.ts';
-import { readEnum, readNumber, readString, type Env, type Warn } from './env-readers.ts';
+import { readBoolean, readEnum, readNumber, readString, type Env, type Warn } from './env-readers.ts';
+import { parseUrlPatterns, type UrlPattern } from '../outbound/url-patterns.ts';
 import type { ObservabilityOptions } from './options.ts';
 import { NON_NEGATIVE_MS, readUrl, type OptionReader } from './read-values.ts';
-import type { BatchConfig, LokiConfig, PropagatorName, SamplerName } from './resolved-config.ts';
+import type { BatchConfig, LokiConfig, OutboundConfig, PropagatorName, SamplerName } from './resolved-config.ts';
 
 export const SAMPLERS: readonly SamplerName[] = [
   'always_on',
@@ -96,4 +97,25 @@ export function readPropagators(env: Env, warn: Warn): PropagatorName[] {
     else warn(`OTEL_PROPAGATORS entry "${name}" is not supported (${PROPAGATORS.join(', ')}); skipping it`);
   }
   return names.includes('none') ? [] : names;
+}
+
+/**
+ * Outbound CLIENT spans (`outbound` / `FAAS_OBSERVABILITY_OUTBOUND`) and the propagation lists
+ * (`propagateUrls` / `FAAS_OBSERVABILITY_PROPAGATE_URLS`, `dontPropagateUrls` /
+ * `FAAS_OBSERVABILITY_DONT_PROPAGATE_URLS`, comma-separated). A list option replaces its variable.
+ */
+export function readOutbound(options: ObservabilityOptions, env: Env, warn: Warn): OutboundConfig {
+  const list = (name: 'propagateUrls' | 'dontPropagateUrls', key: string): readonly UrlPattern[] => {
+    const given = options[name];
+    if (given === undefined) return Object.freeze(parseUrlPatterns(readString(env, key)));
+    const valid = Array.isArray(given) ? given.filter((p) => typeof p === 'string' || p instanceof RegExp) : [];
+    if (!Array.isArray(given) || valid.length !== given.length)
+      warn(`option ${name} must be a list of strings and RegExps; ignoring the other entries`);
+    return Object.freeze(valid);
+  };
+  return Object.freeze({
+    enabled: options.outbound ?? readBoolean(env, 'FAAS_OBSERVABILITY_OUTBOUND', true, warn),
+    propagateUrls: list('propagateUrls', 'FAAS_OBSERVABILITY_PROPAGATE_URLS'),
+    dontPropagateUrls: list('dontPropagateUrls', 'FAAS_OBSERVABILITY_DONT_PROPAGATE_URLS'),
+  });
 }

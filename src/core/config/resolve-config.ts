@@ -4,11 +4,19 @@ import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type E
 import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
 import type { ObservabilityOptions } from './options.ts';
-import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readPropagators } from './read-sections.ts';
+import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ResolvedConfig, SignalConfig } from './resolved-config.ts';
 
-export type { BatchConfig, LokiConfig, PropagatorName, ResolvedConfig, SamplerName, SignalConfig } from './resolved-config.ts';
+export type {
+  BatchConfig,
+  LokiConfig,
+  OutboundConfig,
+  PropagatorName,
+  ResolvedConfig,
+  SamplerName,
+  SignalConfig,
+} from './resolved-config.ts';
 
 /**
  * Resolves the configuration once per cold start. Precedence, highest first:
@@ -68,6 +76,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('maxLogBodyLength', options.maxLogBodyLength, { min: 64, integer: true }) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
     registerGlobals: options.registerGlobals ?? true,
+    outbound: readOutbound(options, env, warn),
     loki: readLoki(options, env, warn, option, flushBudgetMs - logs.timeoutMs),
     stdoutFallback: options.stdoutFallback ?? readBoolean(env, 'FAAS_OBSERVABILITY_STDOUT_FALLBACK', true, warn),
     circuitBackoffMs:

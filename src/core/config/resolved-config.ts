@@ -1,5 +1,6 @@
 import type { DiagLogLevel, Attributes, SeverityNumber } from '@opentelemetry/api';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+import type { PropagationLists } from '../outbound/propagation-policy.ts';
 import type { ConsoleFormat, LokiOptions } from './options.ts';
 
 export interface SignalConfig {
@@ -32,6 +33,11 @@ export interface LokiConfig extends LokiOptions {
   readonly timeoutMs: number;
 }
 
+/** Outbound requests: CLIENT spans, and where the trace context goes. */
+export interface OutboundConfig extends PropagationLists {
+  readonly enabled: boolean;
+}
+
 export interface ResolvedConfig {
   readonly disabled: boolean;
   readonly serviceName: string | undefined;
@@ -55,6 +61,7 @@ export interface ResolvedConfig {
   readonly consoleMinSeverity: SeverityNumber;
   readonly maxLogBodyLength: number;
   readonly registerGlobals: boolean;
+  readonly outbound: OutboundConfig;
   readonly loki: LokiConfig | undefined;
   readonly stdoutFallback: boolean;
   readonly circuitBackoffMs: number;

@@ -1,4 +1,14 @@
 import { alb } from './alb.ts';
+import { activeMq, rabbitMq } from './amazon-mq.ts';
+import { apiGatewayWebSocket } from './api-gateway-websocket.ts';
+import { cloudWatchLogs } from './cloudwatch-logs.ts';
+import { cognito } from './cognito.ts';
+import { dynamodbStreams } from './dynamodb-streams.ts';
+import { firehose } from './firehose.ts';
+import { kafka } from './kafka.ts';
+import { kinesis } from './kinesis.ts';
+import { s3Batch } from './s3-batch.ts';
+import { s3ObjectLambda } from './s3-object-lambda.ts';
 import { apiGatewayV1 } from './api-gateway-v1.ts';
 import { apiGatewayV2, functionUrl } from './api-gateway-v2.ts';
 import { eventBridge, schedule } from './eventbridge.ts';
@@ -13,12 +23,23 @@ export const LAMBDA_TRIGGERS: readonly MatchingTrigger[] = [
   apiGatewayV2,
   functionUrl,
   alb,
+  apiGatewayWebSocket,
   apiGatewayV1,
   sqs,
   sns,
   s3,
+  kinesis,
+  dynamodbStreams,
+  kafka,
+  activeMq,
+  rabbitMq,
   schedule,
   eventBridge,
+  cognito,
+  cloudWatchLogs,
+  firehose,
+  s3Batch,
+  s3ObjectLambda,
 ];
 
 /** The adapter for a Lambda event: the first that matches, else the generic one. */

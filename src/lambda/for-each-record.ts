@@ -1,0 +1,183 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+} from '@opentelemetry/api';
+import { normalizeHeaders } from '../core/propagation.ts';
+import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
+import { lastArnPart, pick, pickString } from '../core/trigger.ts';
+import { messageAttributeStrings } from '../triggers/messaging.ts';
+import { DOCUMENT_OPERATIONS, dynamoTableName } from '../triggers/lambda/dynamodb-streams.ts';
+import { kafkaHeaders, kafkaRecords } from '../triggers/lambda/kafka.ts';
+import { kinesisStreamName } from '../triggers/lambda/kinesis.ts';
+
+/** One failed record, as Lambda's partial batch response names it. */
+export interface BatchItemFailure {
+  readonly itemIdentifier: string;
+}
+
+/** What the handler returns so that Lambda retries only the failed records (`ReportBatchItemFailures`). */
+export interface BatchResponse {
+  readonly batchItemFailures: BatchItemFailure[];
+}
+
+interface RecordSource {
+  readonly system: string;
+  readonly records: readonly unknown[];
+  readonly destination: (record: unknown) => string | undefined;
+  readonly carrier: (record: unknown) => Record<string, unknown>;
+  readonly attributes: (record: unknown) => Attributes;
+  /** The partial batch response identifier; none where Lambda has no such report (Kafka: the batch fails). */
+  readonly itemIdentifier?: (record: unknown) => string | undefined;
+  /** After a failure: `rest` reports every later record too (SQS FIFO), `stop` only the failed one (streams). */
+  readonly onFailure: 'continue' | 'rest' | 'stop';
+}
+
+function sourceOf(event: unknown): RecordSource | undefined {
+  const records = pick(event, 'Records');
+  const first = Array.isArray(records) ? records[0] : undefined;
+  switch (pick(first, 'eventSource') ?? pick(event, 'eventSource')) {
+    case 'aws:sqs':
+      return {
+        system: 'aws_sqs',
+        records: records as unknown[],
+        destination: (r) => lastArnPart(pickString(r, 'eventSourceARN')),
+        carrier: (r) => messageAttributeStrings(pick(r, 'messageAttributes')),
+        attributes: (r) => ({ 'messaging.message.id': pickString(r, 'messageId') ?? '' }),
+        itemIdentifier: (r) => pickString(r, 'messageId'),
+        onFailure: pickString(first, 'eventSourceARN')?.endsWith('.fifo') ? 'rest' : 'continue',
+      };
+    case 'aws:kinesis':
+      return {
+        system: 'aws_kinesis',
+        records: records as unknown[],
+        destination: (r) => kinesisStreamName(pickString(r, 'eventSourceARN')),
+        carrier: () => ({}),
+        attributes: (r) => ({ 'messaging.destination.partition.id': pickString(r, 'eventID')?.split(':')[0] ?? '' }),
+        itemIdentifier: (r) => pickString(r, 'kinesis', 'sequenceNumber'),
+        onFailure: 'stop',
+      };
+    case 'aws:dynamodb':
+      return {
+        system: 'aws_dynamodb_streams',
+        records: records as unknown[],
+        destination: (r) => dynamoTableName(pickString(r, 'eventSourceARN')),
+        carrier: () => ({}),
+        attributes: (r) => ({ 'faas.document.operation': DOCUMENT_OPERATIONS[pickString(r, 'eventName') ?? ''] ?? 'edit' }),
+        itemIdentifier: (r) => pickString(r, 'dynamodb', 'SequenceNumber'),
+        onFailure: 'stop',
+      };
+    case 'aws:kafka':
+    case 'SelfManagedKafka':
+      return {
+        system: 'kafka',
+        records: kafkaRecords(event),
+        destination: (r) => pickString(r, 'topic'),
+        carrier: kafkaHeaders,
+        attributes: (r) => ({
+          'messaging.destination.partition.id': String(pick(r, 'partition')),
+          'messaging.kafka.offset': Number(pick(r, 'offset')),
+        }),
+        onFailure: 'continue',
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The context a record's span starts in: the producer's, when the record carries W3C context (SQS message
+ * attributes, Kafka headers), linked to the invocation span; otherwise a child of the invocation span.
+ */
+function recordContext(carrier: Record<string, unknown>): { parent: Context; links: Link[] } {
+  const active = context.active();
+  const producer = propagation.extract(ROOT_CONTEXT, normalizeHeaders(carrier), {
+    keys: (c) => Object.keys(c),
+    get: (c, key) => c[key.toLowerCase()],
+  });
+  const remote = trace.getSpanContext(producer);
+  if (!remote || !isSpanContextValid(remote)) return { parent: active, links: [] };
+  const invocation = trace.getSpanContext(active);
+  return { parent: producer, links: invocation && isSpanContextValid(invocation) ? [{ context: invocation }] : [] };
+}
+
+async function processOne(
+  source: RecordSource,
+  record: unknown,
+  index: number,
+  fn: (record: never, index: number) => unknown,
+): Promise<unknown> {
+  const destination = source.destination(record);
+  const { parent, links } = recordContext(source.carrier(record));
+  const span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
+    destination ? `process ${destination}` : 'process',
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': source.system,
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        ...(destination ? { 'messaging.destination.name': destination } : {}),
+        ...source.attributes(record),
+      },
+    },
+    parent,
+  );
+  try {
+    await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
+    return undefined;
+  } catch (error) {
+    const known = error instanceof Error ? error : new Error(String(error));
+    span.recordException(known);
+    span.setAttribute('error.type', known.name || 'Error');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+    return error ?? new Error('a record failed with a falsy error');
+  } finally {
+    span.end();
+  }
+}
+
+/**
+ * Runs `fn` for each record of an SQS, Kinesis, DynamoDB Streams or Kafka event, one after the other, each in
+ * a `process` CONSUMER span (messaging semantic conventions) whose parent is the producer's context when the
+ * record carries one (`traceparent` in SQS message attributes or Kafka headers), so the logs written for a
+ * message land in the producer's trace. Failed records are returned the Lambda way (`batchItemFailures`,
+ * with `ReportBatchItemFailures` on the event source mapping): SQS reports each failed message (FIFO: the
+ * failed one and every later one, unprocessed, to keep the order); Kinesis and DynamoDB stop at the first
+ * failure and report it (Lambda resumes from it). Kafka records all run; if any failed, the returned promise
+ * rejects with an AggregateError, so Lambda retries the batch.
+ *
+ * @example
+ * import { forEachRecord, withObservability } from 'faas-observability/lambda';
+ * export const handler = withObservability((event) =>
+ *   forEachRecord(event, async (record: { body: string }) => {
+ *     console.log('processing', record.body); // in the producer's trace
+ *   }),
+ * );
+ */
+export async function forEachRecord<R = unknown>(event: unknown, fn: (record: R, index: number) => unknown): Promise<BatchResponse> {
+  const source = sourceOf(event);
+  if (!source) throw new TypeError('forEachRecord takes an SQS, Kinesis, DynamoDB Streams or Kafka event');
+  const batchItemFailures: BatchItemFailure[] = [];
+  const errors: unknown[] = [];
+  for (let i = 0; i < source.records.length; i++) {
+    const error = await processOne(source, source.records[i], i, fn);
+    if (error === undefined) continue;
+    errors.push(error);
+    const failed = source.onFailure === 'rest' ? source.records.slice(i) : [source.records[i]];
+    for (const record of failed) batchItemFailures.push({ itemIdentifier: source.itemIdentifier?.(record) ?? '' });
+    if (source.onFailure !== 'continue') break;
+  }
+  if (source.itemIdentifier === undefined && errors.length > 0) {
+    throw new AggregateError(errors, `${errors.length} of ${source.records.length} records failed`);
+  }
+  return { batchItemFailures };
+}

@@ -1,0 +1,42 @@
+import { SpanKind, type Span } from '@opentelemetry/api';
+import { isFirstRecordFrom, pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
+
+export const DOCUMENT_OPERATIONS: Record<string, string> = { INSERT: 'insert', MODIFY: 'edit', REMOVE: 'delete' };
+
+/** `arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2026-…` → `Orders`. */
+export function dynamoTableName(arn: string | undefined): string | undefined {
+  return arn?.split(':table/')[1]?.split('/')[0];
+}
+
+/**
+ * DynamoDB Streams batch: a `datasource` trigger with the FaaS document attributes (the table, and the
+ * operation when every record has the same one), span `process <table>`.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+ */
+export const dynamodbStreams: MatchingTrigger = {
+  name: 'dynamodb-streams',
+  matches: (event) => isFirstRecordFrom(event, 'eventSource', 'aws:dynamodb'),
+  spanStart: (event: unknown) => {
+    const records = pick(event, 'Records') as unknown[];
+    const table = dynamoTableName(pickString(records[0], 'eventSourceARN')) ?? 'unknown';
+    const names = new Set(records.map((record) => pickString(record, 'eventName')));
+    const operation = names.size === 1 ? DOCUMENT_OPERATIONS[[...names][0] ?? ''] : undefined;
+    const created = pick(records[0], 'dynamodb', 'ApproximateCreationDateTime');
+    return {
+      name: `process ${table}`,
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'faas.trigger': 'datasource',
+        'faas.document.collection': table,
+        ...(operation ? { 'faas.document.operation': operation } : {}),
+        ...(typeof created === 'number' ? { 'faas.document.time': new Date(created * 1000).toISOString() } : {}),
+        'aws.dynamodb.table_names': [table],
+        'aws.lambda.batch_size': records.length,
+      },
+    };
+  },
+  onResult: (span: Span, result) => {
+    const failures = pick(result, 'batchItemFailures');
+    if (Array.isArray(failures)) span.setAttribute('aws.lambda.batch_item_failures', failures.length);
+  },
+};

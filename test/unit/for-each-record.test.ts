@@ -1,0 +1,130 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { forEachRecord } from '../../src/lambda.ts';
+import { loadEvent } from '../helpers/fixtures.ts';
+import { lambdaContext } from '../helpers/lambda-context.ts';
+import { testObservability, type TestObservability } from '../helpers/observability.ts';
+
+let observability: TestObservability | undefined;
+afterEach(async () => {
+  await observability?.dispose();
+  observability = undefined;
+});
+
+const PRODUCER_TRACE = '0af7651916cd43dd8448eb211c80319c';
+const PRODUCER = `00-${PRODUCER_TRACE}-b7ad6b7169203331-01`;
+
+/** Runs `fn` over `event` inside a wrapped handler; returns the handler's result, spans and logs. */
+async function run(event: unknown, fn: (record: never, index: number) => unknown) {
+  const setup = (observability = testObservability());
+  const outcome = await setup
+    .wrap(async (e: unknown, _context: unknown) => forEachRecord(e, fn))(event, lambdaContext())
+    .then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    );
+  const spans = setup.spans();
+  const invocation = spans.find((s) => s.attributes['faas.invocation_id'])!;
+  return { ...outcome, invocation, records: spans.filter((s) => s !== invocation), logs: setup.logs() };
+}
+
+function sqsEvent(count: number, queueArn = 'arn:aws:sqs:us-east-2:123456789012:my-queue') {
+  const base = loadEvent('sqs').Records[0];
+  return {
+    Records: Array.from({ length: count }, (_, i) => ({
+      ...base,
+      messageId: `m${i}`,
+      body: `body ${i}`,
+      eventSourceARN: queueArn,
+      messageAttributes: i === 0 ? { traceparent: { stringValue: PRODUCER, dataType: 'String' } } : {},
+    })),
+  };
+}
+
+describe('forEachRecord', () => {
+  it("SQS: a process span per message, the producer's as parent when the message carries it, logs in that trace", async () => {
+    const { result, invocation, records, logs } = await run(sqsEvent(2), (record: { body: string }) => {
+      console.log(`handling ${record.body}`);
+    });
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(records.map((s) => [s.name, s.kind])).toEqual([
+      ['process my-queue', SpanKind.CONSUMER],
+      ['process my-queue', SpanKind.CONSUMER],
+    ]);
+    const [traced, untraced] = records;
+    expect(traced!.spanContext().traceId).toBe(PRODUCER_TRACE);
+    expect(traced!.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(traced!.links.map((l) => l.context.spanId)).toEqual([invocation.spanContext().spanId]);
+    expect(traced!.attributes).toMatchObject({
+      'messaging.system': 'aws_sqs',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': 'my-queue',
+      'messaging.message.id': 'm0',
+    });
+    expect(untraced!.parentSpanContext?.spanId).toBe(invocation.spanContext().spanId);
+    const log = (body: string) => logs.find((l) => l.body === body)!;
+    expect(log('handling body 0').spanContext?.traceId).toBe(PRODUCER_TRACE);
+    expect(log('handling body 0').spanContext?.spanId).toBe(traced!.spanContext().spanId);
+    expect(log('handling body 1').spanContext?.spanId).toBe(untraced!.spanContext().spanId);
+  });
+
+  it('SQS standard: each failed message is reported and the others still run; the failure is on its span', async () => {
+    const seen: number[] = [];
+    const { result, invocation, records } = await run(sqsEvent(3), (_record, index) => {
+      seen.push(index);
+      if (index === 1) throw new RangeError('bad order');
+    });
+    expect(seen).toEqual([0, 1, 2]);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(records[1]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'bad order' });
+    expect(records[1]!.attributes['error.type']).toBe('RangeError');
+    expect(invocation.attributes['aws.lambda.batch_item_failures']).toBe(1);
+  });
+
+  it('SQS FIFO: the first failure stops the batch and every later message is reported, in order', async () => {
+    const seen: number[] = [];
+    const { result } = await run(sqsEvent(4, 'arn:aws:sqs:us-east-2:123456789012:orders.fifo'), (_record, index) => {
+      seen.push(index);
+      if (index === 1) throw new Error('no');
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }] });
+  });
+
+  it('Kinesis: stops at the first failure and reports its sequence number', async () => {
+    const { result, records } = await run(loadEvent('kinesis'), () => {
+      throw new Error('poison');
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '49590338271490256608559692538361571095921575989136588898' }] });
+    expect(records).toHaveLength(1);
+    expect(records[0]!.name).toBe('process lambda-stream');
+  });
+
+  it('DynamoDB Streams: spans per record with the operation, failures by sequence number', async () => {
+    const { result, records } = await run(loadEvent('dynamodb-streams'), (record: { eventName: string }) => {
+      if (record.eventName === 'REMOVE') throw new Error('cannot delete');
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '333' }] });
+    expect(records.map((s) => s.attributes['faas.document.operation'])).toEqual(['insert', 'edit', 'delete']);
+  });
+
+  it('Kafka: parent from the traceparent header; a failure rejects the batch with every error after all records ran', async () => {
+    const event = loadEvent('kafka-msk');
+    const [record] = event.records['mytopic-0'];
+    event.records['mytopic-0'].push({ ...record, offset: 16, headers: [{ traceparent: [...new TextEncoder().encode(PRODUCER)] }] });
+    const seen: number[] = [];
+    const { error, records } = await run(event, (r: { offset: number }) => {
+      seen.push(r.offset);
+      if (r.offset === 15) throw new Error('first fails');
+    });
+    expect(seen).toEqual([15, 16]);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(records[1]!.spanContext().traceId).toBe(PRODUCER_TRACE);
+    expect(records[1]!.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.kafka.offset': 16 });
+  });
+
+  it('another event is refused with a TypeError', async () => {
+    const { error } = await run(loadEvent('s3'), () => {});
+    expect(error).toBeInstanceOf(TypeError);
+  });
+});
