@@ -3,30 +3,14 @@
  * `@opentelemetry/instrumentation-undici` (global fetch only) and the bare request, each variant bundled with
  * esbuild and run in fresh Node processes, rounds interleaved. `npm run bench -- --only=outbound`.
  */
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleVariant } from './bundle.ts';
 
 const VARIANTS = ['outbound-bare', 'outbound-ours', 'outbound-undici'] as const;
 type Variant = (typeof VARIANTS)[number];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function bundle(out: string, variant: Variant): Promise<string> {
-  const outfile = join(out, `${variant}.mjs`);
-  await build({
-    entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  return outfile;
-}
 
 async function runOnce(out: string, file: string, client: 'fetch' | 'http', count: number): Promise<{ wallUs: number; cpuUs: number }> {
   const resultFile = join(out, `outbound-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
@@ -43,7 +27,7 @@ async function runOnce(out: string, file: string, client: 'fetch' | 'http', coun
 
 /** The Markdown table: µs per request (wall and CPU, median of rounds) and what each adds to bare. */
 export async function outboundTable(out: string, quick: boolean): Promise<string> {
-  const files = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await bundle(out, v)] as const))) as Record<
+  const files = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await bundleVariant(out, v)] as const))) as Record<
     Variant,
     string
   >;

@@ -4,7 +4,7 @@
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst` or `--only=outbound` for one table).
  * Prints Markdown tables.
  */
-import { build } from 'esbuild';
+import { bundleVariant } from './bundle.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { closedEndpoint, startHangingEndpoint, startLoopbackServer } from '../tools/loopback.ts';
@@ -19,21 +19,9 @@ const OUT = join(import.meta.dirname, '.out');
 const VARIANTS = ['bare', 'http-floor', 'ours', 'official', 'instrumented'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-/** Bundles bench/variants/<name>.ts the way a Lambda deploy would be bundled. */
+/** Bundles bench/variants/<name>.ts the way a Lambda deploy would be bundled, with its sizes. */
 async function bundle(variant: string) {
-  const outfile = join(OUT, `${variant}.mjs`);
-  await build({
-    entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'error',
-    // The official exporters' CommonJS parts require Node built-ins; the banner is the same for every variant.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  const outfile = await bundleVariant(OUT, variant);
   const bytes = readFileSync(outfile);
   return { outfile, minKiB: bytes.length / 1024, gzipKiB: gzipSync(bytes).length / 1024 };
 }
