@@ -20,6 +20,10 @@ const RUNTIMES: [string, string[] | undefined][] = [
   ...(existsSync(RIC) ? [['aws-lambda-ric', [RIC]] as [string, string[]]] : []),
 ];
 
+// The preload from source (Node strips the types); the bundled handler has its own copy of the library,
+// and both find the one extension of the process.
+const PRELOAD = new URL('../../src/lambda-preload.ts', import.meta.url).pathname;
+
 let taskRoot: string;
 beforeAll(async () => {
   if (!availability.run) return;
@@ -129,6 +133,21 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`the flush after the response,
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/flushing before each response: .*Extension\.RegistrationClosed/);
   }, 120_000);
+
+  it.each([
+    ['a top-level await in the handler module', {}],
+    ['the preload (NODE_OPTIONS=--import)', { FIXTURE_TOP_LEVEL_AWAIT: '0', NODE_OPTIONS: `--import ${PRELOAD}` }],
+  ])(
+    '%s registers before the runtime asks, however slowly Lambda answers the registration',
+    async (_form, env) => {
+      const r = await run(runtime, { count: 20, delayMs: 20, holdRegistrationMs: 300, env });
+      expect(statuses(r.results)).toEqual({ success: 20 });
+      expect(r.lambda.extensions.registrations).toEqual(['200']);
+      expect(exportsBeforeResponse(r).every((n) => n === 0)).toBe(true);
+      expectAllDelivered(r);
+    },
+    120_000,
+  );
 
   it('Lambda Managed Instances: no registration, the flush before the response', async () => {
     // aws-lambda-ric runs several invocations at once under AWS_LAMBDA_MAX_CONCURRENCY, which the emulator

@@ -123,17 +123,18 @@ export class ExtensionsApi {
       return refuse('InvalidRequestFormat', 'Invalid JSON');
     }
     if (!Array.isArray(events)) return refuse('InvalidRequestFormat', 'events must be a list');
-    if (!this.#open) return refuse('Extension.RegistrationClosed', 'Extension registration closed already');
     if (this.#options.managedInstances && events.length > 0)
       return refuse('Extension.InvalidEventType', 'No events allowed for internal extensions');
     for (const event of events) {
       // No file under /opt/extensions here: every name is an internal extension, which may not take SHUTDOWN.
       if (event === 'SHUTDOWN') return refuse('Extension.InvalidEventType', 'SHUTDOWN: ShutdownEventNotSupportedForInternalExtension');
-      if (event !== 'INVOKE') return refuse('Extension.InvalidEventType', 'ErrorInvalidEventType');
+      if (event !== 'INVOKE') return refuse('Extension.InvalidEventType', `${String(event)}: ErrorInvalidEventType`);
     }
+    // rapid's order: the events first, then closed, too many, the name (CreateInternalAgent).
+    if (!this.#open) return refuse('Extension.RegistrationClosed', 'Extension registration closed already');
+    if (this.#agents.size >= MAX_AGENTS) return refuse('Extension.TooManyExtensions', `Extension limit (${MAX_AGENTS}) reached`);
     if ([...this.#agents.values()].some((agent) => agent.name === name))
       return refuse('Extension.InvalidExtensionState', 'Extension with this name already registered');
-    if (this.#agents.size >= MAX_AGENTS) return refuse('Extension.TooManyExtensions', `Extension limit (${MAX_AGENTS}) reached`);
     const id = randomUUID();
     this.#agents.set(id, { id, name, events: events as string[], ready: false });
     this.registrations.push('200');
@@ -144,7 +145,8 @@ export class ExtensionsApi {
 
   #next(headers: IncomingHttpHeaders, response: ServerResponse): void {
     const id = headers['lambda-extension-identifier'];
-    if (typeof id !== 'string') return forbidden(response, 'Extension.MissingExtensionIdentifier', 'Missing extension identifier');
+    if (typeof id !== 'string')
+      return forbidden(response, 'Extension.MissingExtensionIdentifier', 'Missing Lambda-Extension-Identifier header');
     if (!UUID.test(id)) return forbidden(response, 'Extension.InvalidExtensionIdentifier', 'Invalid extension identifier');
     const agent = this.#agents.get(id);
     if (!agent) return forbidden(response, 'Extension.UnknownExtensionIdentifier', `Unknown extension ${id}`);
