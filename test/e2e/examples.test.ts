@@ -79,6 +79,6 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/ERROR: order lookup failed/);
     expect(run.stdout).toMatch(/INFO\s+handling GET \/orders\/\{id\}/);
     expect(run.stdout).toMatch(/└─ load order/);
-    expect(run.stdout).toMatch(/8 of them inside a span; 1 cold start, 4 freezes\./);
+    expect(run.stdout).toMatch(/8 of them inside a span; 1 cold start, 5 freezes\./);
   });
 });

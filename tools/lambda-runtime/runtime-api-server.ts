@@ -100,13 +100,18 @@ export class RuntimeApiServer {
   async stop(options: { graceful?: boolean } = {}): Promise<void> {
     // Lambda retires an environment between invocations: an open invoke phase (extensions still at work
     // after the response) ends first, by their /event/next or the deadline.
-    if (this.#phase) await new Promise<void>((resolve) => this.#phaseWaiters.push(resolve));
+    await this.idle();
     const child = this.#child;
     if (child)
       this.lastShutdown = this.extensions.count > 0 && options.graceful !== false ? await terminate(child, this.#frozen) : 'sigkill';
     this.#kill();
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  /** Resolves once no invoke phase is open: the last response is out and every extension asked again. */
+  async idle(): Promise<void> {
+    if (this.#phase) await new Promise<void>((resolve) => this.#phaseWaiters.push(resolve));
   }
 
   get processNumber(): number {
