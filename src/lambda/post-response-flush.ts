@@ -99,38 +99,9 @@ function createExtension(api: string): Started {
   let failure: string | undefined;
   const flushes: ShutdownFlush[] = [];
   const claims = new Map<string, Claim>();
-  const claim = (requestId: string): Claim => {
-    let found = claims.get(requestId);
-    if (!found) {
-      let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
-      found = { done, resolve };
-      claims.set(requestId, found);
-      if (claims.size > MAX_TRACKED) claims.delete(claims.keys().next().value!);
-    }
-    return found;
-  };
   const fail = (reason: string) => {
     state = 'failed';
     failure = reason;
-  };
-
-  const settle = async (event: InvokeEvent): Promise<void> => {
-    // Without a setup no wrapped handler reports: answer at once rather than hold every invocation.
-    if (event.eventType !== 'INVOKE' || event.requestId === undefined || flushes.length === 0) return;
-    const { done } = claim(event.requestId);
-    const waitMs = (event.deadlineMs ?? Date.now()) - DEADLINE_MARGIN_MS - Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, waitMs));
-      timer.unref();
-    });
-    try {
-      await Promise.race([done, deadline]);
-    } finally {
-      clearTimeout(timer);
-      claims.delete(event.requestId);
-    }
   };
 
   const poll = async (id: string): Promise<void> => {
@@ -144,7 +115,8 @@ function createExtension(api: string): Started {
         diagnostics.error(`post-response flush stopped: ${failure}; flushing before each response from now on`);
         return;
       }
-      await settle(event);
+      // Without a setup no wrapped handler reports: answer at once rather than hold every invocation.
+      if (flushes.length > 0) await settle(claims, event);
     }
   };
 
@@ -166,11 +138,42 @@ function createExtension(api: string): Started {
     failure: () => failure,
     attach: (flush) => void flushes.push(flush),
     track: (requestId, done) => {
-      const { resolve } = claim(requestId);
+      const { resolve } = claim(claims, requestId);
       void done.then(resolve, resolve);
     },
   };
   return { extension, registered };
+}
+
+/** The claim on a request: made by its INVOKE event or by its wrapped handler, whichever comes first. */
+function claim(claims: Map<string, Claim>, requestId: string): Claim {
+  let found = claims.get(requestId);
+  if (!found) {
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    found = { done, resolve };
+    claims.set(requestId, found);
+    if (claims.size > MAX_TRACKED) claims.delete(claims.keys().next().value!);
+  }
+  return found;
+}
+
+/** Waits until the event's request is over (handler, then flush), at most until shortly before its deadline. */
+async function settle(claims: Map<string, Claim>, event: InvokeEvent): Promise<void> {
+  if (event.eventType !== 'INVOKE' || event.requestId === undefined) return;
+  const { done } = claim(claims, event.requestId);
+  const waitMs = (event.deadlineMs ?? Date.now()) - DEADLINE_MARGIN_MS - Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, waitMs));
+    timer.unref();
+  });
+  try {
+    await Promise.race([done, deadline]);
+  } finally {
+    clearTimeout(timer);
+    claims.delete(event.requestId);
+  }
 }
 
 /** With the extension registered Lambda sends SIGTERM and SIGKILL 500 ms later: flush what is left, then exit. */
