@@ -11,6 +11,7 @@ import { closedEndpoint, startHangingEndpoint, startLoopbackServer } from '../to
 import { outboundTable } from './outbound.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { postResponseTable } from './post-response.ts';
 
 const quick = process.argv.includes('--quick');
 // `--only=burst` runs one table (with its own bundles and sink), for a figure checked on its own.
@@ -251,6 +252,11 @@ async function main() {
   }
   const fast = await startSink(0);
   const slow = await startSink(20);
+  if (only === 'post-response') {
+    console.log(await postResponseTable(OUT, { fast: fast.url, slow: slow.url }, quick));
+    await Promise.all([fast.close(), slow.close()]);
+    return;
+  }
   if (only === 'burst') {
     console.log(await burstTable(bundles, fast.url));
     await Promise.all([fast.close(), slow.close()]);
@@ -297,6 +303,7 @@ async function main() {
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
     console.log(`\n${await faultTable(bundles, fast.url)}`);
     console.log(`\n${await burstTable(bundles, fast.url)}`);
+    console.log(`\n${await postResponseTable(OUT, { fast: fast.url, slow: slow.url }, quick)}`);
     console.log(`\n${await edgeTable(slow.url)}`);
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url)}`);
     console.log(`\n${await outboundTable(OUT, quick)}`);

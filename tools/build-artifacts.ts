@@ -8,12 +8,12 @@ const ROOT = resolve(import.meta.dirname, '..');
 /**
  * Size budgets, minified. The issues asked 80 KiB (Lambda) and 70 KiB (edge); the OpenTelemetry SDK parts
  * alone are 69 KiB (bench/README.md), so the budgets sit just above what the examples measure today and
- * catch regressions. Lambda grew from 120 KiB for issue 13: outbound CLIENT spans ≈ 4 KiB, twelve more trigger
- * adapters ≈ 6 KiB (the examples measure 121 KiB).
+ * catch regressions. They grew with issues 13, 14 and 16 (outbound CLIENT spans ≈ 4 KiB, twelve more trigger
+ * adapters ≈ 6 KiB, the logging controls and OTLP partial success ≈ 5 KiB, the flush after the response):
+ * the examples measure up to 130 KiB (Lambda) and 113 KiB (edge). Issue 17 is to bring both down by taking
+ * what only some users need (Loki and its encoders, outbound instrumentation) out of the default bundle.
  */
-// Raised with the outbound instrumentation, the AWS logging controls and OTLP partial success (issues 13, 16);
-// issue 17 brings both down (Loki and the Lambda-only parts out of the default bundle).
-export const BUDGETS = { lambda: 128 * 1024, edge: 116 * 1024 } as const;
+export const BUDGETS = { lambda: 132 * 1024, edge: 116 * 1024 } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {

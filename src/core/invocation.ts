@@ -30,9 +30,11 @@ export interface InvocationInput {
   readonly run: () => unknown;
   /**
    * Takes the flush instead of awaiting it before the result is returned (edge: `ctx.waitUntil`, so the
-   * response is not delayed). Absent on Lambda, where the process freezes once the result is returned.
+   * response is not delayed; Lambda with the post-response flush: after the runtime posted the response).
    */
   readonly deferFlush?: (flush: () => Promise<void>) => void;
+  /** Called once the invocation is over, flush included, when the flush is not deferred. */
+  readonly settled?: () => void;
 }
 
 /**
@@ -82,7 +84,10 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
   } finally {
     clearTimeout(timeoutNet);
     if (input.deferFlush) input.deferFlush(() => flushBeforeFreeze(input));
-    else await flushBeforeFreeze(input);
+    else {
+      await flushBeforeFreeze(input);
+      input.settled?.();
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { bridgeConsole } from '../console/init-log-capture.ts';
 import type { Env } from '../core/config/env-readers.ts';
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
-import { runInvocation } from '../core/invocation.ts';
+import { runInvocation, type InvocationInput } from '../core/invocation.ts';
 import { createOutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
@@ -13,6 +13,7 @@ import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, 
 import { takeInitCapture } from './init-capture.ts';
 import { writeStdoutLine } from './stdout-line.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
+import { processPostResponseFlush, type PostResponseFlush } from './post-response-flush.ts';
 import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
 import { installOutboundChannels } from './outbound-channels.ts';
 
@@ -57,7 +58,10 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   const uninstallOutbound = config.outbound.enabled
     ? installOutboundChannels(createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }), diagnostics)
     : undefined;
-  const wrap = handlerWrapper(telemetry, env);
+  // Registers the internal extension now unless a preload or a top-level await did it already (see README).
+  const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
+  extension?.attach((boundMs) => telemetry.flush(boundMs));
+  const wrap = handlerWrapper(telemetry, env, extension);
   return {
     wrap,
     telemetry,
@@ -70,14 +74,15 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
 }
 
 /** The `wrap` of one setup: the cold-start flag and the ARN attributes are shared by its handlers. */
-function handlerWrapper(telemetry: Telemetry, env: Env): <H extends AnyHandler>(handler: H) => H {
+function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseFlush | undefined): <H extends AnyHandler>(handler: H) => H {
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
   let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
   const arnAttributes = arnAttributesOf(env);
   return <H extends AnyHandler>(handler: H): H => {
     assertHandler(handler);
-    const callbackStyle = !isStreaming(handler) && handler.length >= 3;
+    const streaming = isStreaming(handler);
+    const callbackStyle = !streaming && handler.length >= 3;
     const observed = async function observed(event: unknown, second: unknown, ...rest: unknown[]): Promise<unknown> {
       // Lambda calls (event, context) or, for streaming handlers, (event, responseStream, context).
       const lambdaContext = isLambdaContext(second) ? second : isLambdaContext(rest[0]) ? rest[0] : undefined;
@@ -86,7 +91,10 @@ function handlerWrapper(telemetry: Telemetry, env: Env): <H extends AnyHandler>(
       const attributes: Attributes = lambdaContext
         ? { 'faas.coldstart': coldStart, 'faas.invocation_id': lambdaContext.awsRequestId, ...arnAttributes(lambdaContext) }
         : { 'faas.coldstart': coldStart };
+      const after = afterResponse(extension, lambdaContext?.awsRequestId, streaming, telemetry);
       return runInvocation({
+        deferFlush: after.deferFlush,
+        settled: after.settled,
         telemetry,
         trigger: triggerFor(event),
         event,
@@ -103,6 +111,29 @@ function handlerWrapper(telemetry: Telemetry, env: Env): <H extends AnyHandler>(
     };
     return copyStreamingSymbols(handler, observed) as unknown as H;
   };
+}
+
+/**
+ * How this invocation flushes. With the extension active and a buffered response: after the runtime has
+ * posted it (two `setImmediate` turns after the wrapper settles), and the extension waits for
+ * that flush before Lambda may freeze. Otherwise (streaming, which already flushes after its response,
+ * or no extension): in the handler, as before; the extension then waits for the handler only.
+ */
+function afterResponse(
+  extension: PostResponseFlush | undefined,
+  requestId: string | undefined,
+  streaming: boolean,
+  telemetry: Telemetry,
+): Pick<InvocationInput, 'deferFlush' | 'settled'> {
+  if (extension?.state() === 'failed') {
+    telemetry.diagnostics.once('post-response-flush', 'warn', `flushing before each response: ${extension.failure() ?? ''}`);
+  }
+  if (extension?.state() !== 'active' || requestId === undefined) return {};
+  let settled!: () => void;
+  extension.track(requestId, new Promise<void>((resolve) => (settled = resolve)));
+  if (streaming) return { settled };
+  // Two turns: aws-lambda-ric posts the response in a setImmediate queued after the wrapper settles.
+  return { deferFlush: (flush) => void setImmediate(() => setImmediate(() => void flush().finally(settled))) };
 }
 
 /** The invoked ARN rarely changes within an environment (one alias): its attributes are derived once per ARN. */

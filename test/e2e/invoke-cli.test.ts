@@ -32,7 +32,7 @@ describe('npm run invoke', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(/^#1 success in [\d.]+ ms \(process 1\): \{"statusCode":200/m);
       expect(stdout).toContain('exported: 6 span(s) in 1 trace(s), 7 log record(s) (6 inside a span)');
-      expect(stdout).toContain('invocations: 3 success; cold starts: 1; freezes: 4');
+      expect(stdout).toContain('invocations: 3 success; cold starts: 1; freezes: 4'); // the end of init, then one after each invocation
       expect(received.spans.filter((s) => s.attributes['faas.invocation_id'])).toHaveLength(3);
       expect(received.logs).toHaveLength(7);
     },

@@ -17,6 +17,7 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   flushBudgetMs: true,
   flushMarginMs: true,
   timeoutSafetyMs: true,
+  postResponseFlush: true,
   maxBufferBytes: true,
   captureConsole: true,
   consoleFormat: true,

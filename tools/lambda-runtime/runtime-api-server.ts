@@ -1,48 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { EXTENSIONS_PREFIX, ExtensionsApi } from './extensions-api.ts';
+import {
+  invokeEvent,
+  spawnFunction,
+  writeInvocation,
+  terminate,
+  type FunctionConfig,
+  type InvocationResult,
+  type InvocationStatus,
+  type InvokePhase,
+  type Pending,
+} from './function-process.ts';
 
-/** How a function runs under the emulator: its code, its environment, and Lambda's limits. */
-export interface FunctionConfig {
-  /** Folder with the handler module (LAMBDA_TASK_ROOT). */
-  readonly taskRoot: string;
-  /** `file.export`, as in Lambda's handler setting. */
-  readonly handler: string;
-  readonly functionName?: string;
-  readonly timeoutMs?: number;
-  readonly memoryMb?: number;
-  readonly env?: Readonly<Record<string, string>>;
-  /** The runtime client run in the child: our bootstrap by default, or a command of your own. */
-  readonly runtime?: readonly string[];
-  /** The Node binary for the child. */
-  readonly nodePath?: string;
-  /** Where the function's stdout/stderr go (Lambda's log capture); lines are kept either way. */
-  readonly onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
-}
+export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } from './function-process.ts';
 
-export type InvocationStatus = 'success' | 'error' | 'timeout' | 'init-error' | 'crash';
-
-export interface InvocationResult {
-  readonly requestId: string;
-  readonly status: InvocationStatus;
-  /** The response body (or error payload), as the function posted it. */
-  readonly payload: string;
-  readonly durationMs: number;
-  /** Which process served it (a new one after every timeout or crash: a cold start). */
-  readonly processNumber: number;
-}
-
-interface Pending {
-  readonly requestId: string;
-  readonly event: unknown;
-  readonly traceId?: string;
-  readonly resolve: (result: InvocationResult) => void;
-  started?: number;
-  deadlineTimer?: ReturnType<typeof setTimeout>;
-}
-
-const BOOTSTRAP = join(import.meta.dirname, 'bootstrap.mjs');
 const PREFIX = '/2018-06-01/runtime';
 
 /**
@@ -50,7 +23,9 @@ const PREFIX = '/2018-06-01/runtime';
  * included: when the runtime asks for the next event the process gets SIGSTOP, and SIGCONT only when an
  * event is there to deliver. Whatever the function did not export before that `/next` stays frozen, and is
  * lost at `stop()` (SIGKILL), exactly as in production. A timeout kills the process; the next invocation
- * starts a new one (a cold start).
+ * starts a new one (a cold start). With the Extensions API (extensions-api.ts) the caller still gets the
+ * response when the runtime posts it, but the invoke phase (and the freeze) waits until the runtime and
+ * every registered extension ask for their next event; at `stop()` such a process gets SIGTERM and 500 ms.
  *
  * @example
  * const lambda = await RuntimeApiServer.start({ taskRoot: 'dist/hello', handler: 'index.handler' });
@@ -66,9 +41,18 @@ export class RuntimeApiServer {
   #processNumber = 0;
   #waitingNext: ServerResponse | undefined;
   #frozen = false;
-  /** Called when the function next asks for an event (it is idle), or its process ends. */
-  #idle: (() => void)[] = [];
   #address = '';
+  #runtimeAsked = false;
+  #phaseWaiters: (() => void)[] = [];
+  /** The invocation whose phase is open (its response may already be posted). */
+  #phase: Pending | undefined;
+  readonly extensions: ExtensionsApi;
+  /** Every finished invoke phase, in order. */
+  readonly phases: InvokePhase[] = [];
+  /** Invocations whose response was posted but whose extensions overran the deadline (the process was reset). */
+  extensionOverruns = 0;
+  /** How the last `stop()` ended the process: after SIGTERM within the grace period, or by SIGKILL. */
+  lastShutdown: 'sigterm' | 'sigkill' | 'none' = 'none';
   /** Every line the function wrote, in order. */
   readonly output: { stream: 'stdout' | 'stderr'; text: string; processNumber: number }[] = [];
   /** How many times the function's process was frozen and thawed. */
@@ -76,6 +60,21 @@ export class RuntimeApiServer {
 
   private constructor(config: FunctionConfig) {
     this.#config = config;
+    this.extensions = new ExtensionsApi({
+      enabled: config.extensions ?? true,
+      managedInstances: config.env?.AWS_LAMBDA_MAX_CONCURRENCY !== undefined,
+      registerResponse: () => ({
+        functionName: config.functionName ?? 'local-function',
+        functionVersion: '$LATEST',
+        handler: config.handler,
+      }),
+      onReady: () => this.#afterReady(),
+    });
+  }
+
+  /** The Runtime API address (`host:port`), as AWS_LAMBDA_RUNTIME_API gives it. */
+  get address(): string {
+    return this.#address;
   }
 
   static async start(config: FunctionConfig): Promise<RuntimeApiServer> {
@@ -95,23 +94,24 @@ export class RuntimeApiServer {
   }
 
   /**
-   * Kills the function (as Lambda does when it retires an environment) and closes the API. Lambda retires
-   * only an idle environment: work the function does after its response (a streaming handler's flush) runs
-   * until it asks for the next event, at most the function timeout.
+   * Ends the function as Lambda retires an environment, and closes the API: SIGKILL, or with an extension
+   * registered SIGTERM first and SIGKILL 500 ms later (`graceful: false` skips the SIGTERM).
    */
-  async stop(): Promise<void> {
-    if (this.#child && !this.#frozen) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#config.timeoutMs ?? 3000);
-        this.#idle.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  async stop(options: { graceful?: boolean } = {}): Promise<void> {
+    // Lambda retires an environment between invocations: an open invoke phase (extensions still at work
+    // after the response) ends first, by their /event/next or the deadline.
+    await this.idle();
+    const child = this.#child;
+    if (child)
+      this.lastShutdown = this.extensions.count > 0 && options.graceful !== false ? await terminate(child, this.#frozen) : 'sigkill';
     this.#kill();
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  /** Resolves once no invoke phase is open: the last response is out and every extension asked again. */
+  async idle(): Promise<void> {
+    if (this.#phase) await new Promise<void>((resolve) => this.#phaseWaiters.push(resolve));
   }
 
   get processNumber(): number {
@@ -122,28 +122,10 @@ export class RuntimeApiServer {
     if (this.#child) return;
     this.#processNumber += 1;
     const number = this.#processNumber;
+    this.extensions.reset();
+    this.#runtimeAsked = false;
     const config = this.#config;
-    const name = config.functionName ?? 'local-function';
-    const child = spawn(config.nodePath ?? process.execPath, config.runtime ? [...config.runtime] : [BOOTSTRAP], {
-      cwd: config.taskRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        AWS_LAMBDA_RUNTIME_API: this.#address,
-        _HANDLER: config.handler,
-        LAMBDA_TASK_ROOT: config.taskRoot,
-        AWS_LAMBDA_FUNCTION_NAME: name,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb ?? 128),
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-        AWS_LAMBDA_LOG_STREAM_NAME: `2026/11/24/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        AWS_REGION: 'eu-west-1',
-        AWS_DEFAULT_REGION: 'eu-west-1',
-        TZ: ':UTC',
-        ...config.env,
-      },
-    });
+    const child = spawnFunction(config, this.#address);
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]!.setEncoding('utf8').on('data', (text: string) => {
         this.output.push({ stream, text, processNumber: number });
@@ -155,9 +137,9 @@ export class RuntimeApiServer {
       this.#child = undefined;
       this.#frozen = false;
       this.#waitingNext = undefined;
+      this.#endPhase(this.#phase, false);
       // The process died during an invocation (a crash, or a kill after init/error): report and move on.
       if (this.#current) this.#finish('crash', 'the function process exited');
-      for (const idle of this.#idle.splice(0)) idle();
       this.#deliver();
     });
     this.#child = child;
@@ -169,18 +151,21 @@ export class RuntimeApiServer {
     this.#child = undefined;
     this.#waitingNext = undefined;
     this.#frozen = false;
+    this.#endPhase(this.#phase, false);
     child.kill('SIGKILL');
   }
 
   /** Hands the next queued event to the function, thawing it first if it is frozen at /next. */
   #deliver(): void {
-    if (this.#current || this.#queue.length === 0) return;
+    if (this.#current || this.#phase || this.#queue.length === 0) return;
     this.#ensureProcess();
     const waiting = this.#waitingNext;
-    if (!waiting) return; // the runtime has not asked yet; it will
+    // The runtime has not asked yet, or an extension still works on the last event (or its init): they will.
+    if (!waiting || !this.extensions.allReady()) return;
     this.#waitingNext = undefined;
     const pending = this.#queue.shift()!;
     this.#current = pending;
+    this.#phase = pending;
     if (this.#frozen) {
       this.#child?.kill('SIGCONT');
       this.#frozen = false;
@@ -189,18 +174,21 @@ export class RuntimeApiServer {
     pending.started = performance.now();
     const deadline = Date.now() + timeoutMs;
     pending.deadlineTimer = setTimeout(() => this.#timeout(pending), timeoutMs);
-    waiting.writeHead(200, {
-      'content-type': 'application/json',
-      'lambda-runtime-aws-request-id': pending.requestId,
-      'lambda-runtime-deadline-ms': String(deadline),
-      'lambda-runtime-invoked-function-arn': `arn:aws:lambda:eu-west-1:123456789012:function:${this.#config.functionName ?? 'local-function'}`,
-      ...(pending.traceId ? { 'lambda-runtime-trace-id': pending.traceId } : {}),
-    });
-    waiting.end(JSON.stringify(pending.event));
+    const arn = `arn:aws:lambda:eu-west-1:123456789012:function:${this.#config.functionName ?? 'local-function'}`;
+    // rapid releases the extensions first, then the runtime.
+    this.extensions.dispatch(invokeEvent(pending, deadline, arn));
+    writeInvocation(waiting, pending, deadline, arn);
   }
 
   #timeout(pending: Pending): void {
-    if (this.#current !== pending) return;
+    if (this.#phase !== pending) return;
+    if (this.#current !== pending) {
+      // The caller has its response; an extension overran the deadline: Lambda resets the environment.
+      this.extensionOverruns += 1;
+      this.#kill();
+      this.#deliver();
+      return;
+    }
     // Lambda stops a timed-out environment; the next invocation is a cold start.
     this.#finish('timeout', `Task timed out after ${((this.#config.timeoutMs ?? 3000) / 1000).toFixed(2)} seconds`);
     this.#kill();
@@ -211,20 +199,58 @@ export class RuntimeApiServer {
     const pending = this.#current;
     if (!pending) return;
     this.#current = undefined;
-    clearTimeout(pending.deadlineTimer);
+    const now = performance.now();
+    pending.respondedAt = now;
     pending.resolve({
       requestId: pending.requestId,
       status,
       payload,
-      durationMs: performance.now() - (pending.started ?? performance.now()),
+      durationMs: now - (pending.started ?? now),
+      respondedAt: now,
       processNumber: this.#processNumber,
     });
+    if (status !== 'success' && status !== 'error') this.#endPhase(pending, false);
+  }
+
+  /** Closes the invoke phase: after a response once the runtime and every extension ask again, or on a reset. */
+  #endPhase(pending: Pending | undefined, completed: boolean): void {
+    if (!pending || this.#phase !== pending) return;
+    this.#phase = undefined;
+    clearTimeout(pending.deadlineTimer);
+    for (const resolve of this.#phaseWaiters.splice(0)) resolve();
+    if (!completed || pending.respondedAt === undefined || pending.started === undefined) return;
+    const now = performance.now();
+    this.phases.push({
+      requestId: pending.requestId,
+      respondedAt: pending.respondedAt,
+      responseMs: pending.respondedAt - pending.started,
+      billedMs: now - pending.started,
+    });
+  }
+
+  /** The runtime or an extension asked for its next event: end the phase, freeze when all wait, deliver. */
+  #afterReady(): void {
+    const phase = this.#phase;
+    if (phase && !this.#current && this.#waitingNext && this.extensions.allReady()) this.#endPhase(phase, true);
+    // This is where Lambda freezes the environment: the runtime and every extension wait for an event.
+    if (this.#child && !this.#frozen && this.#waitingNext && this.extensions.allWaiting()) {
+      this.#child.kill('SIGSTOP');
+      this.#frozen = true;
+      this.freezes += 1;
+    }
+    this.#deliver();
   }
 
   async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
+    if ((request.url ?? '').startsWith(EXTENSIONS_PREFIX)) {
+      const hold = this.#config.holdRegistrationMs;
+      if (hold && request.url!.endsWith('/register')) await new Promise((resolve) => setTimeout(resolve, hold));
+      this.extensions.route(request.method ?? '', request.url!, request.headers, body, response);
+      return;
+    }
     const path = (request.url ?? '').replace(PREFIX, '');
     const match = /^\/invocation\/([^/]+)\/(response|error)$/.exec(path);
     if (request.method === 'GET' && path === '/invocation/next') return this.#next(response);
@@ -244,14 +270,12 @@ export class RuntimeApiServer {
 
   #next(response: ServerResponse): void {
     this.#waitingNext = response;
-    // The runtime has answered and asks for more: this is where Lambda freezes the environment.
-    if (this.#child && !this.#frozen) {
-      this.#child.kill('SIGSTOP');
-      this.#frozen = true;
-      this.freezes += 1;
+    if (!this.#runtimeAsked) {
+      // The runtime's first /next ends the registration phase (rapid: registrationService.TurnOff()).
+      this.#runtimeAsked = true;
+      this.extensions.closeRegistration();
     }
-    for (const idle of this.#idle.splice(0)) idle();
-    this.#deliver();
+    this.#afterReady();
   }
 
   #post(requestId: string, kind: 'response' | 'error', body: string, response: ServerResponse): void {

@@ -87,6 +87,13 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     default: `${ms(DEFAULTS.flushBudgetMs)} (edge: 10000 ms)`,
     meaning: 'longest flush before the handler settles; bounds every export and the Loki fallback',
   },
+  {
+    option: 'postResponseFlush',
+    env: ['FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH'],
+    default: 'true',
+    meaning:
+      'Lambda: flush after the response through an internal extension (off by itself on Managed Instances, SnapStart, worker threads; falls back to the flush before the response)',
+  },
   { option: 'flushMarginMs', env: [], default: ms(DEFAULTS.flushMarginMs), meaning: 'time kept free before the Lambda deadline' },
   {
     option: 'timeoutSafetyMs',

@@ -73,6 +73,11 @@ export interface ObservabilityOptions {
   readonly stdoutFallback?: boolean;
   /** First back-off of the circuit breaker that skips a dead endpoint, in ms (doubles up to 5 min). */
   readonly circuitBackoffMs?: number;
+  /**
+   * Lambda: export after the response is posted, through an internal Lambda extension, instead of before
+   * it (default true; off where it cannot work, e.g. Managed Instances). Streaming responses are unchanged.
+   */
+  readonly postResponseFlush?: boolean;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
   /**

@@ -67,6 +67,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     timeoutSafetyMs:
       option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
+    postResponseFlush: options.postResponseFlush ?? readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, warn),
     maxBufferBytes:
       option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', maxBufferBytesFor(env, DEFAULTS, warn), warn, BUFFER_BYTES),

@@ -53,6 +53,8 @@ export interface ResolvedConfig {
   readonly flushBudgetMs: number;
   readonly flushMarginMs: number;
   readonly timeoutSafetyMs: number;
+  /** Lambda: flush after the response through an internal extension (where it can work). */
+  readonly postResponseFlush: boolean;
   /** Bytes of spans and log records held in memory at most; past it records go straight to stdout. */
   readonly maxBufferBytes: number;
   readonly captureConsole: boolean;

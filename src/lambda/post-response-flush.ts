@@ -1,0 +1,189 @@
+import { DiagLogLevel } from '@opentelemetry/api';
+import { isMainThread } from 'node:worker_threads';
+import { readBoolean, type Env } from '../core/config/env-readers.ts';
+import { createDiagnostics } from '../core/diagnostics.ts';
+import { nextEvent, register, type InvokeEvent } from './extension-client.ts';
+
+// The post-response flush: an internal Lambda extension, registered during init, lets the export run after
+// the runtime has posted the response and before the freeze, because Lambda freezes only when the runtime
+// AND every extension ask for their next event. Per INVOKE event the extension waits for that request's
+// wrapped handler to settle and its flush to end (or for the event's deadlineMs), then asks again.
+// Research: ../shared/research/lambda-extensions-api.md.
+
+/** What a telemetry setup gives the extension: its flush, for SIGTERM. */
+export interface ShutdownFlush {
+  (boundMs: number): Promise<unknown>;
+}
+
+/** The process's internal extension, shared by every setup (and by a preloaded copy of the library). */
+export interface PostResponseFlush {
+  /** `active`: registered and polling (the flush may follow the response); otherwise the flush stays in the handler. */
+  readonly state: () => 'registering' | 'active' | 'failed';
+  /** Why it is not active, once known. */
+  readonly failure: () => string | undefined;
+  /** A setup uses the extension: INVOKE events now wait for the wrapped handler of their request. */
+  attach(flush: ShutdownFlush): void;
+  /** The request's work (handler, then flush) is over when `done` settles. */
+  track(requestId: string, done: Promise<void>): void;
+}
+
+/** Time kept before the INVOKE event's deadline: the extension asks for the next event by then whatever happens. */
+const DEADLINE_MARGIN_MS = 10;
+/** Lambda sends SIGKILL 500 ms after SIGTERM when an internal extension is registered. */
+const SIGTERM_FLUSH_MS = 400;
+/** Requests tracked but never announced by an INVOKE event (none expected) are forgotten past this many. */
+const MAX_TRACKED = 64;
+const GLOBAL = Symbol.for('faas-observability.lambda.post-response-flush');
+
+/**
+ * Why the post-response flush cannot work in this process, or undefined when it can: no Runtime API,
+ * Lambda Managed Instances (no INVOKE events, no freeze), SnapStart (untested), or not the main thread.
+ * (The switch, `postResponseFlush` / `FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH`, is read by the config.)
+ *
+ * @example
+ * const reason = postResponseFlushUnavailable(process.env); // 'not on Lambda (no AWS_LAMBDA_RUNTIME_API)'
+ */
+export function postResponseFlushUnavailable(env: Env): string | undefined {
+  if (!env.AWS_LAMBDA_RUNTIME_API) return 'not on Lambda (no AWS_LAMBDA_RUNTIME_API)';
+  if (env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined || env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances')
+    return 'Lambda Managed Instances have no INVOKE events and no freeze';
+  if (env.AWS_LAMBDA_INITIALIZATION_TYPE === 'snap-start') return 'SnapStart is not supported yet';
+  if (!isMainThread) return 'not on the main thread';
+  return undefined;
+}
+
+/**
+ * Registers the process's internal extension once (later calls share it) and resolves once Lambda has
+ * answered: true when the flush after the response is on. Await it at the top level of an ESM handler
+ * module, or load `faas-observability/lambda/preload`, so it happens before the runtime's first request.
+ *
+ * @example
+ * await startPostResponseFlush(process.env);
+ */
+export async function startPostResponseFlush(env: Env = process.env): Promise<boolean> {
+  const ignore = () => {};
+  if (readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore) || !readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, ignore))
+    return false;
+  const started = startedExtension(env);
+  if (!started) return false;
+  await started.registered;
+  return started.extension.state() === 'active';
+}
+
+/** The process's extension, started by this call if need be; undefined where it cannot work. */
+export function processPostResponseFlush(env: Env): PostResponseFlush | undefined {
+  return startedExtension(env)?.extension;
+}
+
+interface Started {
+  readonly extension: PostResponseFlush;
+  readonly registered: Promise<void>;
+}
+
+function startedExtension(env: Env): Started | undefined {
+  const holder = globalThis as { [GLOBAL]?: Started };
+  if (holder[GLOBAL]) return holder[GLOBAL];
+  if (postResponseFlushUnavailable(env) !== undefined) return undefined;
+  holder[GLOBAL] = createExtension(env.AWS_LAMBDA_RUNTIME_API!);
+  return holder[GLOBAL];
+}
+
+interface Claim {
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+}
+
+function createExtension(api: string): Started {
+  const diagnostics = createDiagnostics(DiagLogLevel.WARN);
+  let state: 'registering' | 'active' | 'failed' = 'registering';
+  let failure: string | undefined;
+  const flushes: ShutdownFlush[] = [];
+  const claims = new Map<string, Claim>();
+  const fail = (reason: string) => {
+    state = 'failed';
+    failure = reason;
+  };
+
+  const poll = async (id: string): Promise<void> => {
+    for (;;) {
+      let event: InvokeEvent;
+      try {
+        event = await nextEvent(api, id);
+      } catch (error) {
+        // Lambda would now hold every invocation until its timeout; say so loudly. Flushes go back in the handler.
+        fail(`the extension's /event/next failed (${String(error)})`);
+        diagnostics.error(`post-response flush stopped: ${failure}; flushing before each response from now on`);
+        return;
+      }
+      // Without a setup no wrapped handler reports: answer at once rather than hold every invocation.
+      if (flushes.length > 0) await settle(claims, event);
+    }
+  };
+
+  const registered = register(api).then(
+    (answer) => {
+      if ('refused' in answer) return fail(`the Extensions API refused the registration (${answer.refused})`);
+      state = 'active';
+      // At once: init does not end until every registered extension asks for its first event.
+      void poll(answer.id);
+      process.on('SIGTERM', function listener() {
+        void onSigterm(flushes, listener);
+      });
+    },
+    (error: unknown) => fail(`the registration failed (${String(error)})`),
+  );
+
+  const extension: PostResponseFlush = {
+    state: () => state,
+    failure: () => failure,
+    attach: (flush) => void flushes.push(flush),
+    track: (requestId, done) => {
+      const { resolve } = claim(claims, requestId);
+      void done.then(resolve, resolve);
+    },
+  };
+  return { extension, registered };
+}
+
+/** The claim on a request: made by its INVOKE event or by its wrapped handler, whichever comes first. */
+function claim(claims: Map<string, Claim>, requestId: string): Claim {
+  let found = claims.get(requestId);
+  if (!found) {
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    found = { done, resolve };
+    claims.set(requestId, found);
+    if (claims.size > MAX_TRACKED) claims.delete(claims.keys().next().value!);
+  }
+  return found;
+}
+
+/** Waits until the event's request is over (handler, then flush), at most until shortly before its deadline. */
+async function settle(claims: Map<string, Claim>, event: InvokeEvent): Promise<void> {
+  if (event.eventType !== 'INVOKE' || event.requestId === undefined) return;
+  const { done } = claim(claims, event.requestId);
+  const waitMs = (event.deadlineMs ?? Date.now()) - DEADLINE_MARGIN_MS - Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, waitMs));
+    timer.unref();
+  });
+  try {
+    await Promise.race([done, deadline]);
+  } finally {
+    clearTimeout(timer);
+    claims.delete(event.requestId);
+  }
+}
+
+/** With the extension registered Lambda sends SIGTERM and SIGKILL 500 ms later: flush what is left, then exit. */
+async function onSigterm(flushes: readonly ShutdownFlush[], listener: () => void): Promise<void> {
+  // A thawed process: let the timers that fell due while it was frozen run (and log) first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await Promise.allSettled(flushes.map((flush) => flush(SIGTERM_FLUSH_MS)));
+  // Then end as SIGTERM would have without us: with no listener left, the re-raised signal's default action
+  // ends the process (process.exit could wait on a thread blocked in the runtime client's long poll). A
+  // user's own listener keeps the decision.
+  process.removeListener('SIGTERM', listener);
+  if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+}

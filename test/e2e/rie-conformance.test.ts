@@ -1,0 +1,184 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArtifact } from '../../tools/build-artifacts.ts';
+import { freePort } from '../../tools/loopback.ts';
+import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
+import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
+
+// Protocol conformance: the same Extensions API conversation held with AWS's Runtime Interface Emulator
+// (the rapid state machine Lambda runs, built from its Go module by tools/rie-build.sh) and with our
+// emulator must get the same answers; and the library's extension works under the RIE. The RIE holds the
+// caller's response until the extensions are done, so latency is measured on our emulator (bench/).
+
+const RIE = new URL('../../.cache/rie/aws-lambda-rie', import.meta.url).pathname;
+const BOOTSTRAP = new URL('../../tools/lambda-runtime/bootstrap.mjs', import.meta.url).pathname;
+if (process.env.CI && !existsSync(RIE)) throw new Error(`no RIE at ${RIE}: CI must run \`npm run rie:build\` first`);
+const collector = collectorAvailability();
+const ENV = { FIXTURE_TOP_LEVEL_AWAIT: '1', FIXTURE_INIT_SLEEP_MS: '400' };
+
+interface Target {
+  /** AWS_LAMBDA_RUNTIME_API of the function. */
+  readonly api: string;
+  invoke(event: unknown): Promise<string>;
+  stop(): Promise<void>;
+  /** What the RIE and the function wrote (the RIE only). */
+  output?(): string;
+}
+
+async function startRie(taskRoot: string, env: Record<string, string>): Promise<Target> {
+  const [apiPort, riePort] = [await freePort(), await freePort()];
+  const api = `127.0.0.1:${apiPort}`;
+  const child = spawn(
+    RIE,
+    ['--runtime-api-address', api, '--runtime-interface-emulator-address', `127.0.0.1:${riePort}`, process.execPath, BOOTSTRAP],
+    {
+      cwd: taskRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        _HANDLER: 'index.handler',
+        LAMBDA_TASK_ROOT: taskRoot,
+        AWS_LAMBDA_FUNCTION_NAME: 'conformance',
+        ...env,
+      },
+    },
+  );
+  let output = '';
+  for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const url = `http://127.0.0.1:${riePort}/2015-03-31/functions/function/invocations`;
+  // Ready once it accepts connections (any HTTP request to it would be an invocation).
+  for (let i = 0; i < 100 && !(await accepts(riePort)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    api,
+    output: () => output,
+    invoke: async (event) => (await fetch(url, { method: 'POST', body: JSON.stringify(event) })).text(),
+    stop: async () => {
+      // The RIE starts the runtime in a process group of its own: end it first, then the RIE.
+      const runtimes = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean);
+      for (const pid of runtimes) process.kill(Number(pid), 'SIGKILL');
+      process.kill(child.pid!, 'SIGKILL');
+    },
+  };
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    }).on('error', () => resolve(false));
+  });
+
+async function startOurs(taskRoot: string, env: Record<string, string>): Promise<Target> {
+  const lambda = await RuntimeApiServer.start({ taskRoot, handler: 'index.handler', functionName: 'conformance', env });
+  return {
+    api: lambda.address,
+    invoke: async (event) => (await lambda.invoke(event)).payload,
+    stop: () => lambda.stop({ graceful: false }),
+  };
+}
+
+async function call(api: string, method: string, path: string, headers: Record<string, string>, body?: string) {
+  const response = await fetch(`http://${api}/2020-01-01/extension${path}`, { method, headers, body });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  return { status: response.status, id: response.headers.get('lambda-extension-identifier') ?? '', body: parsed };
+}
+
+/** One conversation: every answer as status + errorType + errorMessage (ids masked), INVOKE as its keys. */
+async function transcript(target: Target): Promise<string[]> {
+  const lines: string[] = [];
+  const note = (label: string, answer: { status: number; body: Record<string, unknown> }) =>
+    lines.push(
+      `${label}: ${answer.status} ${String(answer.body.errorType ?? '')} ${String(answer.body.errorMessage ?? '').replace(/[0-9a-f-]{36}/g, '<id>')}`,
+    );
+  const register = (name: string, events: string[]) =>
+    call(target.api, 'POST', '/register', { 'Lambda-Extension-Name': name }, JSON.stringify({ events }));
+  const next = (id: string) => call(target.api, 'GET', '/event/next', { 'Lambda-Extension-Identifier': id });
+
+  const invoked = target.invoke({ i: 1 }); // starts the function; its init sleeps 400 ms
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  note('register SHUTDOWN', await register('conformance-shutdown', ['SHUTDOWN']));
+  note('register unknown event', await register('conformance-bad', ['BOGUS']));
+  note('register empty name', await register('', ['INVOKE']));
+  const ours = await register('conformance-ext', ['INVOKE']);
+  lines.push(`register: ${ours.status} ${Object.keys(ours.body).sort().join(',')}`);
+  note('register same name', await register('conformance-ext', ['INVOKE']));
+  note('next unknown id', await next('4f0e1c3a-0000-4000-8000-000000000000'));
+  note('next no id', await call(target.api, 'GET', '/event/next', {}));
+  const event = await next(ours.id);
+  lines.push(`INVOKE: ${event.status} ${Object.keys(event.body).sort().join(',')} ${String(event.body.eventType)}`);
+  const parked = next(ours.id); // done with the event: the invocation may end
+  lines.push(`response: ${await invoked}`);
+  note('next while one is pending', await next(ours.id));
+  note('register after the runtime asked', await register('conformance-late', ['INVOKE']));
+  void parked.catch(() => {});
+  return lines;
+}
+
+describe.skipIf(!existsSync(RIE))(
+  `protocol conformance with AWS's Runtime Interface Emulator ${existsSync(RIE) ? '' : `(no ${RIE}: npm run rie:build)`}`,
+  () => {
+    let taskRoot: string;
+    beforeAll(async () => {
+      const artifact = await buildArtifact(
+        { name: 'post-response', kind: 'lambda', entry: 'test/e2e/fixtures/post-response/handler.ts' },
+        mkdtempSync(join(tmpdir(), 'rie-')),
+      );
+      taskRoot = artifact.dir;
+    }, 60_000);
+
+    it('the same conversation gets the same answers from the RIE and from our emulator', async () => {
+      const transcripts: string[][] = [];
+      for (const start of [startRie, startOurs]) {
+        const target = await start(taskRoot, { ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_LOG_LEVEL: 'none' });
+        try {
+          transcripts.push(await transcript(target));
+        } finally {
+          await target.stop();
+        }
+      }
+      expect(transcripts[1]).toEqual(transcripts[0]);
+      // And what they agree on is rapid's protocol.
+      expect(transcripts[0]).toContain(
+        'register SHUTDOWN: 403 Extension.InvalidEventType SHUTDOWN: ShutdownEventNotSupportedForInternalExtension',
+      );
+      expect(transcripts[0]).toContain(
+        'register after the runtime asked: 403 Extension.RegistrationClosed Extension registration closed already',
+      );
+    }, 120_000);
+
+    describe.skipIf(!collector.run)('the library under the RIE, against the real collector', () => {
+      let running: RunningCollector;
+      afterAll(async () => {
+        await running?.stop();
+      });
+
+      it('50 invocations answered and every span and log delivered, the extension registered', async () => {
+        running = await startCollector();
+        const target = await startRie(taskRoot, { ...ENV, FIXTURE_INIT_SLEEP_MS: '0', OTEL_EXPORTER_OTLP_ENDPOINT: running.endpoint });
+        const payloads: string[] = [];
+        try {
+          for (let i = 0; i < 50; i++) payloads.push(await target.invoke({ i }));
+          expect(target.output!()).toMatch(
+            /Internal agent faas-observability-internal \([0-9a-f-]+\) registered, subscribed to \[INVOKE\]/,
+          );
+          expect(target.output!()).not.toContain('[faas-observability]');
+        } finally {
+          await target.stop();
+        }
+        const { spans, logs } = await running.stop();
+        expect(payloads).toEqual(Array.from({ length: 50 }, (_, i) => JSON.stringify({ i })));
+        expect(spans.filter((s) => s.attributes['faas.invocation_id'])).toHaveLength(50);
+        expect(logs.filter((l) => String(l.body).startsWith('handling '))).toHaveLength(50);
+      }, 120_000);
+    });
+  },
+);
