@@ -10,6 +10,7 @@ import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
 import { sumPartialSuccess, type PartialSuccess } from './partial-success.ts';
 import { splitToLimits, type RequestChunk } from './request-chunks.ts';
+import { otlpWireRecord } from '../record-uid.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -121,6 +122,12 @@ export function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter
   return new OtlpProtobufExporter<ReadableSpan>(config, ProtobufTraceSerializer);
 }
 
+// Each record as the request carries it: without the attributes its other fields already give (record-uid.ts).
+const WIRE_LOGS_SERIALIZER: ISerializer<ReadableLogRecord[], unknown> = {
+  serializeRequest: (records) => ProtobufLogsSerializer.serializeRequest(records.map(otlpWireRecord)),
+  deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),
+};
+
 /**
  * OTLP/HTTP protobuf log record exporter with serverless timeouts.
  *
@@ -128,5 +135,5 @@ export function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter
  * new BatchLogRecordProcessor({ exporter: createOtlpLogExporter({ url: 'http://localhost:4318/v1/logs', timeoutMs: 1000 }) });
  */
 export function createOtlpLogExporter(config: OtlpExporterConfig): LogRecordExporter {
-  return new OtlpProtobufExporter<ReadableLogRecord>(config, ProtobufLogsSerializer);
+  return new OtlpProtobufExporter<ReadableLogRecord>(config, WIRE_LOGS_SERIALIZER);
 }
