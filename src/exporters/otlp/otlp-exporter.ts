@@ -24,7 +24,17 @@ export interface OtlpExporterConfig {
   readonly maxRequestBytes?: number;
   /** Most records in one request: a larger batch is sent as several requests. */
   readonly maxItemsPerRequest?: number;
+  /** `gzip`: bodies go through `gzip` with `content-encoding: gzip`; sent as is without a compressor. */
+  readonly compression?: 'gzip' | 'none';
+  /**
+   * Gzips a request body. Passed in by the runtime's entry point, like the transport (Lambda: node:zlib),
+   * so the shared exporters import no runtime module.
+   */
+  readonly gzip?: Gzip;
 }
+
+/** Gzips one request body. */
+export type Gzip = (body: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
 /**
  * An export result that may say how many records an endpoint rejected while accepting the request, and, when
@@ -47,6 +57,7 @@ export class OtlpProtobufExporter<T> {
   readonly #headers: Record<string, string>;
   readonly #inFlight = new InFlight();
   readonly #post: Transport;
+  readonly #gzip: Gzip | undefined;
   #shutdown = false;
 
   constructor(config: OtlpExporterConfig, serializer: ISerializer<T[], unknown>) {
@@ -54,6 +65,8 @@ export class OtlpProtobufExporter<T> {
     this.#serializer = serializer;
     this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
     this.#post = config.transport ?? ((request) => postWithFetch(request));
+    this.#gzip = config.compression === 'gzip' ? config.gzip : undefined;
+    if (this.#gzip) this.#headers['content-encoding'] = 'gzip';
   }
 
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
@@ -77,7 +90,10 @@ export class OtlpProtobufExporter<T> {
   async #send(items: T[]): Promise<OtlpExportResult> {
     let chunks: RequestChunk<T>[];
     try {
+      // Limits apply to the uncompressed body (maxRequestBytes says so); each chunk is gzipped after the split.
       chunks = splitToLimits(items, (chunk) => this.#serializer.serializeRequest(chunk), this.#config);
+      const gzip = this.#gzip;
+      if (gzip) chunks = await Promise.all(chunks.map(async (chunk) => ({ ...chunk, body: await gzip(chunk.body) })));
     } catch (cause) {
       return failed('could not serialize the OTLP request', cause);
     }
