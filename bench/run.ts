@@ -1,7 +1,7 @@
 /**
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
- * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst` or `--only=outbound` for one table).
+ * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst`, `--only=bytes` or `--only=outbound` for one table).
  * Prints Markdown tables.
  */
 import { bundleVariant } from './bundle.ts';
@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { closedEndpoint, startHangingEndpoint, startLoopbackServer } from '../tools/loopback.ts';
 import { outboundTable } from './outbound.ts';
+import { bytesTable } from './bytes.ts';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { postResponseTable } from './post-response.ts';
@@ -257,6 +258,11 @@ async function main() {
     await Promise.all([fast.close(), slow.close()]);
     return;
   }
+  if (only === 'bytes') {
+    console.log(await bytesTable(bundles, runChild, quick));
+    await Promise.all([fast.close(), slow.close()]);
+    return;
+  }
   if (only === 'burst') {
     console.log(await burstTable(bundles, fast.url));
     await Promise.all([fast.close(), slow.close()]);
@@ -304,6 +310,7 @@ async function main() {
     console.log(`\n${await faultTable(bundles, fast.url)}`);
     console.log(`\n${await burstTable(bundles, fast.url)}`);
     console.log(`\n${await postResponseTable(OUT, { fast: fast.url, slow: slow.url }, quick)}`);
+    console.log(`\n${await bytesTable(bundles, runChild, quick)}`);
     console.log(`\n${await edgeTable(slow.url)}`);
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url)}`);
     console.log(`\n${await outboundTable(OUT, quick)}`);

@@ -2,7 +2,7 @@
 // for that), and what is shared by every runtime.
 export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './lambda/lambda-observability.ts';
 export { forEachRecord, type BatchItemFailure, type BatchResponse } from './lambda/for-each-record.ts';
-export type { ConsoleFormat, LokiOptions, ObservabilityOptions } from './core/config/options.ts';
+export type { ConsoleFormat, LokiOptions, ObservabilityOptions, OtlpCompression } from './core/config/options.ts';
 export type { LambdaContext } from './lambda/lambda-types.ts';
 export type { Telemetry } from './core/telemetry.ts';
 export type { FlushSummary } from './core/flush.ts';

@@ -153,3 +153,13 @@ export function encodePartialSuccess(signal: 'traces' | 'logs', rejected: number
   const partialSuccess = signal === 'traces' ? { rejectedSpans: rejected, errorMessage } : { rejectedLogRecords: rejected, errorMessage };
   return type.encode(type.create({ partialSuccess })).finish();
 }
+
+/**
+ * A received record's `log.record.uid`: the attribute when sent, else the uid derived from its span id and
+ * timestamp (src/exporters/record-uid.ts: an OTLP request leaves a derivable uid out).
+ */
+export function recordUidOf(log: Pick<ReceivedLog, 'attributes' | 'spanId' | 'timeNs'>): string | undefined {
+  const sent = log.attributes['log.record.uid'];
+  if (typeof sent === 'string') return sent;
+  return log.spanId ? `${log.spanId}-${log.timeNs}` : undefined;
+}

@@ -7,7 +7,7 @@ import { ExportQueue } from '../exporters/export-queue.ts';
 import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover.ts';
 import { LokiPushExporter } from '../exporters/loki/loki-push.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
-import { createOtlpLogExporter, createOtlpSpanExporter } from '../exporters/otlp/otlp-exporter.ts';
+import { createOtlpLogExporter, createOtlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-exporter.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
 import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
 import { originOf, signedTransport } from '../exporters/transport/transport.ts';
@@ -50,6 +50,8 @@ export interface PipelineInputs {
   readonly options: ObservabilityOptions;
   /** How the OTLP exporters send requests; `fetch` when absent. */
   readonly transport?: Transport;
+  /** How OTLP bodies are gzipped when `compression` is `gzip`; sent as is when absent (the edge). */
+  readonly gzip?: Gzip;
   /** Where undeliverable records are written as JSON lines; the console as it was, when absent. */
   readonly lineWriter?: LineWriter;
 }
@@ -90,7 +92,7 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
 }
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
-function createFailovers({ config, options, transport }: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
+function createFailovers({ config, options, transport, gzip }: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
   const signer = options.requestSigner;
   const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
@@ -98,7 +100,7 @@ function createFailovers({ config, options, transport }: PipelineInputs, lastRes
     ? undefined
     : new FailoverSpanExporter({
         primary: {
-          exporter: createOtlpSpanExporter({ ...config.traces, ...config.traces.limits, transport: otlpTransport }),
+          exporter: createOtlpSpanExporter({ ...config.traces, ...config.traces.limits, transport: otlpTransport, gzip }),
           breaker: breakerFor(config.traces.url),
         },
         lastResort,
@@ -108,7 +110,7 @@ function createFailovers({ config, options, transport }: PipelineInputs, lastRes
     ? undefined
     : new FailoverLogExporter({
         primary: {
-          exporter: createOtlpLogExporter({ ...config.logs, ...config.logs.limits, transport: otlpTransport }),
+          exporter: createOtlpLogExporter({ ...config.logs, ...config.logs.limits, transport: otlpTransport, gzip }),
           breaker: breakerFor(config.logs.url),
         },
         fallback: config.loki && {

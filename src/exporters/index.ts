@@ -1,4 +1,10 @@
-export { createOtlpLogExporter, createOtlpSpanExporter, OtlpProtobufExporter, type OtlpExporterConfig } from './otlp/otlp-exporter.ts';
+export {
+  createOtlpLogExporter,
+  createOtlpSpanExporter,
+  OtlpProtobufExporter,
+  type Gzip,
+  type OtlpExporterConfig,
+} from './otlp/otlp-exporter.ts';
 export { LokiPushExporter, type LokiPushConfig } from './loki/loki-push.ts';
 export type { LokiFormat } from './loki/loki-encode.ts';
 export { DEFAULT_LOKI_LIMITS, toLokiStreams, type LokiEntry, type LokiLimits, type LokiStream } from './loki/loki-streams.ts';

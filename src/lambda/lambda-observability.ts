@@ -8,6 +8,7 @@ import { runInvocation, type InvocationInput } from '../core/invocation.ts';
 import { createOutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
+import { gzipSync } from 'node:zlib';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
 import { takeInitCapture } from './init-capture.ts';
@@ -51,6 +52,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
+    gzip: (body) => gzipSync(body),
     lineWriter: writeStdoutLine,
   });
   const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);

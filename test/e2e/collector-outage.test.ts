@@ -7,6 +7,7 @@ import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runt
 import { startCollector } from '../helpers/collector.ts';
 import { eventually, queryLoki, realStackAvailability, startLoki } from '../helpers/real-stack.ts';
 import { stdoutRecords } from '../helpers/sinks.ts';
+import { recordUidOf, type ReceivedLog } from '../../tools/otlp-decode.ts';
 
 const availability = realStackAvailability(['collector', 'loki']);
 const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
@@ -35,7 +36,7 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
     const results: InvocationResult[] = [];
     const received = {
       spans: [] as { attributes: Record<string, unknown> }[],
-      logs: [] as { body: unknown; attributes: Record<string, unknown> }[],
+      logs: [] as ReceivedLog[],
     };
     for (let i = 0; i < 90; i++) {
       // The collector goes down between invocations (after the last one's flush, which follows its response).
@@ -71,9 +72,7 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
       (lines) => lines.length + elsewhere >= 90,
     );
     const found = [
-      ...received.logs
-        .filter((l) => handled(l.body))
-        .map((l) => ({ sink: 'collector', uid: l.attributes['log.record.uid'], body: String(l.body) })),
+      ...received.logs.filter((l) => handled(l.body)).map((l) => ({ sink: 'collector', uid: recordUidOf(l), body: String(l.body) })),
       ...lokiLines.filter((e) => handled(e.line)).map((e) => ({ sink: 'loki', uid: e.metadata.log_record_uid, body: e.line })),
       ...stdout.filter((r) => handled(r.body)).map((r) => ({ sink: 'stdout', uid: r.attributes['log.record.uid'], body: String(r.body) })),
     ];

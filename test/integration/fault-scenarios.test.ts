@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
 import { closedEndpoint, startHangingEndpoint } from '../../tools/loopback.ts';
+import { recordUidOf } from '../../tools/otlp-decode.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
@@ -80,7 +81,7 @@ async function run(
 
 /** Every expected body exactly once across the three sinks, each with its own log.record.uid. */
 function expectExactlyOnce(expected: string[]) {
-  const fromCollector = collector.logs.map((l) => ({ body: String(l.body), uid: l.attributes['log.record.uid'] }));
+  const fromCollector = collector.logs.map((l) => ({ body: String(l.body), uid: recordUidOf(l) }));
   const fromLoki = loki.entries.map((e) => ({ body: e.line, uid: e.metadata.log_record_uid }));
   const fromStdout = stdout
     .flatMap((chunk) => chunk.split('\n'))

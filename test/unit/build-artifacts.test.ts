@@ -59,7 +59,7 @@ describe('build artifacts', () => {
         expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
     }
     const big = join(out, 'big.ts');
-    writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(130 * 1024))};`);
+    writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(BUDGETS.lambda + 1024))};`);
     const artifact = await buildArtifact({ name: 'big', kind: 'lambda', entry: big }, out);
     expect(artifact.overBudget).toBe(true);
   });

@@ -14,6 +14,7 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   logsEndpoint: true,
   headers: true,
   exportTimeoutMs: true,
+  compression: true,
   flushBudgetMs: true,
   flushMarginMs: true,
   timeoutSafetyMs: true,

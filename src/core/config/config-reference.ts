@@ -42,6 +42,12 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     meaning: 'one OTLP export, retries included',
   },
   {
+    option: 'compression',
+    env: ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+    default: 'none',
+    meaning: '`gzip`: OTLP bodies gzipped on Lambda (edge runtimes send them as is)',
+  },
+  {
     option: 'sampler',
     env: ['OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'],
     default: 'parentbased_always_on',

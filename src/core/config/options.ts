@@ -5,6 +5,10 @@ import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { RequestSigner } from '../../exporters/transport/transport.ts';
 import type { UrlPattern } from '../outbound/url-patterns.ts';
 
+/** How OTLP request bodies are sent (`OTEL_EXPORTER_OTLP_COMPRESSION`). */
+export type OtlpCompression = 'gzip' | 'none';
+export const OTLP_COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
+
 /** Grafana Loki's push API as the fallback for logs the OTLP endpoint does not take. */
 export interface LokiOptions {
   /** Loki's base URL or full push URL. */
@@ -46,6 +50,11 @@ export interface ObservabilityOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Timeout of one export request, in ms. */
   readonly exportTimeoutMs?: number;
+  /**
+   * `gzip` compresses OTLP request bodies (`content-encoding: gzip`) on Lambda; edge runtimes send them
+   * uncompressed. Default `none`.
+   */
+  readonly compression?: OtlpCompression;
   /** Upper bound of the flush that runs before each invocation settles, in ms. */
   readonly flushBudgetMs?: number;
   /** Time kept free before the Lambda deadline when bounding the flush, in ms. */

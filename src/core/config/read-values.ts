@@ -1,5 +1,5 @@
 import { numberProblem, readString, type Env, type NumberRule, type Warn } from './env-readers.ts';
-import type { ConsoleFormat } from './options.ts';
+import { OTLP_COMPRESSIONS, type ConsoleFormat, type OtlpCompression } from './options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { CONSOLE_FORMATS } from './console-controls.ts';
 
@@ -21,6 +21,11 @@ export function optionReader(warn: Warn) {
       if (value === undefined) return undefined;
       if (isHttpUrl(value)) return value;
       warn(`option ${name}="${redactUrl(value)}" is not an http(s) URL; ignoring it`);
+      return undefined;
+    },
+    compression(value: OtlpCompression | undefined): OtlpCompression | undefined {
+      if (value === undefined || OTLP_COMPRESSIONS.includes(value)) return value;
+      warn(`option compression="${String(value)}" is not one of ${OTLP_COMPRESSIONS.join(', ')}; ignoring it`);
       return undefined;
     },
     consoleFormat(value: ConsoleFormat | undefined): ConsoleFormat | undefined {

@@ -3,7 +3,7 @@ import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
 import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
-import type { ObservabilityOptions } from './options.ts';
+import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -105,6 +105,7 @@ function signalReader(
 ) {
   const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultTimeoutMs, warn, POSITIVE_MS);
   const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const compression = readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', OTLP_COMPRESSIONS, 'none', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
   return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig =>
     withLimits({
@@ -116,6 +117,9 @@ function signalReader(
       timeoutMs:
         option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
         readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
+      compression:
+        option.compression(options.compression) ??
+        readEnum(env, `OTEL_EXPORTER_OTLP_${name}_COMPRESSION`, OTLP_COMPRESSIONS, compression, warn),
     });
 }
 

@@ -1,12 +1,14 @@
 import type { DiagLogLevel, Attributes, SeverityNumber } from '@opentelemetry/api';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { PropagationLists } from '../outbound/propagation-policy.ts';
-import type { ConsoleFormat, LokiOptions } from './options.ts';
+import type { ConsoleFormat, LokiOptions, OtlpCompression } from './options.ts';
 
 export interface SignalConfig {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** `gzip` where the runtime gives the exporter a compressor (Lambda); otherwise sent as is. */
+  readonly compression: OtlpCompression;
   /** Request limits of the endpoint (AWS's OTLP endpoints have some); none for a collector. */
   readonly limits: RequestLimits;
 }

@@ -10,6 +10,7 @@ import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
 import { sumPartialSuccess, type PartialSuccess } from './partial-success.ts';
 import { splitToLimits, type RequestChunk } from './request-chunks.ts';
+import { otlpWireRecord } from '../record-uid.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -23,7 +24,17 @@ export interface OtlpExporterConfig {
   readonly maxRequestBytes?: number;
   /** Most records in one request: a larger batch is sent as several requests. */
   readonly maxItemsPerRequest?: number;
+  /** `gzip`: bodies go through `gzip` with `content-encoding: gzip`; sent as is without a compressor. */
+  readonly compression?: 'gzip' | 'none';
+  /**
+   * Gzips a request body. Passed in by the runtime's entry point, like the transport (Lambda: node:zlib),
+   * so the shared exporters import no runtime module.
+   */
+  readonly gzip?: Gzip;
 }
+
+/** Gzips one request body. */
+export type Gzip = (body: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
 /**
  * An export result that may say how many records an endpoint rejected while accepting the request, and, when
@@ -46,6 +57,7 @@ export class OtlpProtobufExporter<T> {
   readonly #headers: Record<string, string>;
   readonly #inFlight = new InFlight();
   readonly #post: Transport;
+  readonly #gzip: Gzip | undefined;
   #shutdown = false;
 
   constructor(config: OtlpExporterConfig, serializer: ISerializer<T[], unknown>) {
@@ -53,6 +65,8 @@ export class OtlpProtobufExporter<T> {
     this.#serializer = serializer;
     this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
     this.#post = config.transport ?? ((request) => postWithFetch(request));
+    this.#gzip = config.compression === 'gzip' ? config.gzip : undefined;
+    if (this.#gzip) this.#headers['content-encoding'] = 'gzip';
   }
 
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
@@ -76,7 +90,10 @@ export class OtlpProtobufExporter<T> {
   async #send(items: T[]): Promise<OtlpExportResult> {
     let chunks: RequestChunk<T>[];
     try {
+      // Limits apply to the uncompressed body (maxRequestBytes says so); each chunk is gzipped after the split.
       chunks = splitToLimits(items, (chunk) => this.#serializer.serializeRequest(chunk), this.#config);
+      const gzip = this.#gzip;
+      if (gzip) chunks = await Promise.all(chunks.map(async (chunk) => ({ ...chunk, body: await gzip(chunk.body) })));
     } catch (cause) {
       return failed('could not serialize the OTLP request', cause);
     }
@@ -121,6 +138,12 @@ export function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter
   return new OtlpProtobufExporter<ReadableSpan>(config, ProtobufTraceSerializer);
 }
 
+// Each record as the request carries it: without the attributes its other fields already give (record-uid.ts).
+const WIRE_LOGS_SERIALIZER: ISerializer<ReadableLogRecord[], unknown> = {
+  serializeRequest: (records) => ProtobufLogsSerializer.serializeRequest(records.map(otlpWireRecord)),
+  deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),
+};
+
 /**
  * OTLP/HTTP protobuf log record exporter with serverless timeouts.
  *
@@ -128,5 +151,5 @@ export function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter
  * new BatchLogRecordProcessor({ exporter: createOtlpLogExporter({ url: 'http://localhost:4318/v1/logs', timeoutMs: 1000 }) });
  */
 export function createOtlpLogExporter(config: OtlpExporterConfig): LogRecordExporter {
-  return new OtlpProtobufExporter<ReadableLogRecord>(config, ProtobufLogsSerializer);
+  return new OtlpProtobufExporter<ReadableLogRecord>(config, WIRE_LOGS_SERIALIZER);
 }

@@ -1,0 +1,36 @@
+import { isSpanContextValid } from '@opentelemetry/api';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+
+/**
+ * The `log.record.uid` a record inside a span can have without sending it: its span id and its timestamp in
+ * nanoseconds (`<span_id>-<time_unix_nano>`). The console bridge gives every record a process-wide strictly
+ * increasing timestamp, so the pair is unique, and every copy of the record (OTLP, Loki, a stdout line)
+ * carries both fields: a copy that reached two backends is de-duplicated by computing it. Undefined outside
+ * a span.
+ *
+ * @example
+ * derivedRecordUid(record); // 'e457b5a2e4d86bd1-1795570323764012345'
+ */
+export function derivedRecordUid(record: Pick<ReadableLogRecord, 'spanContext' | 'hrTime'>): string | undefined {
+  const span = record.spanContext;
+  if (!span || !isSpanContextValid(span)) return undefined;
+  const [seconds, nanos] = record.hrTime;
+  return `${span.spanId}-${seconds}${String(nanos).padStart(9, '0')}`;
+}
+
+/**
+ * What an OTLP request carries of a record: the attributes that the request repeats from its other fields
+ * are left out. `log.record.uid` when it is the derived one (the request has the span id and timestamp), and
+ * `faas.invocation_id` when the record is in a span (the invocation's span carries it; the record its trace).
+ * The record itself keeps both, for the Loki fallback's structured metadata and the stdout lines.
+ */
+export function otlpWireRecord(record: ReadableLogRecord): ReadableLogRecord {
+  const attributes = record.attributes;
+  const derived = derivedRecordUid(record);
+  if (derived === undefined || !('log.record.uid' in attributes || 'faas.invocation_id' in attributes)) return record;
+  const kept = { ...attributes };
+  if (kept['log.record.uid'] === derived) delete kept['log.record.uid'];
+  delete kept['faas.invocation_id'];
+  // The record's own getters (hrTime, spanContext…) read through the prototype; only attributes differ.
+  return Object.create(record, { attributes: { value: kept, enumerable: true } }) as ReadableLogRecord;
+}
