@@ -1,5 +1,5 @@
 /**
- * npm run demo [-- --attributes]
+ * npm run demo [-- --attributes] [--out dir]
  *
  * The whole path on one machine, no docker: builds the orders-api example, starts the embedded receiver
  * (OTLP/HTTP protobuf and Loki push on loopback), runs the function the way Lambda does — frozen at every
@@ -15,7 +15,8 @@ import { startLocalReceiver } from './receiver.ts';
 import { renderTraces } from './trace-view.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { attributes: { type: 'boolean', default: false } } });
+// --out: where the artifact is built (dist/ by default); a test gives each run its own folder.
+const { values } = parseArgs({ options: { attributes: { type: 'boolean', default: false }, out: { type: 'string' } } });
 /** A sample event without its traceparent: each call starts its own trace, as from a client without tracing. */
 const event = (name: string) => {
   const sample = JSON.parse(readFileSync(join(ROOT, 'functions/orders-api/events', `${name}.json`), 'utf8'));
@@ -25,7 +26,7 @@ const event = (name: string) => {
 };
 
 const [source] = findFunctions(['orders-api']);
-const artifact = await buildArtifact(source!);
+const artifact = await buildArtifact(source!, values.out);
 const receiver = await startLocalReceiver();
 const lambda = await RuntimeApiServer.start({
   taskRoot: artifact.dir,

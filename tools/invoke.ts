@@ -1,5 +1,5 @@
 /**
- * npm run invoke -- <function> [--event file.json] [--times N] [--endpoint URL] [--timeout ms] [--quiet]
+ * npm run invoke -- <function> [--event file.json] [--times N] [--endpoint URL] [--timeout ms] [--out dir] [--quiet]
  *
  * Builds functions/<function>/handler.ts and runs it the way Lambda does (Runtime API, frozen at every
  * /next, killed at the end) against an OTLP endpoint — the local stack's collector, any OTLP/HTTP endpoint,
@@ -29,6 +29,8 @@ const { values, positionals } = (() => {
         endpoint: { type: 'string' },
         timeout: { type: 'string', default: '3000' },
         quiet: { type: 'boolean', default: false },
+        // Where the artifact is built (dist/ by default): a test gives each run its own folder.
+        out: { type: 'string' },
       },
     });
   } catch (error) {
@@ -50,7 +52,7 @@ const endpoint = values.endpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) fail(`--endpoint must be an http(s) URL, got "${endpoint}"`);
 const { path: eventPath, event } = loadEvent(name, values.event);
 
-const artifact = await buildArtifact(source).catch((error: Error) => fail(`build failed: ${error.message}`));
+const artifact = await buildArtifact(source, values.out).catch((error: Error) => fail(`build failed: ${error.message}`));
 const built = { taskRoot: artifact.dir, handler: 'index.handler', bytes: artifact.bytes };
 const tap = await startOtlpTap(endpoint);
 const lambda = await RuntimeApiServer.start({

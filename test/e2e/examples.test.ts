@@ -78,7 +78,10 @@ describe.skipIf(!availability.run)('the example functions, built, frozen at ever
 
 describe('npm run demo', () => {
   it.skipIf(!availability.run)('prints a cold start, an error and a slow call as trace trees with their log lines inside', () => {
-    const run = spawnSync(process.execPath, ['tools/demo.ts'], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['tools/demo.ts', '--out', mkdtempSync(join(tmpdir(), 'demo-'))], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/invoke \(cold start\): success/);
     expect(run.stdout).toMatch(/invoke \(error\): error/);

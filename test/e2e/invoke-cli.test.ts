@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 
@@ -6,7 +9,9 @@ const availability = collectorAvailability();
 
 function runInvoke(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['tools/invoke.ts', ...args], {
+    // Each run builds into a folder of its own: a second suite running beside this one must not rebuild it.
+    const out = ['--out', mkdtempSync(join(tmpdir(), 'invoke-'))];
+    const child = spawn(process.execPath, ['tools/invoke.ts', ...args, ...out], {
       cwd: new URL('../..', import.meta.url).pathname,
       env: { PATH: process.env.PATH },
     });

@@ -14,15 +14,13 @@ const output: string[] = [];
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  await buildEdgeBundle('test/edge/fixtures/fetch-handler.ts', '.cache/edge/fetch-handler.mjs');
-  deno = spawn(
-    process.execPath,
-    [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', 'test/edge/fixtures/deno-server.ts', '.cache/edge/fetch-handler.mjs'],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // A file of this process's own: Deno reads it from disk, and a second suite beside this one rebuilds its own.
+  const bundle = `.cache/edge/fetch-handler-${process.pid}.mjs`;
+  await buildEdgeBundle('test/edge/fixtures/fetch-handler.ts', bundle);
+  deno = spawn(process.execPath, [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', 'test/edge/fixtures/deno-server.ts', bundle], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     deno.stdout!.on('data', (chunk) => {
       output.push(String(chunk));

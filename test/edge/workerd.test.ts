@@ -106,7 +106,10 @@ describe('the edge-worker example, as build.mjs makes it, in workerd', () => {
   it('serves, runs its Cron Trigger, and exports both', async () => {
     const { buildArtifact, findFunctions } = await import('../../tools/build-artifacts.ts');
     const { readFileSync } = await import('node:fs');
-    const artifact = await buildArtifact(findFunctions(['edge-worker'])[0]!);
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const artifact = await buildArtifact(findFunctions(['edge-worker'])[0]!, mkdtempSync(join(tmpdir(), 'edge-worker-')));
     const example = new Miniflare({
       modules: true,
       script: readFileSync(`${artifact.dir}/index.mjs`, 'utf8'),
