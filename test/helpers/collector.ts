@@ -34,6 +34,18 @@ export interface RunningCollector {
  * received as OTLP JSON lines; resolves once its health check answers.
  */
 export async function startCollector(options: { port?: number } = {}): Promise<RunningCollector> {
+  // A free port is free when asked, not when the collector binds it: another suite running beside this one
+  // can take it in between. Then the collector exits at once saying so, and a fresh pair of ports is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCollectorOnce(options);
+    } catch (error) {
+      if (attempt >= 5 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startCollectorOnce(options: { port?: number }): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'otelcol-'));
   const [otlpPort, healthPort] = [options.port ?? (await freePort()), await freePort()];
   const config = join(dir, 'config.yaml');
