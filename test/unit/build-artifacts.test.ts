@@ -42,8 +42,11 @@ describe('build artifacts', () => {
     const bytes = readFileSync(first.zip);
     for (const file of ['index.mjs', 'index.mjs.map', 'meta.json']) expect(existsSync(join(first.dir, file))).toBe(true);
     const entries = readZip(bytes);
-    expect(entries.map((e) => e.name)).toEqual(['index.mjs', 'index.mjs.map']);
-    expect(entries[0]!.data.equals(readFileSync(join(first.dir, 'index.mjs')))).toBe(true);
+    // The entry first, the chunks it imports, then the chunks loaded on demand, each with its source map.
+    const code = [...first.coldStartFiles, ...first.lazyFiles];
+    expect(code[0]).toBe('index.mjs');
+    expect(entries.map((e) => e.name)).toEqual(code.flatMap((f) => [f, `${f}.map`]));
+    for (const entry of entries) expect(entry.data.equals(readFileSync(join(first.dir, entry.name))), entry.name).toBe(true);
     expect(entries.every((e) => e.date === 0x21)).toBe(true);
     const second = await buildArtifact(source!, out);
     expect(readFileSync(second.zip).equals(bytes)).toBe(true);
