@@ -53,11 +53,6 @@ export class LazyExporter<T> implements LoadableExporter<T> {
     );
   }
 
-  /** Whether the code was asked for (by an export): false for a process that never needed it. */
-  get requested(): boolean {
-    return this.#loading !== undefined;
-  }
-
   async forceFlush(): Promise<void> {
     await this.#inFlight.settled();
     await (await this.#settledExporter())?.forceFlush?.();
