@@ -1,3 +1,4 @@
+import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ function lokiChunk(artifact: Artifact): string {
 }
 
 /** Runs orders-api under the freeze harness with a dead collector; returns its output and the modules it loaded. */
-async function runWithDeadCollector(artifact: Artifact, env: Record<string, string>, invocations = 2) {
+async function runWithDeadCollector(artifact: Pick<Artifact, 'dir'>, env: Record<string, string>, invocations = 2) {
   const modules = moduleLog(mkdtempSync(join(tmpdir(), 'modules-')));
   const lambda = await RuntimeApiServer.start({
     taskRoot: artifact.dir,
@@ -124,6 +125,29 @@ describe('the Loki fallback is a chunk of its own: loaded when first needed, nev
       expect(run.undelivered).toEqual([]);
       const lines = await eventually(
         () => queryLoki(loki.url, '{service_name="orders-api"} |= "handling "'),
+        (found) => found.length >= 2,
+      );
+      expect(lines).toHaveLength(2);
+    }, 120_000);
+
+    it('bundled without code splitting (one file, the dynamic import inlined, as other bundlers do): the fallback works the same', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'one-file-'));
+      const result = await build({
+        entryPoints: ['functions/orders-api/handler.ts'],
+        outfile: join(dir, 'index.mjs'),
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node22',
+        metafile: true,
+        logLevel: 'silent',
+      });
+      expect(Object.keys(result.metafile.outputs)).toEqual([expect.stringMatching(/index\.mjs$/)]);
+      const run = await runWithDeadCollector({ dir }, { FAAS_OBSERVABILITY_LOKI_URL: loki.url, OTEL_SERVICE_NAME: 'one-file' });
+      expect(run.results.every((r) => r.status === 'success')).toBe(true);
+      expect(run.undelivered).toEqual([]);
+      const lines = await eventually(
+        () => queryLoki(loki.url, '{service_name="one-file"} |= "handling "'),
         (found) => found.length >= 2,
       );
       expect(lines).toHaveLength(2);
