@@ -58,8 +58,21 @@ describe('build artifacts', () => {
     for (const source of findFunctions()) {
       const artifact = await buildArtifact(source, out);
       expect(artifact.bytes, source.name).toBeLessThanOrEqual(BUDGETS[source.kind]);
-      if (source.kind === 'edge')
+      if (source.kind === 'edge') {
         expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
+        // One file: workerd takes the modules it is given, Vercel and Netlify bundle the entry again.
+        expect([artifact.coldStartFiles, artifact.lazyFiles]).toEqual([['index.mjs'], []]);
+      } else {
+        // Split: the Loki fallback is a chunk a cold start does not load.
+        expect(
+          artifact.lazyFiles.some((file) => file.startsWith('loki-push-')),
+          source.name,
+        ).toBe(true);
+        expect(
+          artifact.coldStartFiles.some((file) => file.startsWith('loki-push-')),
+          source.name,
+        ).toBe(false);
+      }
     }
     const big = join(out, 'big.ts');
     writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(BUDGETS.lambda + 1024))};`);
