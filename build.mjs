@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // node build.mjs [name ...] [--watch]
-// Bundles every function in functions/ into dist/<name>/ (index.mjs, source map, meta.json, <name>.zip),
-// prints a size table, and fails when an artifact is over its budget.
+// Bundles every function in functions/ into dist/<name>/ (index.mjs, Lambda: its chunks, source maps, meta.json,
+// <name>.zip), prints a size table, and fails when what a cold start loads is over its budget.
 import { parseArgs } from 'node:util';
 import { BUDGETS, buildArtifact, findFunctions, watchArtifact } from './tools/build-artifacts.ts';
 
@@ -42,15 +42,18 @@ if (args.values.watch) {
       console.error(`build: ${source.name} (${source.entry}) did not bundle:\n  ${details.length ? details.join('\n  ') : error.message}`);
     }
   }
-  console.log('| function | kind | minified | gzip | budget | top contributors |');
-  console.log('|---|---|---|---|---|---|');
+  // "cold start" is what a default cold start loads (the entry and the chunks it imports statically: the
+  // budget's measure); "artifact" is every code file, chunks loaded on demand (the Loki fallback) included.
+  console.log('| function | kind | cold start min | cold start gzip | artifact min | artifact gzip | files | budget | top contributors |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const a of rows) {
     const top = a.topContributors.map((c) => `${c.name} ${kib(c.bytes)}`).join(', ');
+    const files = `${a.coldStartFiles.length} + ${a.lazyFiles.length} lazy`;
     console.log(
-      `| ${a.name} | ${a.kind} | ${kib(a.bytes)} | ${kib(a.gzipBytes)} | ${kib(BUDGETS[a.kind])}${a.overBudget ? ' OVER' : ''} | ${top} |`,
+      `| ${a.name} | ${a.kind} | ${kib(a.bytes)} | ${kib(a.gzipBytes)} | ${kib(a.totalBytes)} | ${kib(a.totalGzipBytes)} | ${files} | ${kib(BUDGETS[a.kind])}${a.overBudget ? ' OVER' : ''} | ${top} |`,
     );
   }
   for (const a of rows.filter((r) => r.overBudget))
-    console.error(`build: ${a.name} is ${kib(a.bytes)}, over its ${kib(BUDGETS[a.kind])} budget`);
+    console.error(`build: ${a.name} loads ${kib(a.bytes)} at a cold start, over its ${kib(BUDGETS[a.kind])} budget`);
   process.exit(failed ? 1 : 0);
 }

@@ -1,20 +1,28 @@
-import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleLambda, outputFiles, sizeOf } from '../tools/build-artifacts.ts';
 
-/** Bundles bench/variants/<name>.ts into `out` the way a Lambda deploy would be bundled; returns the file. */
+/** A bundled variant: its entry file, what a cold start loads (entry + static chunks) and every code file. */
+export interface VariantBundle {
+  readonly outfile: string;
+  readonly coldStart: { readonly bytes: number; readonly gzipBytes: number };
+  readonly total: { readonly bytes: number; readonly gzipBytes: number };
+}
+
+/**
+ * Bundles bench/variants/<name>.ts into `<out>/<name>/<name>.mjs` (and its chunks) exactly as a Lambda deploy
+ * artifact is built (tools/build-artifacts.ts: code splitting, the require banner where needed), with its sizes.
+ */
+export async function bundleVariantSized(out: string, variant: string): Promise<VariantBundle> {
+  const dir = join(out, variant);
+  rmSync(dir, { recursive: true, force: true });
+  const metafile = await bundleLambda(join(import.meta.dirname, 'variants', `${variant}.ts`), dir, variant);
+  const outfile = join(dir, `${variant}.mjs`);
+  const { coldStart, lazy } = outputFiles(metafile, outfile);
+  return { outfile, coldStart: sizeOf(coldStart), total: sizeOf([...coldStart, ...lazy]) };
+}
+
+/** Bundles a variant as above; returns its entry file. */
 export async function bundleVariant(out: string, variant: string): Promise<string> {
-  const outfile = join(out, `${variant}.mjs`);
-  await build({
-    entryPoints: [join(import.meta.dirname, 'variants', `${variant}.ts`)],
-    outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    logLevel: 'error',
-    // The official exporters' CommonJS parts require Node built-ins; the banner is the same for every variant.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  return outfile;
+  return (await bundleVariantSized(out, variant)).outfile;
 }

@@ -5,6 +5,7 @@
  * with the flush after the response (the default), this library flushing before the response (today's mode,
  * `FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH=false`) and the official setup, at a 0 ms and a 20 ms sink.
  */
+import { join } from 'node:path';
 import { RuntimeApiServer } from '../tools/lambda-runtime/runtime-api-server.ts';
 
 const ROWS = [
@@ -17,10 +18,10 @@ const ROWS = [
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number) => n.toFixed(2);
 
-/** Medians of `count` warm invocations of one bundled variant (`<dir>/<variant>.mjs`). */
+/** Medians of `count` warm invocations of one bundled variant (`<dir>/<variant>/<variant>.mjs`, see bundle.ts). */
 async function measure(dir: string, variant: string, env: Record<string, string>, sinkUrl: string, count: number) {
   const lambda = await RuntimeApiServer.start({
-    taskRoot: dir,
+    taskRoot: join(dir, variant),
     handler: `${variant}.handler`,
     functionName: 'bench',
     memoryMb: 1024,

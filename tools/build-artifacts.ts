@@ -1,19 +1,19 @@
 import { build, context, type BuildOptions, type Metafile } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
 /**
- * Size budgets, minified. The issues asked 80 KiB (Lambda) and 70 KiB (edge); the OpenTelemetry SDK parts
- * alone are 69 KiB (bench/README.md), so the budgets sit just above what the examples measure today and
- * catch regressions. They grew with issues 13, 14 and 16 (outbound CLIENT spans ≈ 4 KiB, twelve more trigger
- * adapters ≈ 6 KiB, the logging controls and OTLP partial success ≈ 5 KiB, the flush after the response):
- * the examples measure up to 130 KiB (Lambda) and 113 KiB (edge). Issue 17 is to bring both down by taking
- * what only some users need (Loki and its encoders, outbound instrumentation) out of the default bundle.
+ * Size budgets, minified, of what a default cold start loads (the entry and the chunks it imports
+ * statically; chunks loaded on demand, such as the Loki fallback, are not counted). The issues asked 80 KiB
+ * (Lambda) and 70 KiB (edge); the OpenTelemetry SDK parts alone are 58 KiB (bench/README.md), so the budgets
+ * sit just above what the examples measure and catch regressions. Issue 17 (the Loki fallback in a chunk of
+ * its own): the Lambda examples load at most 126.2 KiB, the edge ones 115.4 KiB; the margins are 1.8 KiB
+ * (Lambda) and 0.6 KiB (edge), about 1 %.
  */
-export const BUDGETS = { lambda: 132 * 1024, edge: 116 * 1024 } as const;
+export const BUDGETS = { lambda: 128 * 1024, edge: 116 * 1024 } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {
@@ -23,8 +23,15 @@ export interface FunctionSource {
 }
 export interface Artifact extends FunctionSource {
   readonly dir: string;
+  /** What a default cold start loads: the entry file and the chunks it imports statically (the budget's measure). */
   readonly bytes: number;
   readonly gzipBytes: number;
+  /** Every code file of the artifact, lazily loaded chunks included. */
+  readonly totalBytes: number;
+  readonly totalGzipBytes: number;
+  /** The code files a cold start loads, then the ones loaded on demand (relative to `dir`). */
+  readonly coldStartFiles: readonly string[];
+  readonly lazyFiles: readonly string[];
   readonly zip: string;
   readonly topContributors: readonly { readonly name: string; readonly bytes: number }[];
   readonly overBudget: boolean;
@@ -48,10 +55,15 @@ export function findFunctions(names: readonly string[] = []): FunctionSource[] {
   return names.length > 0 ? all.filter((f) => names.includes(f.name)) : all;
 }
 
+/**
+ * Lambda: ESM for Node 22 with code splitting, so what is loaded through a dynamic `import()` (the Loki
+ * fallback) is a chunk beside `index.mjs` that a cold start does not load. Edge: one file, dynamic imports
+ * inlined, because workerd (and a Worker upload) takes the modules it is given and Vercel and Netlify bundle
+ * the entry again themselves: a second file is a deploy step each of them can miss.
+ */
 function optionsFor(source: FunctionSource, outfile: string): BuildOptions {
   const common: BuildOptions = {
     entryPoints: [resolve(ROOT, source.entry)],
-    outfile,
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -62,43 +74,98 @@ function optionsFor(source: FunctionSource, outfile: string): BuildOptions {
     write: true,
   };
   return source.kind === 'lambda'
-    ? // Lambda's nodejs22.x / nodejs24.x: one ESM file for Node.
-      { ...common, platform: 'node', target: 'node22' }
-    : { ...common, platform: 'browser', target: 'es2022', conditions: ['workerd', 'worker', 'browser'], external: ['node:async_hooks'] };
+    ? {
+        ...common,
+        platform: 'node',
+        target: 'node22',
+        splitting: true,
+        outdir: dirname(outfile),
+        entryNames: basename(outfile, '.mjs'),
+        chunkNames: '[name]-[hash]',
+        outExtension: { '.js': '.mjs' },
+      }
+    : {
+        ...common,
+        outfile,
+        platform: 'browser',
+        target: 'es2022',
+        conditions: ['workerd', 'worker', 'browser'],
+        external: ['node:async_hooks'],
+      };
 }
 
-/** Bundles one function into dist/<name>/: index.mjs, its source map, meta.json and a deterministic zip. */
+// esbuild turns `require()` in CommonJS dependencies into a shim that throws in ESM: a banner gives each
+// file a real `require` then.
+const REQUIRE_BANNER = "import { createRequire as __faasRequire } from 'node:module'; const require = __faasRequire(import.meta.url);";
+
+/**
+ * Bundles an entry like a Lambda deploy (code splitting, the require banner where needed) into `dir`, the
+ * entry as `<name>.mjs`: used by the artifacts and by the bench, so both measure the same thing.
+ */
+export async function bundleLambda(entry: string, dir: string, name = 'index'): Promise<Metafile> {
+  const source: FunctionSource = { name, kind: 'lambda', entry };
+  const outfile = join(dir, `${name}.mjs`);
+  let result = await build(optionsFor(source, outfile));
+  const codeFiles = Object.keys(result.metafile!.outputs).filter((f) => f.endsWith('.mjs'));
+  if (codeFiles.some((f) => readFileSync(resolve(f), 'utf8').includes('Dynamic require of'))) {
+    result = await build({ ...optionsFor(source, outfile), banner: { js: REQUIRE_BANNER } });
+  }
+  return result.metafile!;
+}
+
+/** The code files of a build, split into what loading `entryFile` loads (statically) and what it may load later. */
+export function outputFiles(metafile: Metafile, entryFile: string): { coldStart: string[]; lazy: string[] } {
+  const key = (file: string) => relative(ROOT, resolve(file)).split(sep).join('/');
+  const outputs = new Map(Object.entries(metafile.outputs).map(([file, output]) => [key(file), output]));
+  const coldStart = new Set<string>();
+  const visit = (file: string): void => {
+    if (coldStart.has(file) || !outputs.has(file)) return;
+    coldStart.add(file);
+    for (const i of outputs.get(file)!.imports) if (i.kind === 'import-statement' && !i.external) visit(key(i.path));
+  };
+  visit(key(entryFile));
+  const lazy = [...outputs.keys()].filter((f) => f.endsWith('.mjs') || f.endsWith('.js')).filter((f) => !coldStart.has(f));
+  return { coldStart: [...coldStart].map((f) => resolve(ROOT, f)), lazy: lazy.map((f) => resolve(ROOT, f)) };
+}
+
+/** Minified and gzip bytes of files, each gzipped on its own (as each is read and stored). */
+export function sizeOf(files: readonly string[]): { bytes: number; gzipBytes: number } {
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const code = readFileSync(file);
+    bytes += code.length;
+    gzipBytes += gzipSync(code).length;
+  }
+  return { bytes, gzipBytes };
+}
+
+/** Bundles one function into dist/<name>/: index.mjs (and its chunks), source maps, meta.json and a deterministic zip. */
 export async function buildArtifact(source: FunctionSource, outRoot = join(ROOT, 'dist')): Promise<Artifact> {
   const dir = join(outRoot, source.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'index.mjs');
-  let result = await build(optionsFor(source, outfile));
-  // esbuild turns `require()` in CommonJS dependencies into a shim that throws in ESM: add createRequire then.
-  if (source.kind === 'lambda' && readFileSync(outfile, 'utf8').includes('Dynamic require of')) {
-    result = await build({
-      ...optionsFor(source, outfile),
-      banner: { js: "import { createRequire as __faasRequire } from 'node:module'; const require = __faasRequire(import.meta.url);" },
-    });
-  }
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify(result.metafile));
-  const code = readFileSync(outfile);
+  const metafile = source.kind === 'lambda' ? await bundleLambda(source.entry, dir) : (await build(optionsFor(source, outfile))).metafile!;
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify(metafile));
+  const { coldStart, lazy } = outputFiles(metafile, outfile);
+  const coldSize = sizeOf(coldStart);
+  const totalSize = sizeOf([...coldStart, ...lazy]);
   const zip = join(dir, `${source.name}.zip`);
-  writeFileSync(
-    zip,
-    deterministicZip([
-      ['index.mjs', code],
-      ['index.mjs.map', readFileSync(`${outfile}.map`)],
-    ]),
-  );
+  const files = [...coldStart, ...lazy].flatMap((f) => [f, `${f}.map`]).map((f) => relative(dir, f));
+  writeFileSync(zip, deterministicZip(files.map((f) => [f, readFileSync(join(dir, f))] as const)));
   return {
     ...source,
     dir,
     zip,
-    bytes: code.length,
-    gzipBytes: gzipSync(code).length,
-    topContributors: contributors(result.metafile!, 'index.mjs'),
-    overBudget: code.length > BUDGETS[source.kind],
+    bytes: coldSize.bytes,
+    gzipBytes: coldSize.gzipBytes,
+    totalBytes: totalSize.bytes,
+    totalGzipBytes: totalSize.gzipBytes,
+    coldStartFiles: coldStart.map((f) => relative(dir, f)),
+    lazyFiles: lazy.map((f) => relative(dir, f)),
+    topContributors: contributors(metafile, coldStart),
+    overBudget: coldSize.bytes > BUDGETS[source.kind],
   };
 }
 
@@ -129,6 +196,7 @@ export async function watchArtifact(source: FunctionSource, onBuild: (errors: st
   mkdirSync(dir, { recursive: true });
   const ctx = await context({
     ...optionsFor(source, join(dir, 'index.mjs')),
+    ...(source.kind === 'lambda' ? { banner: { js: REQUIRE_BANNER } } : {}),
     plugins: [
       { name: 'report', setup: (b) => b.onEnd((r) => onBuild(r.errors.map((e) => `${e.location?.file}:${e.location?.line}: ${e.text}`))) },
     ],
@@ -137,13 +205,16 @@ export async function watchArtifact(source: FunctionSource, onBuild: (errors: st
   return () => ctx.dispose();
 }
 
-/** The packages (or our own folders) that weigh most in an output. */
-function contributors(metafile: Metafile, output: string): { name: string; bytes: number }[] {
-  const key = Object.keys(metafile.outputs).find((k) => k.endsWith(output))!;
+/** The packages (or our own folders) that weigh most in the files a cold start loads. */
+function contributors(metafile: Metafile, files: readonly string[]): { name: string; bytes: number }[] {
+  const wanted = new Set(files);
   const totals = new Map<string, number>();
-  for (const [path, { bytesInOutput }] of Object.entries(metafile.outputs[key]!.inputs)) {
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
-    totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (!wanted.has(resolve(file))) continue;
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
+    }
   }
   return [...totals]
     .map(([name, bytes]) => ({ name, bytes }))

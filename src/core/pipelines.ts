@@ -5,7 +5,8 @@ import type { DeliveryReport, Signal } from '../exporters/delivery-report.ts';
 import { describeFailure } from '../exporters/export-failure.ts';
 import { ExportQueue } from '../exporters/export-queue.ts';
 import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover.ts';
-import { LokiPushExporter } from '../exporters/loki/loki-push.ts';
+import { LazyExporter } from '../exporters/lazy-exporter.ts';
+import type { LokiPushExporter } from '../exporters/loki/loki-push.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
 import { createOtlpLogExporter, createOtlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-exporter.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
@@ -54,7 +55,16 @@ export interface PipelineInputs {
   readonly gzip?: Gzip;
   /** Where undeliverable records are written as JSON lines; the console as it was, when absent. */
   readonly lineWriter?: LineWriter;
+  /**
+   * Loads the Loki exporter's module, when the fallback is configured and first needed. Lambda passes a
+   * dynamic `import()` (a chunk of its own in a split artifact, so a cold start does not load it); the edge
+   * a static one: its bundle is one file, where an inlined dynamic import would only add module wrappers.
+   */
+  readonly loadLoki: LokiLoader;
 }
+
+/** Resolves to the module that holds the Loki exporter. */
+export type LokiLoader = () => Promise<{ readonly LokiPushExporter: typeof LokiPushExporter }>;
 
 /** The span and log pipelines of one telemetry setup. */
 export interface Pipelines {
@@ -92,7 +102,11 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
 }
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
-function createFailovers({ config, options, transport, gzip }: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
+function createFailovers(
+  { config, options, transport, gzip, loadLoki }: PipelineInputs,
+  lastResort: LineWriter | undefined,
+  report: DeliveryReport,
+) {
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
   const signer = options.requestSigner;
   const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
@@ -114,7 +128,7 @@ function createFailovers({ config, options, transport, gzip }: PipelineInputs, l
           breaker: breakerFor(config.logs.url),
         },
         fallback: config.loki && {
-          exporter: new LokiPushExporter({ ...config.loki, transport, basicAuth: basicAuthOf(config.loki) }),
+          exporter: lazyLokiExporter(config.loki, transport, loadLoki),
           breaker: breakerFor(config.loki.url),
         },
         lastResort,
@@ -170,6 +184,18 @@ function circuitBreakers(initialBackoffMs: number): (url: string) => CircuitBrea
     if (!breaker) breakers.set(origin, (breaker = new CircuitBreaker({ initialBackoffMs })));
     return breaker;
   };
+}
+
+/** The Loki fallback, loaded when it is first needed (an OTLP export failed), not at the cold start. */
+function lazyLokiExporter(
+  loki: NonNullable<ResolvedConfig['loki']>,
+  transport: Transport | undefined,
+  load: LokiLoader,
+): LazyExporter<ReadableLogRecord> {
+  return new LazyExporter(
+    () => load().then((m) => new m.LokiPushExporter({ ...loki, transport, basicAuth: basicAuthOf(loki) })),
+    'the Loki fallback',
+  );
 }
 
 function basicAuthOf(loki: NonNullable<ResolvedConfig['loki']>): { username: string; password: string } | undefined {

@@ -3,6 +3,7 @@ import { bridgeConsole, type InitLogCapture } from '../console/init-log-capture.
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
+import { LokiPushExporter } from '../exporters/loki/loki-push.ts';
 import { createOutboundTracer, type OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import type { ConsoleBridge } from '../console/console-bridge.ts';
 import { AlsContextManager } from './als-context-manager.ts';
@@ -68,6 +69,8 @@ export async function createEdgeSetup<E>(
     options,
     detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
     contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
+    // An edge bundle is one file (see tools/build-artifacts.ts): a static import costs less than an inlined dynamic one.
+    loadLoki: async () => ({ LokiPushExporter }),
   });
   if (optionsError !== undefined) {
     telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);

@@ -1,6 +1,6 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { hrTimeToNanos } from './loki/loki-streams.ts';
+import { hrTimeToNanos } from './hr-time.ts';
 
 /** Writes one line; on Lambda `process.stdout.write`, elsewhere the console as it was before the bridge. */
 export type LineWriter = (line: string) => void;

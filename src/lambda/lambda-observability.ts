@@ -54,6 +54,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     transport: postWithNodeHttp,
     gzip: (body) => gzipSync(body),
     lineWriter: writeStdoutLine,
+    // Its own chunk in a split artifact: loaded at the first failed OTLP export, never by a cold start.
+    loadLoki: () => import('../exporters/loki/loki-push.ts'),
   });
   const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);
   const { tracer, propagator, diagnostics } = telemetry;

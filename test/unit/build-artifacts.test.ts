@@ -42,8 +42,11 @@ describe('build artifacts', () => {
     const bytes = readFileSync(first.zip);
     for (const file of ['index.mjs', 'index.mjs.map', 'meta.json']) expect(existsSync(join(first.dir, file))).toBe(true);
     const entries = readZip(bytes);
-    expect(entries.map((e) => e.name)).toEqual(['index.mjs', 'index.mjs.map']);
-    expect(entries[0]!.data.equals(readFileSync(join(first.dir, 'index.mjs')))).toBe(true);
+    // The entry first, the chunks it imports, then the chunks loaded on demand, each with its source map.
+    const code = [...first.coldStartFiles, ...first.lazyFiles];
+    expect(code[0]).toBe('index.mjs');
+    expect(entries.map((e) => e.name)).toEqual(code.flatMap((f) => [f, `${f}.map`]));
+    for (const entry of entries) expect(entry.data.equals(readFileSync(join(first.dir, entry.name))), entry.name).toBe(true);
     expect(entries.every((e) => e.date === 0x21)).toBe(true);
     const second = await buildArtifact(source!, out);
     expect(readFileSync(second.zip).equals(bytes)).toBe(true);
@@ -55,8 +58,21 @@ describe('build artifacts', () => {
     for (const source of findFunctions()) {
       const artifact = await buildArtifact(source, out);
       expect(artifact.bytes, source.name).toBeLessThanOrEqual(BUDGETS[source.kind]);
-      if (source.kind === 'edge')
+      if (source.kind === 'edge') {
         expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
+        // One file: workerd takes the modules it is given, Vercel and Netlify bundle the entry again.
+        expect([artifact.coldStartFiles, artifact.lazyFiles]).toEqual([['index.mjs'], []]);
+      } else {
+        // Split: the Loki fallback is a chunk a cold start does not load.
+        expect(
+          artifact.lazyFiles.some((file) => file.startsWith('loki-push-')),
+          source.name,
+        ).toBe(true);
+        expect(
+          artifact.coldStartFiles.some((file) => file.startsWith('loki-push-')),
+          source.name,
+        ).toBe(false);
+      }
     }
     const big = join(out, 'big.ts');
     writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(BUDGETS.lambda + 1024))};`);

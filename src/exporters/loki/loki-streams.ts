@@ -1,5 +1,6 @@
-import type { AnyValue, Attributes, HrTime } from '@opentelemetry/api';
+import type { AnyValue, Attributes } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { hrTimeToNanos } from '../hr-time.ts';
 
 /** One Loki stream: a low-cardinality label set and its entries, oldest first. */
 export interface LokiStream {
@@ -143,10 +144,6 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   // Do not end on the first half of a surrogate pair.
   const end = low > 0 && /[\uD800-\uDBFF]/.test(text[low - 1]!) ? low - 1 : low;
   return text.slice(0, end) + TRUNCATED;
-}
-
-export function hrTimeToNanos([seconds, nanos]: HrTime): string {
-  return (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString();
 }
 
 function compareNanos(a: string, b: string): number {
