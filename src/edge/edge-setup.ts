@@ -8,6 +8,7 @@ import type { ConsoleBridge } from '../console/console-bridge.ts';
 import { AlsContextManager } from './als-context-manager.ts';
 import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
 import { installGlobalFetch } from './outbound-fetch.ts';
+import { compressionStreamGzip } from './compression-stream-gzip.ts';
 
 /** Edge options: the common ones, plus the route template of a request when your router knows it. */
 export interface EdgeObservabilityOptions extends ObservabilityOptions {
@@ -68,6 +69,7 @@ export async function createEdgeSetup<E>(
     options,
     detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
     contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
+    gzip: compressionStreamGzip(),
   });
   if (optionsError !== undefined) {
     telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);
