@@ -9,6 +9,8 @@ import { encodeLogs } from '../../src/exporters/otlp/encode-logs.ts';
 import { encodeSpans } from '../../src/exporters/otlp/encode-spans.ts';
 import { ProtobufWriter } from '../../src/exporters/otlp/protobuf-writer.ts';
 import { decodeLogs, decodeRequest, decodeSpans } from '../../tools/otlp-decode.ts';
+import { RecordUidProcessor } from '../../src/core/record-uid-processor.ts';
+import { otlpOmittedAttributes, otlpWireRecord } from '../../src/exporters/record-uid.ts';
 
 // Every kind of value an attribute, a log body or a kvlist entry can hold, and the edges of each encoding.
 const VALUES: Record<string, unknown> = {
@@ -244,6 +246,28 @@ describe('our OTLP encoders write what the official serializers write', () => {
     }
     const [hello] = decodeLogs(encodeLogs(await sdkLogs()));
     expect(hello).toMatchObject({ body: 'hello', severityNumber: 9, severityText: 'INFO', spanId: SPAN_CONTEXT.spanId, flags: 1 });
+  });
+
+  it('attributes left out as the request is written are those otlpWireRecord leaves out of a copy', async () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({ processors: [new RecordUidProcessor(), new SimpleLogRecordProcessor({ exporter })] });
+    const logger = provider.getLogger('uid');
+    const inSpan = trace.setSpanContext(ROOT_CONTEXT, SPAN_CONTEXT);
+    logger.emit({ body: 'a', context: inSpan, attributes: { 'faas.invocation_id': 'req-1', step: 1 } });
+    logger.emit({ body: 'b', attributes: { 'faas.invocation_id': 'req-1' } }); // no span: both kept
+    await provider.forceFlush();
+    // A uid that is not the derived one (the processor derives it in a span; a record made elsewhere may not): kept.
+    const records = [
+      ...exporter.getFinishedLogRecords(),
+      handLog({ spanContext: SPAN_CONTEXT, attributes: { 'log.record.uid': 'explicit', 'faas.invocation_id': 'req-2' } }),
+    ];
+    const sent = encodeLogs(records, otlpOmittedAttributes);
+    expect(hex(sent)).toBe(hex(ProtobufLogsSerializer.serializeRequest(records.map(otlpWireRecord))));
+    expect(decodeLogs(sent).map((l) => Object.keys(l.attributes))).toEqual([
+      ['step'],
+      ['faas.invocation_id', 'log.record.uid'],
+      ['log.record.uid'],
+    ]);
   });
 
   it('an empty batch is an empty request', () => {

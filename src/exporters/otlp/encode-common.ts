@@ -68,14 +68,21 @@ function writeScope<T extends ScopedRecord>(w: ProtobufWriter, records: T[], wri
   w.close(scopedAt);
 }
 
-/** Repeated `KeyValue` in `field`, own enumerable keys in their order. */
-export function attributes(w: ProtobufWriter, field: number, values: Attributes | Record<string, unknown> | undefined): void {
+/** Repeated `KeyValue` in `field`, own enumerable keys in their order, but those `omit` says to leave out. */
+export function attributes(
+  w: ProtobufWriter,
+  field: number,
+  values: Attributes | Record<string, unknown> | undefined,
+  omit?: (key: string, value: unknown) => boolean,
+): void {
   for (const key in values) {
     if (!Object.hasOwn(values, key)) continue;
+    const value = values[key];
+    if (omit?.(key, value)) continue;
     const at = w.open(field);
     w.tag(1, 2);
     w.string(key);
-    anyValue(w, 2, values[key]);
+    anyValue(w, 2, value);
     w.close(at);
   }
 }

@@ -4,16 +4,22 @@ import type { ProtobufWriter } from './protobuf-writer.ts';
 
 /**
  * An OTLP `ExportLogsServiceRequest` (opentelemetry/proto/collector/logs/v1), byte for byte what the
- * official `ProtobufLogsSerializer` writes, without its size estimator and response readers.
+ * official `ProtobufLogsSerializer` writes, without its size estimator and response readers. `omitted`
+ * gives, per record, the attributes to leave out (as if the record had not had them).
  *
  * @example
  * await fetch(url, { method: 'POST', body: encodeLogs(records), headers: { 'content-type': 'application/x-protobuf' } });
  */
-export function encodeLogs(records: readonly ReadableLogRecord[]): Uint8Array {
-  return encodeRequest(records, writeLogRecord);
+export function encodeLogs(
+  records: readonly ReadableLogRecord[],
+  omitted?: (record: ReadableLogRecord) => OmitAttribute | undefined,
+): Uint8Array {
+  return encodeRequest(records, (w, record) => writeLogRecord(w, record, omitted?.(record)));
 }
 
-function writeLogRecord(w: ProtobufWriter, record: ReadableLogRecord): void {
+type OmitAttribute = (key: string, value: unknown) => boolean;
+
+function writeLogRecord(w: ProtobufWriter, record: ReadableLogRecord, omit: OmitAttribute | undefined): void {
   const at = w.open(2);
   w.time(1, record.hrTime);
   if (record.severityNumber) {
@@ -25,7 +31,7 @@ function writeLogRecord(w: ProtobufWriter, record: ReadableLogRecord): void {
     w.string(record.severityText);
   }
   if (record.body !== undefined) anyValue(w, 5, record.body);
-  attributes(w, 6, record.attributes);
+  attributes(w, 6, record.attributes, omit);
   w.tag(7, 0);
   w.varint(record.droppedAttributesCount);
   const span = record.spanContext;

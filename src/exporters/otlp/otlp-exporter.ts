@@ -9,7 +9,7 @@ import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
 import { sumPartialSuccess, type PartialSuccess } from './partial-success.ts';
 import { splitToLimits, type RequestChunk } from './request-chunks.ts';
-import { otlpWireRecord } from '../record-uid.ts';
+import { otlpOmittedAttributes } from '../record-uid.ts';
 import { encodeSpans } from './encode-spans.ts';
 import { encodeLogs } from './encode-logs.ts';
 
@@ -146,7 +146,7 @@ export function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter
 }
 
 // Each record as the request carries it: without the attributes its other fields already give (record-uid.ts).
-const encodeWireLogs = (records: ReadableLogRecord[]): Uint8Array => encodeLogs(records.map(otlpWireRecord));
+const encodeWireLogs = (records: ReadableLogRecord[]): Uint8Array => encodeLogs(records, otlpOmittedAttributes);
 
 /**
  * OTLP/HTTP protobuf log record exporter with serverless timeouts.
