@@ -1,8 +1,8 @@
 import type { Gzip } from '../exporters/otlp/otlp-exporter.ts';
 
 /**
- * Gzips a request body with the runtime's `CompressionStream` (workerd, Deno, Vercel's Edge Runtime, Node);
- * undefined where the runtime has none, and bodies then go out as they are.
+ * Gzips a request body with the runtime's `CompressionStream` (workerd and Deno have it, tested; so does
+ * Node); undefined where the runtime has none (Vercel's local `edge-runtime`), and bodies then go out as is.
  *
  * @example
  * const gzip = compressionStreamGzip();

@@ -53,10 +53,10 @@ export type OtlpExportResult = ExportResult & { readonly partialSuccess?: Partia
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
 
 /**
- * OTLP/HTTP protobuf exporter over `fetch` (our encoders write what the official serializers write). Retries the OTLP retryable
- * classes (honouring `Retry-After`) only while its timeout lasts, reports failures as `ExportResult`
- * values, and tracks in-flight exports so `forceFlush()` waits for them — the batch processors' own
- * `forceFlush` does not wait for an export their timer already started.
+ * OTLP/HTTP protobuf exporter over `fetch` (our encoders write what the official serializers write). Retries
+ * the OTLP retryable classes (honouring `Retry-After`) only while its timeout lasts, reports failures as
+ * `ExportResult` values, and tracks in-flight exports so `forceFlush()` waits for them — the batch processors'
+ * own `forceFlush` does not wait for an export their timer already started.
  */
 export class OtlpProtobufExporter<T> {
   readonly #config: OtlpExporterConfig;
