@@ -79,6 +79,12 @@ export function decodeLogs(body: Uint8Array): ReceivedLog[] {
   return logsOf(LogsRequest.toObject(LogsRequest.decode(body), { longs: String, oneofs: true }), hex);
 }
 
+/** A whole request as protobufjs reads it against the official .proto files (int64 as strings, bytes as hex). */
+export function decodeRequest(signal: 'traces' | 'logs', body: Uint8Array): Record<string, unknown> {
+  const type = signal === 'traces' ? TraceRequest : LogsRequest;
+  return type.toObject(type.decode(body), { longs: String, bytes: String, oneofs: true, defaults: false });
+}
+
 /** Reads one OTLP JSON line as the collector's file exporter writes it (traces or logs). */
 export function fromOtlpJsonLine(line: string): { spans: ReceivedSpan[]; logs: ReceivedLog[] } {
   const request = JSON.parse(line);

@@ -51,7 +51,7 @@ export interface PipelineInputs {
   readonly options: ObservabilityOptions;
   /** How the OTLP exporters send requests; `fetch` when absent. */
   readonly transport?: Transport;
-  /** How OTLP bodies are gzipped when `compression` is `gzip`; sent as is when absent (the edge). */
+  /** How OTLP bodies are gzipped when `compression` is `gzip`; sent as is when absent. */
   readonly gzip?: Gzip;
   /** Where undeliverable records are written as JSON lines; the console as it was, when absent. */
   readonly lineWriter?: LineWriter;

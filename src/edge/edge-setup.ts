@@ -9,6 +9,7 @@ import type { ConsoleBridge } from '../console/console-bridge.ts';
 import { AlsContextManager } from './als-context-manager.ts';
 import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
 import { installGlobalFetch } from './outbound-fetch.ts';
+import { compressionStreamGzip } from './compression-stream-gzip.ts';
 
 /** Edge options: the common ones, plus the route template of a request when your router knows it. */
 export interface EdgeObservabilityOptions extends ObservabilityOptions {
@@ -71,6 +72,7 @@ export async function createEdgeSetup<E>(
     contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
     // An edge bundle is one file (see tools/build-artifacts.ts): a static import costs less than an inlined dynamic one.
     loadLoki: async () => ({ LokiPushExporter }),
+    gzip: compressionStreamGzip(),
   });
   if (optionsError !== undefined) {
     telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);

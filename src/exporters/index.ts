@@ -3,6 +3,7 @@ export {
   createOtlpSpanExporter,
   OtlpProtobufExporter,
   type Gzip,
+  type RequestEncoder,
   type OtlpExporterConfig,
 } from './otlp/otlp-exporter.ts';
 export { LokiPushExporter, type LokiPushConfig } from './loki/loki-push.ts';

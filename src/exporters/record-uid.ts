@@ -25,12 +25,24 @@ export function derivedRecordUid(record: Pick<ReadableLogRecord, 'spanContext' |
  * The record itself keeps both, for the Loki fallback's structured metadata and the stdout lines.
  */
 export function otlpWireRecord(record: ReadableLogRecord): ReadableLogRecord {
-  const attributes = record.attributes;
-  const derived = derivedRecordUid(record);
-  if (derived === undefined || !('log.record.uid' in attributes || 'faas.invocation_id' in attributes)) return record;
-  const kept = { ...attributes };
-  if (kept['log.record.uid'] === derived) delete kept['log.record.uid'];
-  delete kept['faas.invocation_id'];
+  const omitted = otlpOmittedAttributes(record);
+  if (!omitted) return record;
+  const kept = Object.fromEntries(Object.entries(record.attributes).filter(([key, value]) => !omitted(key, value)));
   // The record's own getters (hrTime, spanContext…) read through the prototype; only attributes differ.
   return Object.create(record, { attributes: { value: kept, enumerable: true } }) as ReadableLogRecord;
+}
+
+/**
+ * Which of a record's attributes its OTLP request leaves out (see {@link otlpWireRecord}), as a test of one
+ * attribute; undefined when none is. The encoder skips them as it writes, with no copy of the record.
+ *
+ * @example
+ * encodeLogs(records, otlpOmittedAttributes);
+ */
+export function otlpOmittedAttributes(record: ReadableLogRecord): ((key: string, value: unknown) => boolean) | undefined {
+  const attributes = record.attributes;
+  if (!('log.record.uid' in attributes || 'faas.invocation_id' in attributes)) return undefined;
+  const derived = derivedRecordUid(record);
+  if (derived === undefined) return undefined;
+  return (key, value) => key === 'faas.invocation_id' || (key === 'log.record.uid' && value === derived);
 }

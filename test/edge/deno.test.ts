@@ -18,7 +18,14 @@ beforeAll(async () => {
   const bundle = `.cache/edge/fetch-handler-${process.pid}.mjs`;
   await buildEdgeBundle('test/edge/fixtures/fetch-handler.ts', bundle);
   deno = spawn(process.execPath, [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', 'test/edge/fixtures/deno-server.ts', bundle], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DENO_NO_UPDATE_CHECK: '1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      // Logs gzipped with Deno's CompressionStream, spans as they are: both paths in one server.
+      OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'gzip',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await new Promise<string>((resolve, reject) => {
@@ -58,6 +65,9 @@ describe('a fetch handler under Deno.serve (real Deno)', () => {
       parentSpanId: '00f067aa0ba902b7',
       resource: { 'service.name': 'edge-fetch', 'cloud.provider': 'deno', 'process.runtime.name': 'deno' },
     });
+    expect(new Set(receiver.requests.map((r) => `${r.path} ${r.headers['content-encoding']}`))).toEqual(
+      new Set(['/v1/traces undefined', '/v1/logs gzip']),
+    );
   });
 
   it('1000 concurrent requests: 1000 traces, each log carries only its own trace id', async () => {

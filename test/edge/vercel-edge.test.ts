@@ -15,12 +15,12 @@ addEventListener('fetch', (event) => {
   event.respondWith(fixture.handler(event.request, { waitUntil: (promise) => event.waitUntil(promise) }));
 });`;
 
-function runtime(withAsyncLocalStorage: boolean) {
+function runtime(withAsyncLocalStorage: boolean, env: Record<string, string> = {}) {
   return new EdgeRuntime({
     initialCode: code + GLUE,
     extend: (context) =>
       Object.assign(context, {
-        process: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } },
+        process: { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env } },
         // Vercel's production Edge Runtime offers AsyncLocalStorage; its local emulator does not.
         ...(withAsyncLocalStorage ? { AsyncLocalStorage } : {}),
       }),
@@ -65,6 +65,16 @@ describe("a fetch handler in Vercel's Edge Runtime (edge-runtime)", () => {
     await waitFor(() => receiver.logs.filter((l) => /^request v\d+ /.test(String(l.body))).length === 3000, 30_000);
     expectOwnTraceIds(receiver.spans.slice(before), receiver.logs, /^request (v\d+) /, 1000);
   }, 60_000);
+
+  it('gzip asked for where the runtime has no CompressionStream (the local emulator): sent as is, never labelled gzip', async () => {
+    const edge = runtime(true, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' });
+    expect(edge.evaluate('typeof CompressionStream')).toBe('undefined');
+    const before = receiver.requests.length;
+    const response = await edge.dispatchFetch('http://edge.test/?id=plain');
+    await response.waitUntil();
+    await waitFor(() => receiver.logs.some((l) => l.body === 'request plain end'));
+    expect(receiver.requests.slice(before).map((r) => r.headers['content-encoding'])).not.toContain('gzip');
+  });
 
   it('without AsyncLocalStorage (the local emulator) it says so, and logs after an await lose their span', async () => {
     const edge = runtime(false);

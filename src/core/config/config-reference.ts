@@ -45,7 +45,7 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     option: 'compression',
     env: ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
     default: 'none',
-    meaning: '`gzip`: OTLP bodies gzipped on Lambda (edge runtimes send them as is)',
+    meaning: '`gzip`: OTLP bodies gzipped (node:zlib on Lambda, `CompressionStream` on the edge)',
   },
   {
     option: 'sampler',

@@ -51,8 +51,8 @@ export interface ObservabilityOptions {
   /** Timeout of one export request, in ms. */
   readonly exportTimeoutMs?: number;
   /**
-   * `gzip` compresses OTLP request bodies (`content-encoding: gzip`) on Lambda; edge runtimes send them
-   * uncompressed. Default `none`.
+   * `gzip` compresses OTLP request bodies (`content-encoding: gzip`): with node:zlib on Lambda, with
+   * `CompressionStream` on the edge (a runtime without it sends them as is). Default `none`.
    */
   readonly compression?: OtlpCompression;
   /** Upper bound of the flush that runs before each invocation settles, in ms. */

@@ -7,7 +7,7 @@ export interface SignalConfig {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
-  /** `gzip` where the runtime gives the exporter a compressor (Lambda); otherwise sent as is. */
+  /** `gzip` where the runtime gives the exporter a compressor (Lambda: node:zlib, edge: CompressionStream); otherwise sent as is. */
   readonly compression: OtlpCompression;
   /** Request limits of the endpoint (AWS's OTLP endpoints have some); none for a collector. */
   readonly limits: RequestLimits;

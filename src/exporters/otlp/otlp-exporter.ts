@@ -1,6 +1,5 @@
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import { ProtobufLogsSerializer, ProtobufTraceSerializer, type ISerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { postWithFetch } from '../transport/fetch-transport.ts';
@@ -10,7 +9,9 @@ import { InFlight } from '../in-flight.ts';
 import type { Transport } from '../transport/transport.ts';
 import { sumPartialSuccess, type PartialSuccess } from './partial-success.ts';
 import { splitToLimits, type RequestChunk } from './request-chunks.ts';
-import { otlpWireRecord } from '../record-uid.ts';
+import { otlpOmittedAttributes } from '../record-uid.ts';
+import { encodeSpans } from './encode-spans.ts';
+import { encodeLogs } from './encode-logs.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -33,6 +34,12 @@ export interface OtlpExporterConfig {
   readonly gzip?: Gzip;
 }
 
+/**
+ * Writes one request body from a batch: a function, or an object with `serializeRequest` (the official
+ * serializers of `@opentelemetry/otlp-transformer` have that shape).
+ */
+export type RequestEncoder<T> = ((items: T[]) => Uint8Array) | { serializeRequest(items: T[]): Uint8Array | undefined };
+
 /** Gzips one request body. */
 export type Gzip = (body: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
@@ -46,23 +53,23 @@ export type OtlpExportResult = ExportResult & { readonly partialSuccess?: Partia
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
 
 /**
- * OTLP/HTTP protobuf exporter over `fetch`, built on the official serializers. Retries the OTLP retryable
- * classes (honouring `Retry-After`) only while its timeout lasts, reports failures as `ExportResult`
- * values, and tracks in-flight exports so `forceFlush()` waits for them — the batch processors' own
- * `forceFlush` does not wait for an export their timer already started.
+ * OTLP/HTTP protobuf exporter over `fetch` (our encoders write what the official serializers write). Retries
+ * the OTLP retryable classes (honouring `Retry-After`) only while its timeout lasts, reports failures as
+ * `ExportResult` values, and tracks in-flight exports so `forceFlush()` waits for them — the batch processors'
+ * own `forceFlush` does not wait for an export their timer already started.
  */
 export class OtlpProtobufExporter<T> {
   readonly #config: OtlpExporterConfig;
-  readonly #serializer: ISerializer<T[], unknown>;
+  readonly #encode: (items: T[]) => Uint8Array | undefined;
   readonly #headers: Record<string, string>;
   readonly #inFlight = new InFlight();
   readonly #post: Transport;
   readonly #gzip: Gzip | undefined;
   #shutdown = false;
 
-  constructor(config: OtlpExporterConfig, serializer: ISerializer<T[], unknown>) {
+  constructor(config: OtlpExporterConfig, encoder: RequestEncoder<T>) {
     this.#config = config;
-    this.#serializer = serializer;
+    this.#encode = typeof encoder === 'function' ? encoder : (items) => encoder.serializeRequest(items);
     this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
     this.#post = config.transport ?? ((request) => postWithFetch(request));
     this.#gzip = config.compression === 'gzip' ? config.gzip : undefined;
@@ -91,7 +98,7 @@ export class OtlpProtobufExporter<T> {
     let chunks: RequestChunk<T>[];
     try {
       // Limits apply to the uncompressed body (maxRequestBytes says so); each chunk is gzipped after the split.
-      chunks = splitToLimits(items, (chunk) => this.#serializer.serializeRequest(chunk), this.#config);
+      chunks = splitToLimits(items, this.#encode, this.#config);
       const gzip = this.#gzip;
       if (gzip) chunks = await Promise.all(chunks.map(async (chunk) => ({ ...chunk, body: await gzip(chunk.body) })));
     } catch (cause) {
@@ -135,14 +142,11 @@ function failed(message: string, cause: unknown): ExportResult {
  * new BatchSpanProcessor({ exporter: createOtlpSpanExporter({ url: 'http://localhost:4318/v1/traces', timeoutMs: 1000 }) });
  */
 export function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter & { forceFlush(): Promise<void> } {
-  return new OtlpProtobufExporter<ReadableSpan>(config, ProtobufTraceSerializer);
+  return new OtlpProtobufExporter<ReadableSpan>(config, encodeSpans);
 }
 
 // Each record as the request carries it: without the attributes its other fields already give (record-uid.ts).
-const WIRE_LOGS_SERIALIZER: ISerializer<ReadableLogRecord[], unknown> = {
-  serializeRequest: (records) => ProtobufLogsSerializer.serializeRequest(records.map(otlpWireRecord)),
-  deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),
-};
+const encodeWireLogs = (records: ReadableLogRecord[]): Uint8Array => encodeLogs(records, otlpOmittedAttributes);
 
 /**
  * OTLP/HTTP protobuf log record exporter with serverless timeouts.
@@ -151,5 +155,5 @@ const WIRE_LOGS_SERIALIZER: ISerializer<ReadableLogRecord[], unknown> = {
  * new BatchLogRecordProcessor({ exporter: createOtlpLogExporter({ url: 'http://localhost:4318/v1/logs', timeoutMs: 1000 }) });
  */
 export function createOtlpLogExporter(config: OtlpExporterConfig): LogRecordExporter {
-  return new OtlpProtobufExporter<ReadableLogRecord>(config, WIRE_LOGS_SERIALIZER);
+  return new OtlpProtobufExporter<ReadableLogRecord>(config, encodeWireLogs);
 }

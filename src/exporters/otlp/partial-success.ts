@@ -44,7 +44,7 @@ function fromProtobuf(body: Uint8Array): PartialSuccess | undefined {
   };
 }
 
-/** The varint and length-delimited fields of one protobuf message, last one wins; other wire types skipped. */
+/** The fields of one protobuf message (varints as numbers, the others as bytes), last one wins; throws on truncation. */
 function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
   const out = new Map<number, number | Uint8Array>();
   let at = 0;
@@ -62,13 +62,11 @@ function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
     const wire = key % 8;
     const field = Math.floor(key / 8);
     if (wire === 0) out.set(field, varint());
-    else if (wire === 2) {
-      const length = varint();
+    else if (wire === 2 || wire === 1 || wire === 5) {
+      const length = wire === 2 ? varint() : wire === 1 ? 8 : 4;
       if (at + length > bytes.length) throw new Error('truncated field');
       out.set(field, bytes.subarray(at, (at += length)));
-    } else if (wire === 1) at += 8;
-    else if (wire === 5) at += 4;
-    else throw new Error(`unsupported wire type ${wire}`);
+    } else throw new Error(`unsupported wire type ${wire}`);
   }
   return out;
 }

@@ -18,7 +18,7 @@ export interface ChunkLimits {
  * one empty request, as before any limit.
  *
  * @example
- * splitToLimits(spans, (chunk) => ProtobufTraceSerializer.serializeRequest(chunk), { maxItemsPerRequest: 10_000 });
+ * splitToLimits(spans, encodeSpans, { maxItemsPerRequest: 10_000 });
  */
 export function splitToLimits<T>(
   items: readonly T[],
