@@ -5,6 +5,7 @@
  */
 import { decodeLogs, decodeSpans } from '../tools/otlp-decode.ts';
 import { decompressed, startLoopbackServer } from '../tools/loopback.ts';
+import { breakDown, type Breakdown } from './bytes-breakdown.ts';
 
 type Run = (
   file: string,
@@ -61,10 +62,12 @@ export async function bytesTable(bundles: Bundles, run: Run, quick: boolean): Pr
     '|---|---|---|---|---|---|---|',
   ];
   const dumps: string[] = [];
+  const breakdowns = new Map<string, Breakdown>();
   let official = 0;
   try {
     const cases = [
       ['official', bundles.official.outfile, {}],
+      ['official, gzip', bundles.official.outfile, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }],
       ['instrumented', bundles.instrumented.outfile, {}],
       ['ours', bundles.ours.outfile, {}],
       ['ours, gzip', bundles.ours.outfile, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }],
@@ -76,15 +79,46 @@ export async function bytesTable(bundles: Bundles, run: Run, quick: boolean): Pr
       const total = per(c.traces + c.logs);
       official ||= total;
       sink.take();
-      const cpu = name.startsWith('ours') ? (await run(file, 'warm', quick ? 500 : 5000, sink.url, env)).cpuUsPerInvocation : undefined;
+      const cpu = name !== 'instrumented' ? (await run(file, 'warm', quick ? 500 : 5000, sink.url, env)).cpuUsPerInvocation : undefined;
       sink.take();
       rows.push(
         `| ${name} | ${per(c.traces).toFixed(0)} | ${per(c.logs).toFixed(0)} | ${total.toFixed(0)} | ${(total / official).toFixed(2)} | ${per(c.spans).toFixed(1)} span, ${per(c.records).toFixed(1)} records | ${cpu === undefined ? '—' : cpu.toFixed(1)} |`,
       );
       if (process.env.BENCH_BYTES_DUMP) dumps.push(dump(name, c));
+      if (!name.includes('gzip')) breakdowns.set(name, breakdownOf(c));
     }
   } finally {
     await sink.close();
   }
-  return rows.join('\n') + dumps.join('');
+  return `${rows.join('\n')}\n\n${breakdownTable(breakdowns)}${dumps.join('')}`;
+}
+
+/** One invocation's requests (the last of the series), both signals, broken into their parts. */
+function breakdownOf(counted: Counted): Breakdown {
+  const parts: Breakdown = new Map();
+  for (const signal of ['traces', 'logs'] as const) {
+    const body = counted.last[signal];
+    if (!body) continue;
+    for (const [part, bytes] of breakDown(signal, body)) parts.set(`${signal}: ${part}`, bytes);
+  }
+  return parts;
+}
+
+/** Part by part, bytes in each variant's requests of one invocation: where ours differs from the peers. */
+function breakdownTable(breakdowns: Map<string, Breakdown>): string {
+  const variants = [...breakdowns.keys()];
+  const signalOrder = (part: string) => (part.startsWith('traces') ? 0 : 1);
+  const parts = [...new Set(variants.flatMap((variant) => [...breakdowns.get(variant)!.keys()]))].sort(
+    (a, b) => signalOrder(a) - signalOrder(b),
+  );
+  const cell = (variant: string, part: string) => String(breakdowns.get(variant)!.get(part) ?? '');
+  const total = (variant: string) => [...breakdowns.get(variant)!.values()].reduce((a, b) => a + b, 0);
+  return [
+    `Where the bytes go (one invocation's requests, uncompressed; each part re-encoded alone with the official types)`,
+    '',
+    `| part | ${variants.join(' | ')} |`,
+    `|---|${variants.map(() => '---|').join('')}`,
+    ...parts.map((part) => `| ${part} | ${variants.map((variant) => cell(variant, part)).join(' | ')} |`),
+    `| **total** | ${variants.map((variant) => `**${total(variant)}**`).join(' | ')} |`,
+  ].join('\n');
 }

@@ -22,6 +22,9 @@ const root = loadRoot();
 const TraceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const LogsRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
 
+/** The official request message types, for tools that look inside a request (the bench's byte breakdown). */
+export const OTLP_REQUEST_TYPES = { traces: TraceRequest, logs: LogsRequest } as const;
+
 export type Attrs = Record<string, unknown>;
 export interface ReceivedSpan {
   traceId: string;

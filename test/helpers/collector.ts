@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../../tools/loopback.ts';
 import { fromOtlpJsonLine, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
 import { COLLECTOR_BINARY } from '../../tools/stack/collector.ts';
+import { onFreshPortsWhenTaken } from '../../tools/stack/process.ts';
 
 export { COLLECTOR_BINARY };
 
@@ -34,15 +35,7 @@ export interface RunningCollector {
  * received as OTLP JSON lines; resolves once its health check answers.
  */
 export async function startCollector(options: { port?: number } = {}): Promise<RunningCollector> {
-  // A free port is free when asked, not when the collector binds it: another suite running beside this one
-  // can take it in between. Then the collector exits at once saying so, and a fresh pair of ports is tried.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startCollectorOnce(options);
-    } catch (error) {
-      if (attempt >= 5 || !/address already in use/.test((error as Error).message)) throw error;
-    }
-  }
+  return onFreshPortsWhenTaken(() => startCollectorOnce(options));
 }
 
 async function startCollectorOnce(options: { port?: number }): Promise<RunningCollector> {

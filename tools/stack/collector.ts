@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { freePort } from '../loopback.ts';
-import { startBackend, waitReady, type BackendProcess } from './process.ts';
+import { onFreshPortsWhenTaken, startBackend, waitReady, type BackendProcess } from './process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Built by `npm run collector:build` (tools/collector-build.sh). */
@@ -33,6 +33,11 @@ export interface RunningStackCollector {
  * const collector = await startStackCollector({ lokiOtlpEndpoint: `${loki.url}/otlp`, tracesOtlpEndpoint: jaeger.otlpEndpoint });
  */
 export async function startStackCollector(options: StackCollectorOptions): Promise<RunningStackCollector> {
+  const portsGiven = options.httpPort !== undefined && options.grpcPort !== undefined && options.healthPort !== undefined;
+  return portsGiven ? startStackCollectorOnce(options) : onFreshPortsWhenTaken(() => startStackCollectorOnce(options));
+}
+
+async function startStackCollectorOnce(options: StackCollectorOptions): Promise<RunningStackCollector> {
   const http = options.httpPort ?? (await freePort());
   const grpc = options.grpcPort ?? (await freePort());
   const health = options.healthPort ?? (await freePort());

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { freePort } from '../loopback.ts';
-import { startBackend, waitReady, type BackendProcess } from './process.ts';
+import { onFreshPortsWhenTaken, startBackend, waitReady, type BackendProcess } from './process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Built by `npm run jaeger:build` (tools/jaeger-build.sh). */
@@ -33,6 +33,11 @@ export interface RunningJaeger {
  * await fetch(`${jaeger.url}/api/traces/${traceId}`);
  */
 export async function startJaeger(ports: Partial<JaegerPorts> = {}): Promise<RunningJaeger> {
+  const portsGiven = Object.keys(ports).length === 5;
+  return portsGiven ? startJaegerOnce(ports) : onFreshPortsWhenTaken(() => startJaegerOnce(ports));
+}
+
+async function startJaegerOnce(ports: Partial<JaegerPorts>): Promise<RunningJaeger> {
   const port = async (key: keyof JaegerPorts) => ports[key] ?? (await freePort());
   const chosen: JaegerPorts = {
     otlpHttp: await port('otlpHttp'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../loopback.ts';
-import { startBackend, waitReady, type BackendProcess } from './process.ts';
+import { onFreshPortsWhenTaken, startBackend, waitReady, type BackendProcess } from './process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Built by `npm run loki:build` (tools/loki-build.sh). */
@@ -36,6 +36,11 @@ export interface RunningLoki {
  * const loki = await startLoki({ tenants: { slow: { per_stream_rate_limit: '1KB' } } });
  */
 export async function startLoki(options: LokiStartOptions = {}): Promise<RunningLoki> {
+  const portsGiven = options.httpPort !== undefined && options.grpcPort !== undefined;
+  return portsGiven ? startLokiOnce(options) : onFreshPortsWhenTaken(() => startLokiOnce(options));
+}
+
+async function startLokiOnce(options: LokiStartOptions): Promise<RunningLoki> {
   const dir = mkdtempSync(join(tmpdir(), 'loki-'));
   const httpPort = options.httpPort ?? (await freePort());
   const grpcPort = options.grpcPort ?? (await freePort());

@@ -76,3 +76,21 @@ export async function waitReady(backend: BackendProcess, url: string, timeoutMs 
   }
   throw new Error(`${backend.name} was not ready at ${url} within ${timeoutMs / 1000} s:\n${backend.output.join('').slice(-4000)}`);
 }
+
+/**
+ * Starts a backend again, on fresh ports, when one of the free ports it was given was taken before it bound
+ * it (another suite running beside this one): a free port is free when asked, not when the backend binds.
+ * `start` picks its ports anew on each call.
+ *
+ * @example
+ * const loki = await onFreshPortsWhenTaken(() => startLokiOnce(options));
+ */
+export async function onFreshPortsWhenTaken<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !/address already in use/.test(String((error as Error)?.message))) throw error;
+    }
+  }
+}
