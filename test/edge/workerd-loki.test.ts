@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
+import { eventually, queryLoki, realStackAvailability, startLoki, type RunningLoki } from '../helpers/real-stack.ts';
 import { waitFor } from './edge-assertions.ts';
 import { startWorkerWithStdio } from './workerd-stdio.ts';
 
@@ -34,7 +35,7 @@ describe('the Loki fallback in real workerd (miniflare)', () => {
   it('with lokiFallback and the collector dead: every line reaches Loki, none is written to stdout, no diagnostic about it', async () => {
     const { mf, stdout, stderr } = startWorkerWithStdio(bundles.withLoki!.code, {
       OTLP_ENDPOINT: await closedEndpoint(),
-      LOKI_URL: loki.url,
+      FAAS_OBSERVABILITY_LOKI_URL: loki.url,
     });
     try {
       for (let i = 0; i < 3; i++) expect(await (await mf.dispatchFetch(`http://worker.test/?id=loki${i}`)).text()).toBe(`ok loki${i}`);
@@ -74,4 +75,37 @@ describe('the Loki fallback in real workerd (miniflare)', () => {
       await mf.dispose();
     }
   }, 60_000);
+});
+
+const availability = realStackAvailability(['loki']);
+
+describe.skipIf(!availability.run)('the Loki fallback from real workerd to the real Loki', () => {
+  let loki: RunningLoki;
+  beforeAll(async () => {
+    loki = await startLoki();
+  }, 180_000);
+  afterAll(async () => {
+    await loki?.stop();
+  }, 60_000);
+
+  it('protobuf + snappy, as a tenant: the lines are found with LogQL, with their trace ids', async () => {
+    const { mf } = startWorkerWithStdio(bundles.withLoki!.code, {
+      OTLP_ENDPOINT: await closedEndpoint(),
+      FAAS_OBSERVABILITY_LOKI_URL: loki.url,
+      FAAS_OBSERVABILITY_LOKI_TENANT: 'edge',
+      FAAS_OBSERVABILITY_LOKI_FORMAT: 'protobuf',
+    });
+    try {
+      expect(await (await mf.dispatchFetch('http://worker.test/?id=real')).text()).toBe('ok real');
+      const lines = await eventually(
+        () => queryLoki(loki.url, '{service_name="loki-worker"}', { tenant: 'edge' }),
+        (found) => found.length >= 2,
+      );
+      expect(lines.map((l) => l.line)).toEqual(['request real start', 'request real end']);
+      expect(new Set(lines.map((l) => l.metadata.trace_id)).size).toBe(1);
+      expect(lines[0]!.metadata.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    } finally {
+      await mf.dispose();
+    }
+  }, 90_000);
 });
