@@ -84,7 +84,8 @@ export async function createEdgeSetup<E>(
       'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
     );
   }
-  if (config.loki && !options.lokiFallback) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
+  // A log exporter from the options replaces the whole chain, Loki included: nothing is missing then.
+  if (config.loki && !options.lokiFallback && !options.logExporter) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
   for (const warning of warnings) telemetry.diagnostics.warn(warning);
   const bridge = bridgeConsole(telemetry, initCapture);
   const { tracer, propagator, diagnostics } = telemetry;
