@@ -11,9 +11,10 @@ const ROOT = resolve(import.meta.dirname, '..');
  * (Lambda) and 70 KiB (edge); the OpenTelemetry SDK parts alone are 58 KiB (bench/README.md), so the budgets
  * sit just above what the examples measure and catch regressions. Issue 17 (the Loki fallback in a chunk of
  * its own): the Lambda examples load at most 126.2 KiB, the edge ones 115.4 KiB; the margins are 1.8 KiB
- * (Lambda) and 0.6 KiB (edge), about 1 %.
+ * (Lambda) and 0.6 KiB (edge), about 1 %. Issue 17, the Loki fallback opt-in on the edge
+ * (`faas-observability/loki`): the edge examples went from 108.1 to 102.7 KiB; the margin is 1.3 KiB.
  */
-export const BUDGETS = { lambda: 128 * 1024, edge: 116 * 1024 } as const;
+export const BUDGETS = { lambda: 128 * 1024, edge: 104 * 1024 } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {

@@ -7,7 +7,7 @@
  *    export their spans and logs to a loopback receiver.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLocalReceiver } from './receiver.ts';
@@ -33,7 +33,7 @@ const stray = files.filter((f) => !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|REA
 check('the tarball holds only lib/, README.md, LICENSE and package.json', stray.length === 0, stray.slice(0, 5).join(', '));
 check(
   'the tarball has every entry point',
-  ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/aws.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) =>
+  ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/aws.js', 'lib/loki.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) =>
     files.includes(f),
   ),
 );
@@ -86,6 +86,24 @@ check(
   'esbuild bundles the Lambda handler and the Worker',
   bundleLambda.status === 0 && bundleWorker.status === 0,
   (bundleLambda.stderr + bundleWorker.stderr).slice(-600),
+);
+// The Loki fallback is opt-in on the edge: only a Worker that imports `faas-observability/loki` carries it.
+writeFileSync(
+  join(consumer, 'worker-loki.mjs'),
+  `import { withObservability } from 'faas-observability/edge';
+import { lokiFallback } from 'faas-observability/loki';
+export default withObservability({ async fetch() { return new Response('ok'); } }, (env) => ({ loki: { url: env.LOKI_URL }, lokiFallback }));\n`,
+);
+const bundleLokiWorker = run(
+  join(consumer, 'node_modules/.bin/esbuild'),
+  ['worker-loki.mjs', '--bundle', '--platform=browser', '--conditions=worker,browser', '--format=esm', '--external:node:async_hooks'],
+  consumer,
+);
+const hasLoki = (code: string) => code.includes('/loki/api/v1/push');
+check(
+  'the Loki fallback is in a Worker bundle only through faas-observability/loki',
+  bundleLokiWorker.status === 0 && hasLoki(bundleLokiWorker.stdout) && !hasLoki(readFileSync(join(consumer, 'dist/worker.mjs'), 'utf8')),
+  bundleLokiWorker.stderr.slice(-600),
 );
 
 const receiver = await startLocalReceiver();

@@ -9,8 +9,9 @@
  *   dependencies resolve from `node_modules` as in a user's project; nothing is written to disk.
  * - They are compiled with the compiler options of `tsconfig.json`, and the package's own entry points are
  *   mapped to the sources (`paths`): `faas-observability` → src/index.ts, `faas-observability/lambda` →
- *   src/lambda.ts, `faas-observability/edge` → src/edge.ts, `faas-observability/aws` → src/aws.ts, `faas-observability/exporters` →
- *   src/exporters/index.ts.
+ *   src/lambda.ts, `faas-observability/edge` → src/edge.ts, `faas-observability/aws` → src/aws.ts,
+ *   `faas-observability/loki` → src/loki.ts, `faas-observability/exporters` → src/exporters/index.ts (an
+ *   entry missing here would resolve to a stale lib/ build, when there is one).
  * - A snippet that refers to the reader's own code declares it (`declare const app: …`), so that what is
  *   printed is what compiles.
  * - Opt-out, visible in the Markdown: a block fenced as ```ts no-check is not compiled. Use it only for a
@@ -32,6 +33,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'faas-observability/lambda': 'src/lambda.ts',
   'faas-observability/edge': 'src/edge.ts',
   'faas-observability/aws': 'src/aws.ts',
+  'faas-observability/loki': 'src/loki.ts',
   'faas-observability/exporters': 'src/exporters/index.ts',
 };
 

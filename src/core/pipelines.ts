@@ -6,7 +6,7 @@ import { describeFailure } from '../exporters/export-failure.ts';
 import { ExportQueue } from '../exporters/export-queue.ts';
 import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover.ts';
 import { LazyExporter } from '../exporters/lazy-exporter.ts';
-import type { LokiPushExporter } from '../exporters/loki/loki-push.ts';
+import type { LokiFallback } from '../exporters/loki/loki-fallback.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
 import { createOtlpLogExporter, createOtlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-exporter.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
@@ -56,15 +56,22 @@ export interface PipelineInputs {
   /** Where undeliverable records are written as JSON lines; the console as it was, when absent. */
   readonly lineWriter?: LineWriter;
   /**
-   * Loads the Loki exporter's module, when the fallback is configured and first needed. Lambda passes a
-   * dynamic `import()` (a chunk of its own in a split artifact, so a cold start does not load it); the edge
-   * a static one: its bundle is one file, where an inlined dynamic import would only add module wrappers.
+   * Loads the Loki exporter's module, when the fallback is configured and first needed, unless the options
+   * carry it (`lokiFallback`). Lambda passes a dynamic `import()` (a chunk of its own in a split artifact, so
+   * a cold start does not load it); the edge none: its bundle is one file, which carries Loki code only when
+   * the user imports `faas-observability/loki`. With neither, there is no Loki fallback (stdout takes over).
    */
-  readonly loadLoki: LokiLoader;
+  readonly loadLoki?: LokiLoader;
 }
 
 /** Resolves to the module that holds the Loki exporter. */
-export type LokiLoader = () => Promise<{ readonly LokiPushExporter: typeof LokiPushExporter }>;
+export type LokiLoader = () => Promise<LokiFallback>;
+
+/** How the Loki fallback's code is had: from the options, else from the runtime's loader, else not at all. */
+function lokiLoaderOf({ options, loadLoki }: Pick<PipelineInputs, 'options' | 'loadLoki'>): LokiLoader | undefined {
+  const given = options.lokiFallback;
+  return given ? () => Promise.resolve(given) : loadLoki;
+}
 
 /** The span and log pipelines of one telemetry setup. */
 export interface Pipelines {
@@ -102,11 +109,9 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
 }
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
-function createFailovers(
-  { config, options, transport, gzip, loadLoki }: PipelineInputs,
-  lastResort: LineWriter | undefined,
-  report: DeliveryReport,
-) {
+function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
+  const { config, options, transport, gzip } = inputs;
+  const loadLoki = lokiLoaderOf(inputs);
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
   const signer = options.requestSigner;
   const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
@@ -127,10 +132,11 @@ function createFailovers(
           exporter: createOtlpLogExporter({ ...config.logs, ...config.logs.limits, transport: otlpTransport, gzip }),
           breaker: breakerFor(config.logs.url),
         },
-        fallback: config.loki && {
-          exporter: lazyLokiExporter(config.loki, transport, loadLoki),
-          breaker: breakerFor(config.loki.url),
-        },
+        fallback: config.loki &&
+          loadLoki && {
+            exporter: lazyLokiExporter(config.loki, transport, loadLoki),
+            breaker: breakerFor(config.loki.url),
+          },
         lastResort,
         report,
       });

@@ -3,7 +3,6 @@ import { bridgeConsole, type InitLogCapture } from '../console/init-log-capture.
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
-import { LokiPushExporter } from '../exporters/loki/loki-push.ts';
 import { createOutboundTracer, type OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import type { ConsoleBridge } from '../console/console-bridge.ts';
 import { AlsContextManager } from './als-context-manager.ts';
@@ -35,6 +34,9 @@ export interface EdgeSetup {
 // The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
 // for; an isolate's 128 MB serve many requests at once, so it holds less telemetry than a Lambda process.
 const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxBufferBytes: 8 * 1024 * 1024 } as const;
+
+const MISSING_LOKI_FALLBACK =
+  "Loki is configured but this bundle has no Loki code: add `import { lokiFallback } from 'faas-observability/loki'` and pass `lokiFallback` in the options; until then, logs the OTLP endpoint does not take are written to stdout";
 
 /**
  * Resolves the options (a function of the binding, or an object) and the environment, and builds the
@@ -70,8 +72,8 @@ export async function createEdgeSetup<E>(
     options,
     detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
     contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
-    // An edge bundle is one file (see tools/build-artifacts.ts): a static import costs less than an inlined dynamic one.
-    loadLoki: async () => ({ LokiPushExporter }),
+    // No loader: an edge bundle is one file (tools/build-artifacts.ts), which carries the Loki code only
+    // when the user imports `faas-observability/loki` and passes it as `lokiFallback`.
     gzip: compressionStreamGzip(),
   });
   if (optionsError !== undefined) {
@@ -82,6 +84,8 @@ export async function createEdgeSetup<E>(
       'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
     );
   }
+  // A log exporter from the options replaces the whole chain, Loki included: nothing is missing then.
+  if (config.loki && !options.lokiFallback && !options.logExporter) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
   for (const warning of warnings) telemetry.diagnostics.warn(warning);
   const bridge = bridgeConsole(telemetry, initCapture);
   const { tracer, propagator, diagnostics } = telemetry;

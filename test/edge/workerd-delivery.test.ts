@@ -1,41 +1,16 @@
-import { Miniflare } from 'miniflare';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { waitFor } from './edge-assertions.ts';
+import { startWorkerWithStdio } from './workerd-stdio.ts';
 
 let code: string;
 beforeAll(async () => {
   ({ code } = await buildEdgeBundle('test/edge/fixtures/worker.ts', '.cache/edge/worker-delivery.mjs'));
 }, 60_000);
 
-/** A Worker in real workerd whose stdout and stderr are kept, line by line. */
-function startWorker(bindings: Record<string, string>) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const collect = (into: string[]) => (stream: Readable) => {
-    let rest = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop()!;
-      into.push(...lines);
-    });
-  };
-  const mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
-    bindings,
-    handleRuntimeStdio: (out: Readable, err: Readable) => {
-      collect(stdout)(out);
-      collect(stderr)(err);
-    },
-  });
-  return { mf, stdout, stderr };
-}
+const startWorker = (bindings: Record<string, string>) => startWorkerWithStdio(code, bindings);
 
 describe('delivery from a Worker in real workerd (miniflare)', () => {
   let receiver: OtlpReceiver;

@@ -20,6 +20,12 @@ function readZip(zip: Buffer): { name: string; data: Buffer; date: number }[] {
   return entries;
 }
 
+/** The Loki fallback's source files in an artifact's bundle (its esbuild metafile). */
+const lokiInputsOf = (dir: string): string[] =>
+  Object.keys((JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs).filter((path) =>
+    path.includes('src/exporters/loki/'),
+  );
+
 describe('build artifacts', () => {
   it('finds every example: Lambda handlers and edge entries', () => {
     expect(findFunctions().map((f) => `${f.name}:${f.kind}`)).toEqual([
@@ -62,6 +68,8 @@ describe('build artifacts', () => {
         expect(readFileSync(join(artifact.dir, 'index.mjs'), 'utf8')).not.toMatch(/lambda-runtime|Lambda-Runtime/);
         // One file: workerd takes the modules it is given, Vercel and Netlify bundle the entry again.
         expect([artifact.coldStartFiles, artifact.lazyFiles]).toEqual([['index.mjs'], []]);
+        // The Loki fallback is opt-in on the edge (faas-observability/loki): none of its code by default.
+        expect(lokiInputsOf(artifact.dir), source.name).toEqual([]);
       } else {
         // Split: the Loki fallback is a chunk a cold start does not load.
         expect(
@@ -78,6 +86,20 @@ describe('build artifacts', () => {
     writeFileSync(big, `export const handler = async () => ${JSON.stringify('x'.repeat(BUDGETS.lambda + 1024))};`);
     const artifact = await buildArtifact({ name: 'big', kind: 'lambda', entry: big }, out);
     expect(artifact.overBudget).toBe(true);
+  });
+
+  it('an edge function that imports faas-observability/loki carries the Loki fallback in its one file', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dist-'));
+    const entry = join(out, 'edge.ts');
+    const src = join(process.cwd(), 'src');
+    writeFileSync(
+      entry,
+      `import { withObservability } from '${src}/edge.ts';\nimport { lokiFallback } from '${src}/loki.ts';\n` +
+        `export default withObservability({ fetch: async () => new Response('ok') }, { lokiFallback });\n`,
+    );
+    const artifact = await buildArtifact({ name: 'edge-loki', kind: 'edge', entry }, out);
+    expect(lokiInputsOf(artifact.dir)).toContain('src/exporters/loki/loki-push.ts');
+    expect([artifact.coldStartFiles, artifact.lazyFiles]).toEqual([['index.mjs'], []]);
   });
 
   it('a bundling error says where', async () => {

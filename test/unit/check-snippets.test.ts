@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkMarkdown, extractSnippets, formatError } from '../../tools/check-snippets.ts';
+import { readFileSync } from 'node:fs';
+import { checkMarkdown, ENTRY_POINTS, extractSnippets, formatError } from '../../tools/check-snippets.ts';
 
 const fence = '```';
 
@@ -70,5 +71,15 @@ describe('check-snippets: type-check', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: 'BAD.md', blockLine: 3, line: 6, code: 2322 });
     expect(formatError(errors[0]!)).toMatch(/^BAD\.md:3: TS2322: Type 'string' is not assignable to type 'number'\..* \(BAD\.md:6:\d+\)$/s);
+  });
+});
+
+describe('check-snippets: entry points', () => {
+  it('maps every module entry of package.json exports to its source (none resolves to a stale lib/)', () => {
+    const { exports } = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, unknown> };
+    const modules = Object.keys(exports)
+      .filter((subpath) => !['./package.json', './lambda/preload'].includes(subpath))
+      .map((subpath) => (subpath === '.' ? 'faas-observability' : `faas-observability/${subpath.slice(2)}`));
+    expect(Object.keys(ENTRY_POINTS).sort()).toEqual(modules.sort());
   });
 });

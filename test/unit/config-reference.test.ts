@@ -24,6 +24,7 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   consoleFormat: true,
   maxLogBodyLength: true,
   loki: true,
+  lokiFallback: true,
   stdoutFallback: true,
   circuitBackoffMs: true,
   xray: true,

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { DeliveryReport } from '../../src/exporters/delivery-report.ts';
 import { FailoverLogExporter } from '../../src/exporters/failover.ts';
 import { LazyExporter, type LoadableExporter } from '../../src/exporters/lazy-exporter.ts';
+import type { LokiFallback } from '../../src/exporters/loki/loki-fallback.ts';
 import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
 import { createLambdaObservability } from '../../src/lambda.ts';
 import { closedEndpoint, startLoopbackServer } from '../../tools/loopback.ts';
@@ -116,6 +117,27 @@ describe('the Lambda setup imports the Loki module only when the fallback is nee
       Object.assign(console, saved);
     }
   }
+
+  // First in this file: the module counter only counts a first evaluation.
+  it('the lokiFallback option replaces the dynamic import: its exporter gets the records, the module is never imported', async () => {
+    const exported: string[] = [];
+    const configs: { url: string }[] = [];
+    class GivenLokiExporter {
+      constructor(config: { url: string }) {
+        configs.push(config);
+      }
+      export(items: ReadableLogRecord[], done: (result: ExportResult) => void): void {
+        exported.push(...items.map((item) => String(item.body)));
+        done({ code: ExportResultCode.SUCCESS });
+      }
+      async shutdown(): Promise<void> {}
+    }
+    const lokiFallback = { LokiPushExporter: GivenLokiExporter } as unknown as LokiFallback;
+    await invoke({ endpoint: await closedEndpoint(), loki: { url: 'http://loki.invalid' }, lokiFallback });
+    expect(exported).toEqual(['hello']);
+    expect(configs.map((c) => c.url)).toEqual(['http://loki.invalid']);
+    expect(lokiModuleLoads.count).toBe(0);
+  });
 
   it('not configured, or configured while OTLP takes everything: never imported; OTLP failing: imported and used', async () => {
     await invoke({ endpoint: await closedEndpoint() });

@@ -145,6 +145,13 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     meaning: 'Loki push fallback for logs (`json`, `json-gzip`, `protobuf`); its timeout is the budget left after OTLP',
   },
   {
+    option: 'lokiFallback',
+    env: [],
+    default: 'Lambda: loaded at first use; edge: none',
+    meaning:
+      "the Loki fallback's code, `lokiFallback` from `faas-observability/loki`: needed on the edge for `loki` to work; on Lambda, instead of a chunk loaded at first use",
+  },
+  {
     option: 'stdoutFallback',
     env: ['FAAS_OBSERVABILITY_STDOUT_FALLBACK'],
     default: 'true',

@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
+import type { LokiFallback } from '../../exporters/loki/loki-fallback.ts';
 import type { RequestSigner } from '../../exporters/transport/transport.ts';
 import type { UrlPattern } from '../outbound/url-patterns.ts';
 
@@ -78,6 +79,13 @@ export interface ObservabilityOptions {
   readonly maxLogBodyLength?: number;
   /** Loki push fallback for logs (off unless set here or by `FAAS_OBSERVABILITY_LOKI_URL`). */
   readonly loki?: LokiOptions;
+  /**
+   * The Loki fallback's code: `lokiFallback` from `faas-observability/loki`. Needed on the edge for `loki`
+   * to work (its bundle carries no Loki code without it; a diagnostic says so at setup and the logs OTLP
+   * does not take go to stdout). On Lambda it replaces the dynamic import that loads the fallback at its
+   * first use (no chunk needed: bundlers without code splitting).
+   */
+  readonly lokiFallback?: LokiFallback;
   /** Write log records no exporter delivered to stdout as JSON lines (default true). */
   readonly stdoutFallback?: boolean;
   /** First back-off of the circuit breaker that skips a dead endpoint, in ms (doubles up to 5 min). */
