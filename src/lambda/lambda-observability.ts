@@ -8,7 +8,6 @@ import { runInvocation, type InvocationInput } from '../core/invocation.ts';
 import { createOutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
-import { gzipSync } from 'node:zlib';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
 import { takeInitCapture } from './init-capture.ts';
@@ -52,7 +51,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
-    gzip: (body) => gzipSync(body),
+    gzip,
     lineWriter: writeStdoutLine,
   });
   const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);
@@ -136,6 +135,12 @@ function afterResponse(
   if (streaming) return { settled };
   // Two turns: aws-lambda-ric posts the response in a setImmediate queued after the wrapper settles.
   return { deferFlush: (flush) => void setImmediate(() => setImmediate(() => void flush().finally(settled))) };
+}
+
+// node:zlib only once an OTLP body is gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip): not at import.
+let zlib: typeof import('node:zlib') | undefined;
+function gzip(body: Uint8Array): Uint8Array {
+  return (zlib ??= process.getBuiltinModule('node:zlib')).gzipSync(body);
 }
 
 /** The invoked ARN rarely changes within an environment (one alias): its attributes are derived once per ARN. */
