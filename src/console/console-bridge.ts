@@ -5,6 +5,7 @@ import { invocationIdOf } from '../core/invocation-context.ts';
 import { consoleCallToLogRecord, severityOf, type ConsoleLogRecord } from './log-record.ts';
 import { runtimeJsonLine } from './runtime-json-line.ts';
 import type { ConsoleFormat } from '../core/config/options.ts';
+import type { RecordUidClock } from '../core/record-uid-processor.ts';
 
 export interface ConsoleBridgeOptions {
   readonly logger: Logger;
@@ -19,9 +20,14 @@ export interface ConsoleBridgeOptions {
    * them in its own JSON object. Default: the original console method.
    */
   readonly writeLine?: (line: string) => void;
+  /**
+   * The telemetry's record clock: records in a span get their timestamp and `log.record.uid` here, sent with
+   * the attributes (the SDK copies those once; a log record processor setting it would copy it again).
+   */
+  readonly recordUids?: RecordUidClock;
 }
 
-export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity'>;
+export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity' | 'recordUids'>;
 
 export interface ConsoleBridge {
   /** Sends later calls to another logger with another format (the init-log buffer hands over this way). */
@@ -107,11 +113,21 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 function emitRecord(current: BridgeTarget, method: ConsoleMethod, args: unknown[]): readonly unknown[] {
   const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
   const active = context.active();
+  const attributes = record.attributes as Attributes;
   const invocationId = invocationIdOf(active);
   // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
-  if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
-  current.logger.emit(record);
+  if (invocationId !== undefined) attributes['faas.invocation_id'] ??= invocationId;
   const span = trace.getSpanContext(active);
+  const stamp = current.recordUids?.stampInSpan(span, Date.now());
+  record.context = active; // the SDK would look the active context up twice more
+  if (stamp) {
+    record.timestamp = stamp.hrTime;
+    // A json line prints the record's attributes afterwards, and the uid was never among them.
+    if (current.format === 'json') record.attributes = { ...attributes, 'log.record.uid': stamp.uid };
+    else attributes['log.record.uid'] = stamp.uid;
+  }
+  current.logger.emit(record);
+  record.attributes = attributes;
   if (current.format === 'lambda-json') return [runtimeJsonLine(args, record, span, invocationId)];
   return consoleLineArgs(current.format, args, record, span, lineKind(method, record, current.maxBodyLength));
 }

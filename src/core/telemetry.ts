@@ -8,7 +8,7 @@ import { createDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { flushWithin, type FlushSummary } from './flush.ts';
 import { createPipelines, type PipelineInputs } from './pipelines.ts';
 import { QueueLogRecordProcessor, QueueSpanProcessor } from './queue-processors.ts';
-import { RecordUidProcessor } from './record-uid-processor.ts';
+import { RecordUidClock, RecordUidProcessor } from './record-uid-processor.ts';
 import { propagatorFor, registerGlobals, samplerFor, unregisterGlobals } from './sdk-globals.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
@@ -20,6 +20,8 @@ export interface Telemetry {
   readonly logger: Logger;
   readonly propagator: TextMapPropagator;
   readonly diagnostics: Diagnostics;
+  /** The log records' timestamps and `log.record.uid`s: the console bridge stamps its records with it. */
+  readonly recordUids: RecordUidClock;
   /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
   /** What took a fallback path or was lost since the last call, for one diagnostic line per invocation. */
@@ -61,18 +63,18 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     sampler: options.sampler ?? samplerFor(config.sampler),
     spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
   });
+  const recordUids = new RecordUidClock();
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [new RecordUidProcessor(), new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
+    processors: [new RecordUidProcessor(recordUids), new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
   });
   const propagator = propagatorFor(config);
   if (config.registerGlobals) registerGlobals({ config, diagnostics, report, contextManager, tracerProvider, propagator });
+  const both = [pipelines.spans, pipelines.logs];
+  // Built once: the flush runs every invocation.
+  const stages = both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
   const flush = async (boundMs: number): Promise<FlushSummary> => {
-    const both = [pipelines.spans, pipelines.logs];
-    const summary = await flushWithin(
-      both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]),
-      boundMs,
-    );
+    const summary = await flushWithin(stages, boundMs);
     // Out of time: what is still queued or on its way is written to stdout now, before the freeze takes it.
     if (summary.timedOut) for (const pipeline of both) pipeline.spill();
     return summary;
@@ -84,6 +86,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE),
     propagator,
     diagnostics,
+    recordUids,
     flush,
     takeDeliveryReport: () => report.take(),
     async shutdown() {
