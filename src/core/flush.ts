@@ -18,30 +18,52 @@ export interface FlushSummary {
  * @example
  * const summary = await flushWithin([[tracerProvider, spanExporter], [loggerProvider, logExporter]], 800);
  */
-export async function flushWithin(pipelines: readonly (readonly Flushable[])[], boundMs: number): Promise<FlushSummary> {
+export function flushWithin(pipelines: readonly (readonly Flushable[])[], boundMs: number): Promise<FlushSummary> {
   const started = Date.now();
   const errors: unknown[] = [];
-  const all = Promise.all(
-    pipelines.map(async (stages) => {
-      for (const stage of stages) {
-        try {
-          await stage.forceFlush?.();
-        } catch (error) {
-          errors.push(error);
-        }
-      }
-    }),
-  );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), Math.max(0, boundMs));
-    (timer as { unref?: () => void }).unref?.();
+  // Callbacks rather than async functions and Promise.race: this runs once per invocation, and the
+  // promise machinery was most of its cost.
+  let settle!: (timedOut: boolean) => void;
+  const summary = new Promise<FlushSummary>((resolve) => {
+    let settled = false;
+    settle = (timedOut) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ok: !timedOut && errors.length === 0, timedOut, durationMs: Date.now() - started, errors });
+    };
   });
-  try {
-    const outcome = await Promise.race([all.then(() => 'done' as const), timeout]);
-    const timedOut = outcome === 'timeout';
-    return { ok: !timedOut && errors.length === 0, timedOut, durationMs: Date.now() - started, errors };
-  } finally {
-    clearTimeout(timer);
+  const timer = setTimeout(settle, Math.max(0, boundMs), true);
+  (timer as { unref?: () => void }).unref?.();
+  let left = pipelines.length;
+  const pipelineDone = () => {
+    if (--left === 0) settle(false);
+  };
+  for (const stages of pipelines) flushStages(stages, 0, errors, pipelineDone);
+  if (pipelines.length === 0) settle(false);
+  return summary;
+}
+
+/** Flushes `stages` in order from `index`, collecting errors, then calls `done`. */
+function flushStages(stages: readonly Flushable[], index: number, errors: unknown[], done: () => void): void {
+  for (; index < stages.length; index++) {
+    let flushing: Promise<void> | undefined;
+    try {
+      flushing = stages[index]!.forceFlush?.();
+    } catch (error) {
+      errors.push(error);
+      continue;
+    }
+    if (typeof flushing?.then !== 'function') continue;
+    const next = index + 1;
+    flushing.then(
+      () => flushStages(stages, next, errors, done),
+      (error: unknown) => {
+        errors.push(error);
+        flushStages(stages, next, errors, done);
+      },
+    );
+    return;
   }
+  done();
 }
