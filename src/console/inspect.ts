@@ -18,7 +18,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 export function inspect(value: unknown, options: InspectOptions): string {
   const out = new Output(options.budget);
-  write(out, value, options.depth, new Set(), true);
+  write(out, value, options.depth, [], true);
   return out.text;
 }
 
@@ -43,7 +43,7 @@ export class Output {
   }
 }
 
-function write(out: Output, value: unknown, depth: number, seen: Set<object>, top: boolean): void {
+function write(out: Output, value: unknown, depth: number, seen: object[], top: boolean): void {
   if (out.full) return;
   switch (typeof value) {
     case 'string':
@@ -64,20 +64,20 @@ function write(out: Output, value: unknown, depth: number, seen: Set<object>, to
   }
 }
 
-function writeObject(out: Output, value: object, depth: number, seen: Set<object>): void {
-  if (seen.has(value)) return out.push('[Circular]');
+function writeObject(out: Output, value: object, depth: number, seen: object[]): void {
+  // The objects being written, outermost first: a few at most (depth 2), so a list beats a Set.
+  if (seen.includes(value)) return out.push('[Circular]');
+  const at = seen.push(value) - 1;
   try {
-    seen.add(value);
     writeKnownObject(out, value, depth, seen);
   } catch (error) {
     // Proxies with throwing traps and exotic host objects end here instead of in the user's handler.
     out.push(`[Uninspectable: ${safeMessage(error)}]`);
-  } finally {
-    seen.delete(value);
   }
+  seen.length = at;
 }
 
-function writeKnownObject(out: Output, value: object, depth: number, seen: Set<object>): void {
+function writeKnownObject(out: Output, value: object, depth: number, seen: object[]): void {
   if (value instanceof Error) return out.push(errorText(value));
   if (value instanceof Date) return out.push(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString());
   if (value instanceof RegExp) return out.push(String(value));
@@ -100,7 +100,7 @@ function writeList(
   close: string,
   items: readonly unknown[],
   depth: number,
-  seen: Set<object>,
+  seen: object[],
 ): void {
   if (items.length === 0) return out.push(`${prefix}${open}${close}`);
   if (depth < 0) return out.push(prefix === '' ? '[Array]' : `[${prefix.trim()}]`);
@@ -114,7 +114,7 @@ function writeList(
   out.push(` ${close}`);
 }
 
-function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: Set<object>): void {
+function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: object[]): void {
   if (map.size === 0) return out.push('Map(0) {}');
   if (depth < 0) return out.push('[Map]');
   out.push(`Map(${map.size}) { `);
@@ -130,7 +130,7 @@ function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: 
   out.push(' }');
 }
 
-function writePlain(out: Output, value: object, depth: number, seen: Set<object>): void {
+function writePlain(out: Output, value: object, depth: number, seen: object[]): void {
   const proto: unknown = Object.getPrototypeOf(value);
   const label = proto === null ? '[Object: null prototype] ' : constructorLabel(proto);
   // One pass over the own keys, reading descriptors so user getters never run (they can throw, loop or
