@@ -73,12 +73,12 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   const both = [pipelines.spans, pipelines.logs];
   // Built once: the flush runs every invocation.
   const stages = both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
-  const flush = async (boundMs: number): Promise<FlushSummary> => {
-    const summary = await flushWithin(stages, boundMs);
-    // Out of time: what is still queued or on its way is written to stdout now, before the freeze takes it.
-    if (summary.timedOut) for (const pipeline of both) pipeline.spill();
-    return summary;
-  };
+  const flush = (boundMs: number): Promise<FlushSummary> =>
+    flushWithin(stages, boundMs).then((summary) => {
+      // Out of time: what is still queued or on its way is written to stdout now, before the freeze takes it.
+      if (summary.timedOut) for (const pipeline of both) pipeline.spill();
+      return summary;
+    });
 
   return {
     config,

@@ -114,6 +114,8 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
   };
 }
 
+const NOT_DEFERRED: Pick<InvocationInput, 'deferFlush' | 'settled'> = Object.freeze({});
+
 /**
  * How this invocation flushes. With the extension active and a buffered response: after the runtime has
  * posted it (two `setImmediate` turns after the wrapper settles), and the extension waits for
@@ -129,7 +131,7 @@ function afterResponse(
   if (extension?.state() === 'failed') {
     telemetry.diagnostics.once('post-response-flush', 'warn', `flushing before each response: ${extension.failure() ?? ''}`);
   }
-  if (extension?.state() !== 'active' || requestId === undefined) return {};
+  if (extension?.state() !== 'active' || requestId === undefined) return NOT_DEFERRED;
   let settled!: () => void;
   extension.track(requestId, new Promise<void>((resolve) => (settled = resolve)));
   if (streaming) return { settled };
