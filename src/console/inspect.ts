@@ -78,6 +78,9 @@ function writeObject(out: Output, value: object, depth: number, seen: object[]):
 }
 
 function writeKnownObject(out: Output, value: object, depth: number, seen: object[]): void {
+  const proto: unknown = Object.getPrototypeOf(value);
+  // The common case first: a plain object (or a null-prototype one) is none of the kinds below.
+  if (proto === Object.prototype || proto === null) return writePlain(out, value, proto, depth, seen);
   if (value instanceof Error) return out.push(errorText(value));
   if (value instanceof Date) return out.push(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString());
   if (value instanceof RegExp) return out.push(String(value));
@@ -90,7 +93,7 @@ function writeKnownObject(out: Output, value: object, depth: number, seen: objec
   }
   if (value instanceof Map) return writeMap(out, value, depth, seen);
   if (value instanceof Set) return writeList(out, `Set(${value.size}) `, '{', '}', [...value], depth, seen);
-  writePlain(out, value, depth, seen);
+  writePlain(out, value, proto, depth, seen);
 }
 
 function writeList(
@@ -130,14 +133,16 @@ function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: 
   out.push(' }');
 }
 
-function writePlain(out: Output, value: object, depth: number, seen: object[]): void {
-  const proto: unknown = Object.getPrototypeOf(value);
+function writePlain(out: Output, value: object, proto: unknown, depth: number, seen: object[]): void {
   const label = proto === null ? '[Object: null prototype] ' : constructorLabel(proto);
-  // One pass over the own keys, reading descriptors so user getters never run (they can throw, loop or
-  // have side effects); this is the hot path of every console call with an object argument.
+  // One pass over the own enumerable keys, reading descriptors so user getters never run (they can throw,
+  // loop or have side effects); this is the hot path of every console call with an object argument.
+  // Object.keys then the symbols is Reflect.ownKeys' order, and several times faster than it.
   let shown = 0;
   let hidden = 0;
-  for (const key of Reflect.ownKeys(value)) {
+  const symbols = Object.getOwnPropertySymbols(value);
+  const keys: (string | symbol)[] = symbols.length === 0 ? Object.keys(value) : [...Object.keys(value), ...symbols];
+  for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (!descriptor?.enumerable) continue;
     if (shown === 0) {
