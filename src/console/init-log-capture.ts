@@ -83,14 +83,14 @@ export function bridgeConsole(
   initCapture: InitLogCapture | undefined,
   writeLine?: (line: string) => void,
 ): ConsoleBridge | undefined {
-  const { config, logger, diagnostics, recordUids } = telemetry;
+  const { config, logger, diagnostics, uids } = telemetry;
   if (!config.captureConsole) {
     initCapture?.bridge.uninstall();
     return undefined;
   }
   const target = {
     logger,
-    recordUids,
+    uids,
     format: config.consoleFormat,
     maxBodyLength: config.maxLogBodyLength,
     minSeverity: config.consoleMinSeverity,

@@ -1,72 +1,16 @@
 import { isSpanContextValid, type HrTime, type SpanContext } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { LOG_RECORD_UID, recordUidOf } from '../exporters/record-uid.ts';
 
 // A record this close behind the last one (the same millisecond tick of Date.now(), clock jitter) is moved
 // just after it rather than given a random uid: timestamps stay in order, and its uid stays derivable.
 const NUDGE_WINDOW_NS = 1_000_000;
 
-/**
- * The `log.record.uid` of a record in a span: `<span_id>-<time_unix_nano>`, as `derivedRecordUid` computes
- * it from any copy of the record.
- */
-function uidOf(spanId: string, [seconds, nanos]: HrTime): string {
-  return `${spanId}-${seconds}${String(nanos).padStart(9, '0')}`;
-}
-
-/**
- * The process-wide record clock of one telemetry setup: strictly increasing timestamps for records in a span
- * (so `<span_id>-<time_unix_nano>` is unique) and random uids for the others. The console bridge stamps its
- * records before `logger.emit`, passing the uid among the attributes it already sends (the SDK copies them
- * once); `RecordUidProcessor` stamps every other record.
- *
- * @example
- * const clock = new RecordUidClock();
- * const stamp = clock.stampInSpan(spanContext, Date.now()); // { hrTime, uid } or undefined outside a span
- */
-export class RecordUidClock {
-  readonly #prefix = Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  #next = 0;
-  #last: HrTime = [0, 0];
-  #validSpan: SpanContext | undefined;
-
-  /** The timestamp last handed out by `stampInSpan` (the processor leaves that record as it is). */
-  issued: HrTime | undefined;
-
-  /** A fresh record's timestamp and derived uid when `span` is valid; undefined outside a span. */
-  stampInSpan(span: SpanContext | undefined, epochMillis: number): { readonly hrTime: HrTime; readonly uid: string } | undefined {
-    if (span === undefined) return undefined;
-    // The span context of one invocation is checked once, not once per console line.
-    if (span !== this.#validSpan) {
-      if (!isSpanContextValid(span)) return undefined;
-      this.#validSpan = span;
-    }
-    const hrTime = this.next(millisToHrTime(epochMillis))!;
-    this.issued = hrTime;
-    return { hrTime, uid: uidOf(span.spanId, hrTime) };
-  }
-
-  /**
-   * `time`, or just after the last timestamp when `time` is within the nudge window behind it; undefined for
-   * an explicit older time (kept as given, its record gets a random uid).
-   */
-  next(time: HrTime): HrTime | undefined {
-    const [seconds, nanos] = time;
-    const [lastSeconds, lastNanos] = this.#last;
-    const behindNs = (lastSeconds - seconds) * 1e9 + (lastNanos - nanos);
-    if (behindNs >= NUDGE_WINDOW_NS) return undefined;
-    if (behindNs >= 0) {
-      const moved = lastNanos + 1;
-      time = moved === 1e9 ? [lastSeconds + 1, 0] : [lastSeconds, moved];
-    }
-    this.#last = time;
-    return time;
-  }
-
-  /** 64 random bits per process and a counter. */
-  randomUid(): string {
-    return `${this.#prefix}-${(this.#next++).toString(36)}`;
-  }
+/** What the console bridge stamps its records with: a timestamp and the uid derived from it, in a span. */
+export interface RecordStamp {
+  readonly hrTime: HrTime;
+  readonly uid: string;
 }
 
 /**
@@ -75,32 +19,53 @@ export class RecordUidClock {
  * be de-duplicated. In a span, the uid is derived (`derivedRecordUid`: span id and timestamp, made unique
  * by moving a record's timestamp a nanosecond past the previous one's), and the OTLP request leaves it out:
  * every copy carries the fields it is computed from. Outside a span, 64 random bits per process and a counter.
- * Records the console bridge stamped with the same clock already carry theirs.
+ *
+ * The console bridge stamps its records itself (`stamp`) before `logger.emit` and sends the uid with the
+ * attributes the SDK copies anyway: setting it here afterwards would make the SDK validate and copy it again.
  *
  * @example
  * new LoggerProvider({ processors: [new RecordUidProcessor(), batchProcessor] });
  */
 export class RecordUidProcessor implements LogRecordProcessor {
-  readonly clock: RecordUidClock;
+  // Drawn on first use (~3 ms of cold start otherwise): only records outside a span (init logs) need it.
+  #prefix: string | undefined;
+  #next = 0;
+  #last: HrTime = [0, 0];
+  /** The timestamp `stamp` handed out last: its record already carries its uid. */
+  #stamped: HrTime | undefined;
+  /** The span context `stamp` last found valid (one per invocation, checked once). */
+  #valid: SpanContext | undefined;
 
-  constructor(clock: RecordUidClock = new RecordUidClock()) {
-    this.clock = clock;
+  /** A new record's timestamp and derived uid, or undefined outside a (valid) span. */
+  stamp(span: SpanContext | undefined, epochMillis: number): RecordStamp | undefined {
+    if (!span || (span !== this.#valid && !isSpanContextValid(span))) return undefined;
+    this.#valid = span;
+    const hrTime = (this.#stamped = this.#after(millisToHrTime(epochMillis))!);
+    return { hrTime, uid: recordUidOf(span.spanId, hrTime) };
   }
 
   onEmit(record: ReadWriteLogRecord): void {
-    // Stamped by the console bridge: its uid came with the attributes (the SDK keeps the timestamp array it was given).
-    if (record.hrTime === this.clock.issued) return;
-    record.setAttribute('log.record.uid', this.#derived(record) ?? this.clock.randomUid());
+    // The SDK keeps the timestamp array it was given: a record the bridge stamped is left as it is.
+    if (record.hrTime === this.#stamped) return;
+    const span = record.spanContext;
+    // In a span, derived once the timestamp is strictly after the last one; an explicit older time is kept
+    // as given and, like a record outside a span, gets a random uid.
+    const time = span && isSpanContextValid(span) && this.#after(record.hrTime);
+    if (time) (record as { hrTime: HrTime }).hrTime = time;
+    record.setAttribute(
+      LOG_RECORD_UID,
+      time ? recordUidOf(span!.spanId, time) : `${(this.#prefix ??= randomHex())}-${(this.#next++).toString(36)}`,
+    );
   }
 
-  /** The derived uid, once the record's timestamp is strictly after the last derived one; else undefined. */
-  #derived(record: ReadWriteLogRecord): string | undefined {
-    const span = record.spanContext;
-    if (span === undefined || !isSpanContextValid(span)) return undefined;
-    const time = this.clock.next(record.hrTime);
-    if (time === undefined) return undefined; // an explicit older timestamp: kept as given
-    if (time !== record.hrTime) (record as { hrTime: HrTime }).hrTime = time;
-    return uidOf(span.spanId, time);
+  /** `time`, or just after the last timestamp when within the nudge window behind it; undefined further back. */
+  #after(time: HrTime): HrTime | undefined {
+    const [seconds, nanos] = time;
+    const [lastSeconds, lastNanos] = this.#last;
+    const behindNs = (lastSeconds - seconds) * 1e9 + (lastNanos - nanos);
+    if (behindNs >= NUDGE_WINDOW_NS) return undefined;
+    if (behindNs >= 0) time = lastNanos + 1 === 1e9 ? [lastSeconds + 1, 0] : [lastSeconds, lastNanos + 1];
+    return (this.#last = time);
   }
 
   forceFlush(): Promise<void> {
@@ -109,4 +74,9 @@ export class RecordUidProcessor implements LogRecordProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** 64 random bits: drawn on first use, since the first read of the global `crypto` loads Node's Web Crypto. */
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -8,7 +8,7 @@ import { createDiagnostics, type Diagnostics } from './diagnostics.ts';
 import { flushWithin, type FlushSummary } from './flush.ts';
 import { createPipelines, type PipelineInputs } from './pipelines.ts';
 import { QueueLogRecordProcessor, QueueSpanProcessor } from './queue-processors.ts';
-import { RecordUidClock, RecordUidProcessor } from './record-uid-processor.ts';
+import { RecordUidProcessor } from './record-uid-processor.ts';
 import { propagatorFor, registerGlobals, samplerFor, unregisterGlobals } from './sdk-globals.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
@@ -20,8 +20,8 @@ export interface Telemetry {
   readonly logger: Logger;
   readonly propagator: TextMapPropagator;
   readonly diagnostics: Diagnostics;
-  /** The log records' timestamps and `log.record.uid`s: the console bridge stamps its records with it. */
-  readonly recordUids: RecordUidClock;
+  /** Gives log records their `log.record.uid`; the console bridge stamps its records with it. */
+  readonly uids: RecordUidProcessor;
   /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
   /** What took a fallback path or was lost since the last call, for one diagnostic line per invocation. */
@@ -63,10 +63,10 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     sampler: options.sampler ?? samplerFor(config.sampler),
     spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
   });
-  const recordUids = new RecordUidClock();
+  const uids = new RecordUidProcessor();
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [new RecordUidProcessor(recordUids), new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
+    processors: [uids, new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
   });
   const propagator = propagatorFor(config);
   if (config.registerGlobals) registerGlobals({ config, diagnostics, report, contextManager, tracerProvider, propagator });
@@ -86,7 +86,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE),
     propagator,
     diagnostics,
-    recordUids,
+    uids,
     flush,
     takeDeliveryReport: () => report.take(),
     async shutdown() {
