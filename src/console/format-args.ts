@@ -41,9 +41,6 @@ export function formatArgs(args: readonly unknown[], maxLength: number): string 
 }
 
 function formatSpecifier(spec: string, arg: unknown, budget: number): string {
-  // The common cases first, without the guards an object argument needs.
-  if (typeof arg === 'number' && (spec === 'd' || spec === 's')) return numberText(arg);
-  if (typeof arg === 'string' && spec === 's') return arg;
   switch (spec) {
     case 's':
       return formatString(arg, budget);

@@ -140,8 +140,8 @@ function writePlain(out: Output, value: object, proto: unknown, depth: number, s
   // Object.keys then the symbols is Reflect.ownKeys' order, and several times faster than it.
   let shown = 0;
   let hidden = 0;
-  const symbols = Object.getOwnPropertySymbols(value);
-  const keys: (string | symbol)[] = symbols.length === 0 ? Object.keys(value) : [...Object.keys(value), ...symbols];
+  const keys: (string | symbol)[] = Object.keys(value);
+  keys.push(...Object.getOwnPropertySymbols(value));
   for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (!descriptor?.enumerable) continue;

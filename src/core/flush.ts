@@ -22,48 +22,35 @@ export function flushWithin(pipelines: readonly (readonly Flushable[])[], boundM
   const started = Date.now();
   const errors: unknown[] = [];
   // Callbacks rather than async functions and Promise.race: this runs once per invocation, and the
-  // promise machinery was most of its cost.
-  let settle!: (timedOut: boolean) => void;
-  const summary = new Promise<FlushSummary>((resolve) => {
-    let settled = false;
-    settle = (timedOut) => {
-      if (settled) return;
-      settled = true;
+  // promise machinery was most of its cost. A second settle (the timer after the flush) changes nothing.
+  return new Promise((resolve) => {
+    const settle = (timedOut: boolean) => {
       clearTimeout(timer);
       resolve({ ok: !timedOut && errors.length === 0, timedOut, durationMs: Date.now() - started, errors });
     };
+    const timer = setTimeout(settle, Math.max(0, boundMs), true);
+    (timer as { unref?: () => void }).unref?.();
+    let left = pipelines.length + 1;
+    const pipelineDone = () => --left || settle(false);
+    for (const stages of pipelines) flushStages(stages, 0, errors, pipelineDone);
+    pipelineDone();
   });
-  const timer = setTimeout(settle, Math.max(0, boundMs), true);
-  (timer as { unref?: () => void }).unref?.();
-  let left = pipelines.length;
-  const pipelineDone = () => {
-    if (--left === 0) settle(false);
-  };
-  for (const stages of pipelines) flushStages(stages, 0, errors, pipelineDone);
-  if (pipelines.length === 0) settle(false);
-  return summary;
 }
 
 /** Flushes `stages` in order from `index`, collecting errors, then calls `done`. */
 function flushStages(stages: readonly Flushable[], index: number, errors: unknown[], done: () => void): void {
-  for (; index < stages.length; index++) {
-    let flushing: Promise<void> | undefined;
-    try {
-      flushing = stages[index]!.forceFlush?.();
-    } catch (error) {
-      errors.push(error);
-      continue;
-    }
-    if (typeof flushing?.then !== 'function') continue;
-    const next = index + 1;
-    flushing.then(
-      () => flushStages(stages, next, errors, done),
-      (error: unknown) => {
-        errors.push(error);
-        flushStages(stages, next, errors, done);
-      },
-    );
-    return;
+  if (index === stages.length) return done();
+  const next = () => flushStages(stages, index + 1, errors, done);
+  let flushing: Promise<void> | undefined;
+  try {
+    flushing = stages[index]!.forceFlush?.();
+  } catch (error) {
+    errors.push(error);
   }
-  done();
+  if (flushing)
+    flushing.then(next, (error: unknown) => {
+      errors.push(error);
+      next();
+    });
+  else next();
 }

@@ -51,7 +51,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
-    gzip,
+    // node:zlib only once a body is gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip), not at import.
+    gzip: (body) => process.getBuiltinModule('node:zlib').gzipSync(body),
     lineWriter: writeStdoutLine,
   });
   const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);
@@ -114,8 +115,6 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
   };
 }
 
-const NOT_DEFERRED: Pick<InvocationInput, 'deferFlush' | 'settled'> = Object.freeze({});
-
 /**
  * How this invocation flushes. With the extension active and a buffered response: after the runtime has
  * posted it (two `setImmediate` turns after the wrapper settles), and the extension waits for
@@ -131,18 +130,12 @@ function afterResponse(
   if (extension?.state() === 'failed') {
     telemetry.diagnostics.once('post-response-flush', 'warn', `flushing before each response: ${extension.failure() ?? ''}`);
   }
-  if (extension?.state() !== 'active' || requestId === undefined) return NOT_DEFERRED;
+  if (extension?.state() !== 'active' || requestId === undefined) return {};
   let settled!: () => void;
   extension.track(requestId, new Promise<void>((resolve) => (settled = resolve)));
   if (streaming) return { settled };
   // Two turns: aws-lambda-ric posts the response in a setImmediate queued after the wrapper settles.
   return { deferFlush: (flush) => void setImmediate(() => setImmediate(() => void flush().finally(settled))) };
-}
-
-// node:zlib only once an OTLP body is gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip): not at import.
-let zlib: typeof import('node:zlib') | undefined;
-function gzip(body: Uint8Array): Uint8Array {
-  return (zlib ??= process.getBuiltinModule('node:zlib')).gzipSync(body);
 }
 
 /** The invoked ARN rarely changes within an environment (one alias): its attributes are derived once per ARN. */
