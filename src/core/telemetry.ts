@@ -20,7 +20,10 @@ export interface Telemetry {
   readonly logger: Logger;
   readonly propagator: TextMapPropagator;
   readonly diagnostics: Diagnostics;
-  /** Gives log records their `log.record.uid`; the console bridge stamps its records with it. */
+  /**
+   * Gives log records their `log.record.uid`; the console bridge stamps its records with it.
+   * @internal
+   */
   readonly uids: RecordUidProcessor;
   /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
