@@ -41,16 +41,9 @@ export function flushWithin(pipelines: readonly (readonly Flushable[])[], boundM
 function flushStages(stages: readonly Flushable[], index: number, errors: unknown[], done: () => void): void {
   if (index === stages.length) return done();
   const next = () => flushStages(stages, index + 1, errors, done);
-  let flushing: Promise<void> | undefined;
-  try {
-    flushing = stages[index]!.forceFlush?.();
-  } catch (error) {
+  // As `await` would take it: a throw, a rejection, a promise or any value; the stage starts at once.
+  new Promise<void>((resolve) => resolve(stages[index]!.forceFlush?.())).then(next, (error: unknown) => {
     errors.push(error);
-  }
-  if (flushing)
-    flushing.then(next, (error: unknown) => {
-      errors.push(error);
-      next();
-    });
-  else next();
+    next();
+  });
 }

@@ -37,4 +37,12 @@ describe('flushWithin', () => {
     expect(await flushWithin([], 10_000)).toMatchObject({ ok: true, timedOut: false });
     expect(await flushWithin([[{}]], 10_000)).toMatchObject({ ok: true, timedOut: false });
   });
+
+  it('takes what a stage returns as await would: a plain value, or a thenable it waits for', async () => {
+    let thenableSettled = false;
+    const thenable = { then: (resolve: () => void) => setTimeout(() => ((thenableSettled = true), resolve()), 5) };
+    const odd = [{ forceFlush: () => true as unknown as Promise<void> }, { forceFlush: () => thenable as unknown as Promise<void> }];
+    expect(await flushWithin([odd], 1000)).toMatchObject({ ok: true, timedOut: false });
+    expect(thenableSettled).toBe(true);
+  });
 });
