@@ -5,6 +5,8 @@ import { invocationIdOf } from '../core/invocation-context.ts';
 import { consoleCallToLogRecord, severityOf, type ConsoleLogRecord } from './log-record.ts';
 import { runtimeJsonLine } from './runtime-json-line.ts';
 import type { ConsoleFormat } from '../core/config/options.ts';
+import type { RecordUidProcessor } from '../core/record-uid-processor.ts';
+import { LOG_RECORD_UID } from '../exporters/record-uid.ts';
 
 export interface ConsoleBridgeOptions {
   readonly logger: Logger;
@@ -19,9 +21,14 @@ export interface ConsoleBridgeOptions {
    * them in its own JSON object. Default: the original console method.
    */
   readonly writeLine?: (line: string) => void;
+  /**
+   * Stamps records in a span with their timestamp and `log.record.uid`, sent with the attributes (the SDK
+   * copies those once; the processor setting it after emit would make the SDK copy it again).
+   */
+  readonly uids?: Pick<RecordUidProcessor, 'stamp'>;
 }
 
-export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity'>;
+export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity' | 'uids'>;
 
 export interface ConsoleBridge {
   /** Sends later calls to another logger with another format (the init-log buffer hands over this way). */
@@ -32,8 +39,6 @@ export interface ConsoleBridge {
 
 const INSTALLED = Symbol.for('faas-observability.console-bridge');
 type Patched = Console & { [INSTALLED]?: ConsoleBridge; [ORIGINALS]?: Partial<Record<ConsoleMethod, ConsoleFn>> };
-// console.dir/table take options, not values to print: appending the trace id would change their output.
-const LINE_UNCHANGED: ReadonlySet<ConsoleMethod> = new Set(['dir', 'table']);
 
 /**
  * Patches `console.*` so every call becomes an OpenTelemetry log record carrying the active trace
@@ -107,17 +112,26 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 function emitRecord(current: BridgeTarget, method: ConsoleMethod, args: unknown[]): readonly unknown[] {
   const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
   const active = context.active();
+  const attributes = record.attributes as Attributes;
   const invocationId = invocationIdOf(active);
   // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.
-  if (invocationId !== undefined) (record.attributes as Attributes)['faas.invocation_id'] ??= invocationId;
-  current.logger.emit(record);
+  if (invocationId !== undefined) attributes['faas.invocation_id'] ??= invocationId;
   const span = trace.getSpanContext(active);
+  const stamp = current.uids?.stamp(span, Date.now());
+  if (stamp) {
+    record.timestamp = stamp.hrTime;
+    // A json line prints these attributes afterwards, and the uid was never among them: it gets a copy.
+    (current.format === 'json' ? (record.attributes = { ...attributes }) : attributes)[LOG_RECORD_UID] = stamp.uid;
+  }
+  current.logger.emit(record);
+  record.attributes = attributes;
   if (current.format === 'lambda-json') return [runtimeJsonLine(args, record, span, invocationId)];
   return consoleLineArgs(current.format, args, record, span, lineKind(method, record, current.maxBodyLength));
 }
 
 function lineKind(method: ConsoleMethod, record: ConsoleLogRecord, maxBodyLength: number): LineKind {
-  if (LINE_UNCHANGED.has(method)) return 'untouched';
+  // console.dir/table take options, not values to print: appending the trace id would change their output.
+  if (method === 'dir' || method === 'table') return 'untouched';
   const whole = typeof record.body === 'string' && record.body.length <= maxBodyLength;
   return whole && !record.hasError ? 'preformatted' : 'args';
 }

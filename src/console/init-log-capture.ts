@@ -83,12 +83,18 @@ export function bridgeConsole(
   initCapture: InitLogCapture | undefined,
   writeLine?: (line: string) => void,
 ): ConsoleBridge | undefined {
-  const { config, logger, diagnostics } = telemetry;
+  const { config, logger, diagnostics, uids } = telemetry;
   if (!config.captureConsole) {
     initCapture?.bridge.uninstall();
     return undefined;
   }
-  const target = { logger, format: config.consoleFormat, maxBodyLength: config.maxLogBodyLength, minSeverity: config.consoleMinSeverity };
+  const target = {
+    logger,
+    uids,
+    format: config.consoleFormat,
+    maxBodyLength: config.maxLogBodyLength,
+    minSeverity: config.consoleMinSeverity,
+  };
   if (!initCapture) return installConsoleBridge({ ...target, writeLine });
   const dropped = initCapture.handOver(target);
   if (dropped > 0) diagnostics.warn(`${dropped} console calls made during init were not kept (buffer full)`);

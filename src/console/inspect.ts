@@ -18,7 +18,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 export function inspect(value: unknown, options: InspectOptions): string {
   const out = new Output(options.budget);
-  write(out, value, options.depth, new Set(), true);
+  write(out, value, options.depth, [], true);
   return out.text;
 }
 
@@ -43,7 +43,7 @@ export class Output {
   }
 }
 
-function write(out: Output, value: unknown, depth: number, seen: Set<object>, top: boolean): void {
+function write(out: Output, value: unknown, depth: number, seen: object[], top: boolean): void {
   if (out.full) return;
   switch (typeof value) {
     case 'string':
@@ -64,20 +64,23 @@ function write(out: Output, value: unknown, depth: number, seen: Set<object>, to
   }
 }
 
-function writeObject(out: Output, value: object, depth: number, seen: Set<object>): void {
-  if (seen.has(value)) return out.push('[Circular]');
+function writeObject(out: Output, value: object, depth: number, seen: object[]): void {
+  // The objects being written, outermost first: a few at most (depth 2), so a list beats a Set.
+  if (seen.includes(value)) return out.push('[Circular]');
+  const at = seen.push(value) - 1;
   try {
-    seen.add(value);
     writeKnownObject(out, value, depth, seen);
   } catch (error) {
     // Proxies with throwing traps and exotic host objects end here instead of in the user's handler.
     out.push(`[Uninspectable: ${safeMessage(error)}]`);
-  } finally {
-    seen.delete(value);
   }
+  seen.length = at;
 }
 
-function writeKnownObject(out: Output, value: object, depth: number, seen: Set<object>): void {
+function writeKnownObject(out: Output, value: object, depth: number, seen: object[]): void {
+  const proto: unknown = Object.getPrototypeOf(value);
+  // The common case first: a plain object (or a null-prototype one) is none of the kinds below.
+  if (proto === Object.prototype || proto === null) return writePlain(out, value, proto, depth, seen);
   if (value instanceof Error) return out.push(errorText(value));
   if (value instanceof Date) return out.push(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString());
   if (value instanceof RegExp) return out.push(String(value));
@@ -90,7 +93,7 @@ function writeKnownObject(out: Output, value: object, depth: number, seen: Set<o
   }
   if (value instanceof Map) return writeMap(out, value, depth, seen);
   if (value instanceof Set) return writeList(out, `Set(${value.size}) `, '{', '}', [...value], depth, seen);
-  writePlain(out, value, depth, seen);
+  writePlain(out, value, proto, depth, seen);
 }
 
 function writeList(
@@ -100,7 +103,7 @@ function writeList(
   close: string,
   items: readonly unknown[],
   depth: number,
-  seen: Set<object>,
+  seen: object[],
 ): void {
   if (items.length === 0) return out.push(`${prefix}${open}${close}`);
   if (depth < 0) return out.push(prefix === '' ? '[Array]' : `[${prefix.trim()}]`);
@@ -114,7 +117,7 @@ function writeList(
   out.push(` ${close}`);
 }
 
-function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: Set<object>): void {
+function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: object[]): void {
   if (map.size === 0) return out.push('Map(0) {}');
   if (depth < 0) return out.push('[Map]');
   out.push(`Map(${map.size}) { `);
@@ -130,14 +133,16 @@ function writeMap(out: Output, map: Map<unknown, unknown>, depth: number, seen: 
   out.push(' }');
 }
 
-function writePlain(out: Output, value: object, depth: number, seen: Set<object>): void {
-  const proto: unknown = Object.getPrototypeOf(value);
+function writePlain(out: Output, value: object, proto: unknown, depth: number, seen: object[]): void {
   const label = proto === null ? '[Object: null prototype] ' : constructorLabel(proto);
-  // One pass over the own keys, reading descriptors so user getters never run (they can throw, loop or
-  // have side effects); this is the hot path of every console call with an object argument.
+  // One pass over the own enumerable keys, reading descriptors so user getters never run (they can throw,
+  // loop or have side effects); this is the hot path of every console call with an object argument.
+  // Object.keys then the symbols is Reflect.ownKeys' order, and several times faster than it.
   let shown = 0;
   let hidden = 0;
-  for (const key of Reflect.ownKeys(value)) {
+  const keys: (string | symbol)[] = Object.keys(value);
+  keys.push(...Object.getOwnPropertySymbols(value));
+  for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (!descriptor?.enumerable) continue;
     if (shown === 0) {

@@ -38,10 +38,13 @@ export function consoleCallToLogRecord(method: ConsoleMethod, args: readonly unk
   const attributes: Attributes = {};
   let sawError = false;
   for (const arg of args) {
-    if (!sawError && isError(arg)) {
+    if (typeof arg !== 'object' || arg === null) continue;
+    // A plain object is never an Error, and the prototype is read once for both questions.
+    if (isPlainObject(arg)) addObjectAttributes(attributes, arg);
+    else if (!sawError && isError(arg)) {
       sawError = true;
       addException(attributes, arg);
-    } else if (isPlainObject(arg)) addObjectAttributes(attributes, arg);
+    }
   }
   return { severityNumber, severityText, body: bodyOf(method, args, maxBodyLength), attributes, hasError: sawError };
 }
@@ -63,16 +66,17 @@ function addException(attributes: Attributes, error: Error): void {
   attributes['exception.stacktrace'] = errorText(error).slice(0, MAX_ATTRIBUTE_LENGTH * 4);
 }
 
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return safeRead(() => {
+function isPlainObject(value: object): boolean {
+  try {
     const proto: unknown = Object.getPrototypeOf(value);
-    return proto === null || proto === Object.prototype;
-  }, false);
+    return (proto === null || proto === Object.prototype) && !Array.isArray(value);
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws
+  }
 }
 
 function addObjectAttributes(attributes: Attributes, value: object): void {
-  safeRead(() => {
+  try {
     let count = Object.keys(attributes).length;
     for (const key of Object.keys(value)) {
       if (count++ >= MAX_ATTRIBUTES) return;
@@ -81,7 +85,9 @@ function addObjectAttributes(attributes: Attributes, value: object): void {
       const attribute = toAttributeValue(descriptor.value);
       if (attribute !== undefined) attributes[key] = attribute;
     }
-  }, undefined);
+  } catch {
+    // a Proxy whose traps throw: the attributes read so far stay
+  }
 }
 
 function toAttributeValue(value: unknown): AttributeValue | undefined {

@@ -6,6 +6,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
 } from '@opentelemetry/api';
 import { describeDelivery } from '../exporters/delivery-report.ts';
@@ -105,7 +106,8 @@ function startInvocationSpan(input: InvocationInput): StartedSpan {
     {
       kind: start.kind,
       attributes: { ...start.attributes, ...input.attributes },
-      links: start.links ? [...start.links] : [],
+      // The SDK copies the links (and the attributes) itself.
+      links: start.links as Link[] | undefined,
     },
     parentContext,
   );

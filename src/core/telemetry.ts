@@ -20,6 +20,11 @@ export interface Telemetry {
   readonly logger: Logger;
   readonly propagator: TextMapPropagator;
   readonly diagnostics: Diagnostics;
+  /**
+   * Gives log records their `log.record.uid`; the console bridge stamps its records with it.
+   * @internal
+   */
+  readonly uids: RecordUidProcessor;
   /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
   /** What took a fallback path or was lost since the last call, for one diagnostic line per invocation. */
@@ -61,22 +66,22 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     sampler: options.sampler ?? samplerFor(config.sampler),
     spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
   });
+  const uids = new RecordUidProcessor();
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [new RecordUidProcessor(), new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
+    processors: [uids, new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
   });
   const propagator = propagatorFor(config);
   if (config.registerGlobals) registerGlobals({ config, diagnostics, report, contextManager, tracerProvider, propagator });
-  const flush = async (boundMs: number): Promise<FlushSummary> => {
-    const both = [pipelines.spans, pipelines.logs];
-    const summary = await flushWithin(
-      both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]),
-      boundMs,
-    );
-    // Out of time: what is still queued or on its way is written to stdout now, before the freeze takes it.
-    if (summary.timedOut) for (const pipeline of both) pipeline.spill();
-    return summary;
-  };
+  const both = [pipelines.spans, pipelines.logs];
+  // Built once: the flush runs every invocation.
+  const stages = both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
+  const flush = (boundMs: number): Promise<FlushSummary> =>
+    flushWithin(stages, boundMs).then((summary) => {
+      // Out of time: what is still queued or on its way is written to stdout now, before the freeze takes it.
+      if (summary.timedOut) for (const pipeline of both) pipeline.spill();
+      return summary;
+    });
 
   return {
     config,
@@ -84,6 +89,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE),
     propagator,
     diagnostics,
+    uids,
     flush,
     takeDeliveryReport: () => report.take(),
     async shutdown() {

@@ -1,5 +1,8 @@
-import { isSpanContextValid } from '@opentelemetry/api';
+import { isSpanContextValid, type HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+
+/** The attribute that de-duplicates a log record (semantic conventions). */
+export const LOG_RECORD_UID = 'log.record.uid';
 
 /**
  * The `log.record.uid` a record inside a span can have without sending it: its span id and its timestamp in
@@ -13,9 +16,12 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
  */
 export function derivedRecordUid(record: Pick<ReadableLogRecord, 'spanContext' | 'hrTime'>): string | undefined {
   const span = record.spanContext;
-  if (!span || !isSpanContextValid(span)) return undefined;
-  const [seconds, nanos] = record.hrTime;
-  return `${span.spanId}-${seconds}${String(nanos).padStart(9, '0')}`;
+  return span && isSpanContextValid(span) ? recordUidOf(span.spanId, record.hrTime) : undefined;
+}
+
+/** `<span_id>-<time_unix_nano>`: the uid of a record in a span. */
+export function recordUidOf(spanId: string, [seconds, nanos]: HrTime): string {
+  return `${spanId}-${seconds}${String(nanos).padStart(9, '0')}`;
 }
 
 /**
@@ -41,8 +47,8 @@ export function otlpWireRecord(record: ReadableLogRecord): ReadableLogRecord {
  */
 export function otlpOmittedAttributes(record: ReadableLogRecord): ((key: string, value: unknown) => boolean) | undefined {
   const attributes = record.attributes;
-  if (!('log.record.uid' in attributes || 'faas.invocation_id' in attributes)) return undefined;
+  if (!(LOG_RECORD_UID in attributes || 'faas.invocation_id' in attributes)) return undefined;
   const derived = derivedRecordUid(record);
   if (derived === undefined) return undefined;
-  return (key, value) => key === 'faas.invocation_id' || (key === 'log.record.uid' && value === derived);
+  return (key, value) => key === 'faas.invocation_id' || (key === LOG_RECORD_UID && value === derived);
 }

@@ -1,4 +1,4 @@
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 
 // The two calls of the Lambda Extensions API an internal extension makes, over node:http: `fetch` is not
 // used because undici's headers timeout (300 s) kills the /event/next long poll, and the poll's socket is
@@ -21,8 +21,10 @@ export interface InvokeEvent {
   readonly deadlineMs?: number;
 }
 
-// One socket for the long poll, kept apart from the exporters' and the runtime client's.
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+// One socket for the long poll, kept apart from the exporters' and the runtime client's. node:http comes
+// through process.getBuiltinModule, not an ESM import: on Node 22 and 24 the import's facade reads the
+// module's `WebSocket` getter, which loads undici (~25 ms of cold start).
+let agent: Agent | undefined;
 
 /**
  * One request to the Extensions API. No timeout: register is answered at once (giving up on it while
@@ -36,6 +38,8 @@ export function callExtensionsApi(
   body?: string,
   unref = false,
 ): Promise<ApiAnswer> {
+  const { Agent: HttpAgent, request } = process.getBuiltinModule('node:http');
+  agent ??= new HttpAgent({ keepAlive: true, maxSockets: 1 });
   return new Promise((resolve, reject) => {
     const outgoing = request(`http://${api}/2020-01-01/extension${path}`, { method, agent, headers }, (response) => {
       const chunks: Buffer[] = [];

@@ -8,7 +8,6 @@ import { runInvocation, type InvocationInput } from '../core/invocation.ts';
 import { createOutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
-import { gzipSync } from 'node:zlib';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
 import { takeInitCapture } from './init-capture.ts';
@@ -52,7 +51,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
-    gzip: (body) => gzipSync(body),
+    // node:zlib only once a body is gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip), not at import.
+    gzip: (body) => process.getBuiltinModule('node:zlib').gzipSync(body),
     lineWriter: writeStdoutLine,
     // Its own chunk in a split artifact: loaded at the first failed OTLP export, never by a cold start.
     loadLoki: () => import('../exporters/loki/loki-push.ts'),

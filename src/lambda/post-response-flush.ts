@@ -1,5 +1,4 @@
 import { DiagLogLevel } from '@opentelemetry/api';
-import { isMainThread } from 'node:worker_threads';
 import { readBoolean, type Env } from '../core/config/env-readers.ts';
 import { createDiagnostics } from '../core/diagnostics.ts';
 import { nextEvent, register, type InvokeEvent } from './extension-client.ts';
@@ -48,7 +47,8 @@ export function postResponseFlushUnavailable(env: Env): string | undefined {
   if (env.AWS_LAMBDA_MAX_CONCURRENCY !== undefined || env.AWS_LAMBDA_INITIALIZATION_TYPE === 'lambda-managed-instances')
     return 'Lambda Managed Instances have no INVOKE events and no freeze';
   if (env.AWS_LAMBDA_INITIALIZATION_TYPE === 'snap-start') return 'SnapStart is not supported yet';
-  if (!isMainThread) return 'not on the main thread';
+  // Loaded here, not at import: only a process on Lambda gets this far.
+  if (!process.getBuiltinModule('node:worker_threads').isMainThread) return 'not on the main thread';
   return undefined;
 }
 

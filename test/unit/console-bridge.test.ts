@@ -1,6 +1,7 @@
 import { SeverityNumber, trace } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installConsoleBridge } from '../../src/console/console-bridge.ts';
+import { derivedRecordUid } from '../../src/exporters/record-uid.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 
@@ -38,6 +39,32 @@ describe('console → log records', () => {
     for (const record of logs) {
       expect(record.spanContext).toMatchObject({ traceId, spanId, traceFlags: 1 });
     }
+  });
+
+  it('records in a span get their uid from the bridge with the setup clock, before emit; an API record in the same millisecond gets another', async () => {
+    const sent: unknown[] = [];
+    const { spanId, logs } = await run(() => {
+      const emit = observability.telemetry!.logger.emit.bind(observability.telemetry!.logger);
+      // Every record in one millisecond: only the shared clock keeps their timestamps, and so their uids, apart.
+      const now = vi.spyOn(Date, 'now').mockReturnValue(1795570323764);
+      (observability.telemetry!.logger as { emit: typeof emit }).emit = (record) => {
+        sent.push(record.attributes?.['log.record.uid']);
+        emit(record);
+      };
+      for (let i = 0; i < 3; i++) console.log('line', i);
+      observability.telemetry!.logger.emit({ body: 'through the API' });
+      console.log('last');
+      now.mockRestore();
+      // The uid travels with the attributes the SDK copies once (no processor sets it afterwards).
+      expect(sent).toEqual([expect.any(String), expect.any(String), expect.any(String), undefined, expect.any(String)]);
+    });
+    const uids = logs.map((r) => r.attributes['log.record.uid']);
+    expect(new Set(uids).size).toBe(5);
+    expect(uids.filter((_, i) => i !== 3)).toEqual(sent.filter((uid) => uid !== undefined));
+    expect(uids).toEqual(logs.map((r) => derivedRecordUid(r)));
+    expect(uids.every((uid) => typeof uid === 'string' && uid.startsWith(`${spanId}-`))).toBe(true);
+    const times = logs.map((r) => BigInt(r.hrTime[0]) * 1_000_000_000n + BigInt(r.hrTime[1]));
+    expect(times).toEqual([...times].sort((a, b) => (a < b ? -1 : 1)));
   });
 
   it('formats the body like util.format, takes attributes from plain objects and exception.* from errors', async () => {

@@ -6,21 +6,21 @@ interface Client {
   readonly agent: Agent;
 }
 
-// Loaded on first use: importing node:https pulls in TLS and costs milliseconds of cold start that a
-// plain-http collector endpoint never needs. Keep-alive saves a TCP (and TLS) handshake per flush; a socket
-// the collector closed during the freeze fails once with a reset, which the exporter retries.
-const clients: { http?: Promise<Client>; https?: Promise<Client> } = {};
-function clientFor(secure: boolean): Promise<Client> {
+// Loaded on first use: node:https pulls in TLS and costs milliseconds of cold start that a plain-http
+// collector endpoint never needs. Through process.getBuiltinModule, not import(): an ESM import of node:http
+// builds its facade by reading every export, and on Node 22 and 24 the `WebSocket` getter among them loads
+// undici (~25 ms, bench/RESULTS.md). Keep-alive saves a TCP (and TLS) handshake per flush; a socket the
+// collector closed during the freeze fails once with a reset, which the exporter retries.
+const clients: { http?: Client; https?: Client } = {};
+function clientFor(secure: boolean): Client {
   if (secure) {
-    return (clients.https ??= import('node:https').then(({ Agent: HttpsAgent, request }) => ({
-      request,
-      agent: new HttpsAgent({ keepAlive: true }),
-    })));
+    return (clients.https ??= clientOf(process.getBuiltinModule('node:https')));
   }
-  return (clients.http ??= import('node:http').then(({ Agent: HttpAgent, request }) => ({
-    request,
-    agent: new HttpAgent({ keepAlive: true }),
-  })));
+  return (clients.http ??= clientOf(process.getBuiltinModule('node:http')));
+}
+
+function clientOf(module: { Agent: new (options: { keepAlive: boolean }) => Agent; request: typeof httpRequest }): Client {
+  return { request: module.request, agent: new module.Agent({ keepAlive: true }) };
 }
 
 /**
@@ -38,7 +38,7 @@ export async function postWithNodeHttp(request: PostRequest): Promise<TransportR
   } catch (cause) {
     return { status: 'failure', error: new Error('invalid export URL', { cause }) };
   }
-  const client = await clientFor(url.protocol === 'https:');
+  const client = clientFor(url.protocol === 'https:');
   return new Promise((resolve) => {
     let timedOut = false;
     const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
