@@ -133,3 +133,34 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null)).toBeUndefined();
   });
 });
+
+describe('gzip that fails (a runtime compressor that errors)', () => {
+  it('sends that request as is, without content-encoding, and the records arrive', async () => {
+    const exporter = createOtlpSpanExporter({
+      url: `${receiver.url}/v1/traces`,
+      timeoutMs: 1000,
+      transport: postWithNodeHttp,
+      compression: 'gzip',
+      gzip: () => Promise.reject(new TypeError('CompressionStream broke')),
+    });
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(spans, resolve));
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(receiver.spans.map((s) => s.name)).toEqual(['one']);
+    expect(receiver.requests[0]!.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('labels a body it did gzip, and only that one', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const exporter = createOtlpSpanExporter({
+      url: `${receiver.url}/v1/traces`,
+      timeoutMs: 1000,
+      transport: postWithNodeHttp,
+      compression: 'gzip',
+      gzip: (body) => gzipSync(body),
+    });
+    const result = await new Promise<ExportResult>((resolve) => exporter.export(spans, resolve));
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    expect(receiver.requests[0]!.headers['content-encoding']).toBe('gzip');
+    expect(receiver.spans.map((s) => s.name)).toEqual(['one']);
+  });
+});

@@ -49,6 +49,21 @@ export type Gzip = (body: Uint8Array) => Uint8Array | Promise<Uint8Array>;
  */
 export type OtlpExportResult = ExportResult & { readonly partialSuccess?: PartialSuccess; readonly undelivered?: readonly unknown[] };
 
+/** A request body ready to send: gzipped, or as is. */
+type SendableChunk<T> = RequestChunk<T> & { readonly gzipped?: boolean };
+
+/**
+ * The chunk gzipped; as is when the compressor fails (a runtime's CompressionStream that errors): an
+ * uncompressed request the endpoint takes beats records lost to a compression option.
+ */
+async function gzipped<T>(chunk: RequestChunk<T>, gzip: Gzip): Promise<SendableChunk<T>> {
+  try {
+    return { ...chunk, body: await gzip(chunk.body), gzipped: true };
+  } catch {
+    return chunk;
+  }
+}
+
 // https://opentelemetry.io/docs/specs/otlp/#failures-1 : only these are retryable; never 400.
 const OTLP_RETRYABLE = new Set([429, 502, 503, 504]);
 
@@ -62,6 +77,7 @@ export class OtlpProtobufExporter<T> {
   readonly #config: OtlpExporterConfig;
   readonly #encode: (items: T[]) => Uint8Array | undefined;
   readonly #headers: Record<string, string>;
+  readonly #gzipHeaders: Record<string, string>;
   readonly #inFlight = new InFlight();
   readonly #post: Transport;
   readonly #gzip: Gzip | undefined;
@@ -73,7 +89,7 @@ export class OtlpProtobufExporter<T> {
     this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
     this.#post = config.transport ?? ((request) => postWithFetch(request));
     this.#gzip = config.compression === 'gzip' ? config.gzip : undefined;
-    if (this.#gzip) this.#headers['content-encoding'] = 'gzip';
+    this.#gzipHeaders = { ...this.#headers, 'content-encoding': 'gzip' };
   }
 
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
@@ -95,21 +111,26 @@ export class OtlpProtobufExporter<T> {
   }
 
   async #send(items: T[]): Promise<OtlpExportResult> {
-    let chunks: RequestChunk<T>[];
+    let chunks: SendableChunk<T>[];
     try {
       // Limits apply to the uncompressed body (maxRequestBytes says so); each chunk is gzipped after the split.
       chunks = splitToLimits(items, this.#encode, this.#config);
-      const gzip = this.#gzip;
-      if (gzip) chunks = await Promise.all(chunks.map(async (chunk) => ({ ...chunk, body: await gzip(chunk.body) })));
     } catch (cause) {
       return failed('could not serialize the OTLP request', cause);
     }
+    const gzip = this.#gzip;
+    if (gzip) chunks = await Promise.all(chunks.map((chunk) => gzipped(chunk, gzip)));
     // A batch over an endpoint's limits leaves as several requests, in parallel, each within the timeout.
     const results = await Promise.all(
       chunks.map((chunk) =>
         sendWithRetries(
           this.#post,
-          { url: this.#config.url, body: chunk.body, headers: this.#headers, retryableStatuses: OTLP_RETRYABLE },
+          {
+            url: this.#config.url,
+            body: chunk.body,
+            headers: chunk.gzipped ? this.#gzipHeaders : this.#headers,
+            retryableStatuses: OTLP_RETRYABLE,
+          },
           this.#config.timeoutMs,
         ),
       ),
