@@ -5,6 +5,7 @@
  * Prints Markdown tables.
  */
 import { bundleVariantSized } from './bundle.ts';
+import { bundleProfileTable } from './bundle-profile.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { closedEndpoint, startHangingEndpoint, startLoopbackServer } from '../tools/loopback.ts';
@@ -268,7 +269,7 @@ async function main() {
     Awaited<ReturnType<typeof bundle>>
   >;
   if (only === 'bundle') {
-    console.log(bundleTable(bundles));
+    console.log(`${bundleTable(bundles)}\n\n${await bundleProfileTable(OUT)}`);
     return;
   }
   if (only === 'outbound') {
