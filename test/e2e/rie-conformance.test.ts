@@ -119,6 +119,16 @@ async function transcript(target: Target): Promise<string[]> {
   lines.push(`response: ${await invoked}`);
   note('next while one is pending', await next(ours.id));
   note('register after the runtime asked', await register('conformance-late', ['INVOKE']));
+  // POST /exit/error (what the library reports once its /event/next keeps failing): then no more events.
+  const exitError = (id: string, type?: string) =>
+    call(target.api, 'POST', '/exit/error', {
+      'Lambda-Extension-Identifier': id,
+      ...(type && { 'Lambda-Extension-Function-Error-Type': type }),
+    });
+  note('exit/error without its type', await exitError(ours.id));
+  note('exit/error unknown id', await exitError('4f0e1c3a-0000-4000-8000-000000000000', 'Extension.PollFailed'));
+  note('exit/error', await exitError(ours.id, 'Extension.PollFailed'));
+  note('next after exit/error', await next(ours.id));
   void parked.catch(() => {});
   return lines;
 }
@@ -153,6 +163,7 @@ describe.skipIf(!existsSync(RIE))(
       expect(transcripts[0]).toContain(
         'register after the runtime asked: 403 Extension.RegistrationClosed Extension registration closed already',
       );
+      expect(transcripts[0]).toContain('exit/error: 202  ');
     }, 120_000);
 
     describe.skipIf(!collector.run)('the library under the RIE, against the real collector', () => {
