@@ -27,8 +27,8 @@ export interface InvokeEvent {
 let agent: Agent | undefined;
 
 /**
- * One request to the Extensions API. No timeout: register is answered at once (giving up on it while
- * Lambda registered us would hang init), and /event/next blocks until the next event by design.
+ * One request to the Extensions API. No timeout unless `timeoutMs`: register is answered at once (giving up
+ * on it while Lambda registered us would hang init), and /event/next blocks until the next event by design.
  */
 export function callExtensionsApi(
   api: string,
@@ -37,6 +37,7 @@ export function callExtensionsApi(
   headers: Record<string, string>,
   body?: string,
   unref = false,
+  timeoutMs?: number,
 ): Promise<ApiAnswer> {
   const { Agent: HttpAgent, request } = process.getBuiltinModule('node:http');
   agent ??= new HttpAgent({ keepAlive: true, maxSockets: 1 });
@@ -51,6 +52,8 @@ export function callExtensionsApi(
     });
     outgoing.on('error', reject);
     if (unref) outgoing.on('socket', (socket) => socket.unref());
+    // The socket's idle timer: cleared by node when the request ends, whichever way.
+    if (timeoutMs !== undefined) outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     outgoing.end(body);
   });
 }
@@ -69,11 +72,75 @@ export async function register(api: string): Promise<{ id: string } | { refused:
   return { refused: `${answer.status} ${errorTypeOf(answer.body)}` };
 }
 
+/** A failed Extensions API call; `retriable` when another try may succeed (network, 5xx, a body that is not JSON). */
+export class ExtensionsApiError extends Error {
+  readonly retriable: boolean;
+  constructor(message: string, retriable: boolean) {
+    super(message);
+    this.retriable = retriable;
+  }
+}
+
 /** Asks for the next event (a long poll on an unref()ed socket). */
 export async function nextEvent(api: string, id: string): Promise<InvokeEvent> {
-  const answer = await callExtensionsApi(api, 'GET', '/event/next', { 'Lambda-Extension-Identifier': id }, undefined, true);
-  if (answer.status !== 200) throw new Error(`/event/next answered ${answer.status} ${errorTypeOf(answer.body)}`);
-  return JSON.parse(answer.body) as InvokeEvent;
+  let answer: ApiAnswer;
+  try {
+    answer = await callExtensionsApi(api, 'GET', '/event/next', { 'Lambda-Extension-Identifier': id }, undefined, true);
+  } catch (error) {
+    throw new ExtensionsApiError(`/event/next failed (${String(error)})`, true);
+  }
+  // A 4xx (403 Extension.UnknownExtensionIdentifier, InvalidExtensionIdentifier, InvalidExtensionState...) is
+  // the same on every try; a 5xx or a garbled answer may not be.
+  if (answer.status !== 200)
+    throw new ExtensionsApiError(`/event/next answered ${answer.status} ${errorTypeOf(answer.body)}`, answer.status >= 500);
+  try {
+    return JSON.parse(answer.body) as InvokeEvent;
+  } catch {
+    throw new ExtensionsApiError('/event/next answered a body that is not JSON', true);
+  }
+}
+
+/** Waits between tries of /event/next: short, the function's invocation is held meanwhile (260 ms in all). */
+export const NEXT_EVENT_BACKOFF_MS: readonly number[] = [20, 60, 180];
+
+/**
+ * Asks for the next event, trying again after a retriable failure (`backoffMs`: one wait per retry); throws
+ * the last error once the tries are spent or at once for one that cannot get better.
+ */
+export async function nextEventRetrying(
+  ask: () => Promise<InvokeEvent>,
+  backoffMs: readonly number[] = NEXT_EVENT_BACKOFF_MS,
+): Promise<InvokeEvent> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      const retriable = error instanceof ExtensionsApiError && error.retriable;
+      if (!retriable || attempt >= backoffMs.length) throw error;
+      // unref(): a callback handler's wait for an empty event loop never waits on it.
+      await new Promise((resolve) => setTimeout(resolve, backoffMs[attempt]).unref());
+    }
+  }
+}
+
+/** How long the exit/error report may take: Lambda answers it at once. */
+const EXIT_ERROR_TIMEOUT_MS = 1000;
+
+/**
+ * Tells Lambda the extension cannot go on (`POST /exit/error`, answered 202): the status, or why the call
+ * failed. Bounded; never throws.
+ */
+export async function reportExitError(api: string, id: string, errorType: string, errorMessage: string): Promise<string> {
+  const headers = {
+    'Lambda-Extension-Identifier': id,
+    'Lambda-Extension-Function-Error-Type': errorType,
+    'content-type': 'application/json',
+  };
+  const body = JSON.stringify({ errorType, errorMessage });
+  return callExtensionsApi(api, 'POST', '/exit/error', headers, body, true, EXIT_ERROR_TIMEOUT_MS).then(
+    (answer) => `${answer.status} ${errorTypeOf(answer.body)}`.trim(),
+    (error: unknown) => String(error),
+  );
 }
 
 function errorTypeOf(body: string): string {

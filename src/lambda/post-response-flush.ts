@@ -1,7 +1,7 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { readBoolean, type Env } from '../core/config/env-readers.ts';
 import { createDiagnostics } from '../core/diagnostics.ts';
-import { nextEvent, register, type InvokeEvent } from './extension-client.ts';
+import { nextEvent, nextEventRetrying, register, reportExitError, type InvokeEvent } from './extension-client.ts';
 
 // The post-response flush: an internal Lambda extension, registered during init, lets the export run after
 // the runtime has posted the response and before the freeze, because Lambda freezes only when the runtime
@@ -32,6 +32,8 @@ const DEADLINE_MARGIN_MS = 10;
 const SIGTERM_FLUSH_MS = 400;
 /** Requests tracked but never announced by an INVOKE event (none expected) are forgotten past this many. */
 const MAX_TRACKED = 64;
+/** The error type the extension reports with /exit/error when it can no longer ask for events. */
+const EXIT_ERROR_TYPE = 'Extension.PollFailed';
 const GLOBAL = Symbol.for('faas-observability.lambda.post-response-flush');
 
 /**
@@ -108,11 +110,17 @@ function createExtension(api: string): Started {
     for (;;) {
       let event: InvokeEvent;
       try {
-        event = await nextEvent(api, id);
+        event = await nextEventRetrying(() => nextEvent(api, id));
       } catch (error) {
-        // Lambda would now hold every invocation until its timeout; say so loudly. Flushes go back in the handler.
-        fail(`the extension's /event/next failed (${String(error)})`);
-        diagnostics.error(`post-response flush stopped: ${failure}; flushing before each response from now on`);
+        // Tried again and still failing, or a refusal (4xx) no retry changes: flushes go back in the handler
+        // and Lambda is told the extension is gone (POST /exit/error, a fatal Extension.ExitError). rapid does
+        // not release the invoke gate for it: the open phase ends at its deadline, where Lambda resets the
+        // environment (a new process registers again). Research: lambda-extensions-api.md §1, §4.
+        fail(`the extension's /event/next failed (${error instanceof Error ? error.message : String(error)})`);
+        const reported = await reportExitError(api, id, EXIT_ERROR_TYPE, failure!);
+        diagnostics.error(
+          `post-response flush stopped: ${failure}; exit/error reported (${reported}); flushing before each response from now on`,
+        );
         return;
       }
       // Without a setup no wrapped handler reports: answer at once rather than hold every invocation.

@@ -59,7 +59,14 @@ async function startRie(taskRoot: string, env: Record<string, string>): Promise<
     invoke: async (event) => (await fetch(url, { method: 'POST', body: JSON.stringify(event) })).text(),
     stop: async () => {
       // The RIE starts the runtime in a process group of its own: end it first, then the RIE.
-      const runtimes = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+      // (None left when the RIE already reset it: pgrep then exits 1.)
+      const runtimes = (() => {
+        try {
+          return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' });
+        } catch {
+          return '';
+        }
+      })()
         .split('\n')
         .filter(Boolean);
       for (const pid of runtimes) process.kill(Number(pid), 'SIGKILL');
@@ -119,6 +126,16 @@ async function transcript(target: Target): Promise<string[]> {
   lines.push(`response: ${await invoked}`);
   note('next while one is pending', await next(ours.id));
   note('register after the runtime asked', await register('conformance-late', ['INVOKE']));
+  // POST /exit/error (what the library reports once its /event/next keeps failing): then no more events.
+  const exitError = (id: string, type?: string) =>
+    call(target.api, 'POST', '/exit/error', {
+      'Lambda-Extension-Identifier': id,
+      ...(type && { 'Lambda-Extension-Function-Error-Type': type }),
+    });
+  note('exit/error without its type', await exitError(ours.id));
+  note('exit/error unknown id', await exitError('4f0e1c3a-0000-4000-8000-000000000000', 'Extension.PollFailed'));
+  note('exit/error', await exitError(ours.id, 'Extension.PollFailed'));
+  note('next after exit/error', await next(ours.id));
   void parked.catch(() => {});
   return lines;
 }
@@ -153,7 +170,52 @@ describe.skipIf(!existsSync(RIE))(
       expect(transcripts[0]).toContain(
         'register after the runtime asked: 403 Extension.RegistrationClosed Extension registration closed already',
       );
+      expect(transcripts[0]).toContain('exit/error: 202  ');
     }, 120_000);
+
+    it('exit/error does not release the invoke gate: the invoke phase ends at its deadline (a reset), on the RIE as on ours', async () => {
+      const env = {
+        ...ENV,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+        OTEL_LOG_LEVEL: 'none',
+        FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH: 'false',
+      };
+      /** Takes the INVOKE event as an extension, then reports exit/error instead of asking for the next one. */
+      const exitAfterInvoke = async (api: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 150)); // the function's init sleeps 400 ms
+        const ours = await call(api, 'POST', '/register', { 'Lambda-Extension-Name': 'gate' }, JSON.stringify({ events: ['INVOKE'] }));
+        const headers = { 'Lambda-Extension-Identifier': ours.id };
+        expect((await call(api, 'GET', '/event/next', headers)).body.eventType).toBe('INVOKE');
+        const exit = await call(api, 'POST', '/exit/error', { ...headers, 'Lambda-Extension-Function-Error-Type': 'Extension.PollFailed' });
+        expect(exit.status).toBe(202);
+      };
+      const rie = await startRie(taskRoot, { ...env, AWS_LAMBDA_FUNCTION_TIMEOUT: '2' });
+      try {
+        const invoked = rie.invoke({ i: 1 });
+        await exitAfterInvoke(rie.api);
+        // The RIE holds the caller's answer until the invoke phase ends: here, at the deadline.
+        expect(await invoked).toMatch(/Task timed out after 2\.00 seconds/);
+      } finally {
+        await rie.stop();
+      }
+      const lambda = await RuntimeApiServer.start({
+        taskRoot,
+        handler: 'index.handler',
+        functionName: 'conformance',
+        env,
+        timeoutMs: 2000,
+      });
+      try {
+        const invoked = lambda.invoke({ i: 1 });
+        await exitAfterInvoke(lambda.address);
+        expect((await invoked).status).toBe('success'); // ours answers the caller at /response, as Lambda does
+        await lambda.idle();
+        expect(lambda.extensions.exitErrors).toEqual(['Extension.PollFailed']);
+        expect(lambda.extensionOverruns).toBe(1);
+      } finally {
+        await lambda.stop({ graceful: false });
+      }
+    }, 60_000);
 
     describe.skipIf(!collector.run)('the library under the RIE, against the real collector', () => {
       let running: RunningCollector;

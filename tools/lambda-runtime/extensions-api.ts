@@ -27,6 +27,8 @@ interface Agent {
   queued?: InvokeEvent;
   /** It has asked for its next event since the last one it was given. */
   ready: boolean;
+  /** It reported /exit/error: a terminal state, every later /event/next is refused. */
+  exited?: boolean;
 }
 
 export interface ExtensionsOptions {
@@ -52,9 +54,21 @@ export class ExtensionsApi {
   #open = true;
   /** Every register answer, in order, for tests: `200` or the 403's errorType. */
   readonly registrations: string[] = [];
+  /** Every accepted /exit/error, in order: its Lambda-Extension-Function-Error-Type. */
+  readonly exitErrors: string[] = [];
+  /** Fault injection: the next /event/next calls that fail before they reach the API. */
+  #faults: { count: number; kind: 'reset' | 500 } = { count: 0, kind: 500 };
 
   constructor(options: ExtensionsOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Fault injection: the next `count` /event/next calls (any process) fail before rapid sees them, by a
+   * connection reset or a 500 (rapid's InternalServerError); the agent stays as it was.
+   */
+  failNextEvents(count: number, kind: 'reset' | 500): void {
+    this.#faults = { count, kind };
   }
 
   /** A new process: no agents, registration open until the runtime's first /next. */
@@ -104,7 +118,9 @@ export class ExtensionsApi {
     }
     const rest = path.slice(EXTENSIONS_PREFIX.length);
     if (method === 'POST' && rest === '/register') this.#register(headers, body, response);
-    else if (method === 'GET' && rest === '/event/next') this.#next(headers, response);
+    else if (method === 'GET' && rest === '/event/next') {
+      if (!this.#faulted(response)) this.#next(headers, response);
+    } else if (method === 'POST' && rest === '/exit/error') this.#exitError(headers, response);
     else response.writeHead(404).end();
     return true;
   }
@@ -143,13 +159,54 @@ export class ExtensionsApi {
       .end(JSON.stringify(this.#options.registerResponse()));
   }
 
-  #next(headers: IncomingHttpHeaders, response: ServerResponse): void {
+  #faulted(response: ServerResponse): boolean {
+    if (this.#faults.count === 0) return false;
+    this.#faults.count -= 1;
+    if (this.#faults.kind === 'reset') response.socket?.destroy();
+    else
+      response
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end('{"errorMessage":"Internal Server Error","errorType":"InternalServerError"}');
+    return true;
+  }
+
+  /**
+   * rapid's agentexiterror.go: the agent moves to its terminal ExitError state and the first fatal error is
+   * stored (202). It does not release the invoke gate: an open phase still waits for the agent, until the
+   * deadline resets the environment.
+   */
+  #exitError(headers: IncomingHttpHeaders, response: ServerResponse): void {
+    const agent = this.#agentOf(headers, response, 'Unknown Lambda-Extension-Identifier');
+    if (!agent) return;
+    const errorType = headers['lambda-extension-function-error-type'];
+    if (typeof errorType !== 'string' || errorType === '')
+      return forbidden(response, 'Extension.MissingHeader', 'Lambda-Extension-Function-Error-Type not found');
+    agent.exited = true;
+    this.exitErrors.push(errorType);
+    response.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"OK"}');
+  }
+
+  /** rapid's identifier middleware, then the handler's lookup: the agent, or undefined once refused. */
+  #agentOf(headers: IncomingHttpHeaders, response: ServerResponse, unknown: string): Agent | undefined {
     const id = headers['lambda-extension-identifier'];
     if (typeof id !== 'string')
-      return forbidden(response, 'Extension.MissingExtensionIdentifier', 'Missing Lambda-Extension-Identifier header');
-    if (!UUID.test(id)) return forbidden(response, 'Extension.InvalidExtensionIdentifier', 'Invalid extension identifier');
+      return void forbidden(response, 'Extension.MissingExtensionIdentifier', 'Missing Lambda-Extension-Identifier header');
+    if (!UUID.test(id)) return void forbidden(response, 'Extension.InvalidExtensionIdentifier', 'Invalid extension identifier');
     const agent = this.#agents.get(id);
-    if (!agent) return forbidden(response, 'Extension.UnknownExtensionIdentifier', `Unknown extension ${id}`);
+    if (!agent) forbidden(response, 'Extension.UnknownExtensionIdentifier', unknown);
+    return agent;
+  }
+
+  #next(headers: IncomingHttpHeaders, response: ServerResponse): void {
+    const id = String(headers['lambda-extension-identifier']);
+    const agent = this.#agentOf(headers, response, `Unknown extension ${id}`);
+    if (!agent) return;
+    if (agent.exited)
+      return forbidden(
+        response,
+        'Extension.InvalidExtensionState',
+        `State transition from ExitError to Ready failed for extension ${id}. Error: State transition is not allowed`,
+      );
     if (agent.waiting) {
       return forbidden(
         response,
