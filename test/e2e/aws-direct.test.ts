@@ -1,18 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact, buildEdgeBundle, findFunctions, type Artifact } from '../../tools/build-artifacts.ts';
+import { buildEdgeBundle, type Artifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { startSignedOtlpReceiver, type SignedOtlpReceiver } from '../helpers/sigv4-receiver.ts';
 import { diagnosticLines } from '../helpers/sinks.ts';
+import { buildFixtureFunction, buildExampleFunction } from '../helpers/build-function.ts';
 
 let artifact: Artifact;
 beforeAll(async () => {
-  artifact = await buildArtifact(
-    { name: 'aws-direct', kind: 'lambda', entry: 'test/e2e/fixtures/aws-direct/handler.ts' },
-    mkdtempSync(join(tmpdir(), 'aws-direct-')),
-  );
+  artifact = await buildFixtureFunction('aws-direct');
 }, 60_000);
 
 describe('the aws-direct function under the Runtime API (frozen at every /next) → a SigV4-verifying server', () => {
@@ -58,7 +55,7 @@ describe('the opt-in entry point costs nothing to bundles that do not import it'
   const awsFiles = (inputs: string[]) => inputs.filter((path) => /sigv4|core\/aws\/|aws-endpoints/.test(path));
 
   it('a Lambda bundle without it has no signer; with it, the signer and awsOtlp (sizes in the test output)', async () => {
-    const orders = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'orders-')));
+    const orders = await buildExampleFunction('orders-api');
     const inputsOf = (a: Artifact) => Object.keys(JSON.parse(readFileSync(join(a.dir, 'meta.json'), 'utf8')).inputs as object);
     const without = inputsOf(orders);
     // The config check for AWS hosts lives in core (a few hundred bytes): it warns users who point at AWS without the entry.

@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 import { diagnosticLines, statuses, stdoutRecords } from '../helpers/sinks.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 const availability = collectorAvailability();
 const LINES = 12_000;
@@ -16,10 +13,7 @@ describe.skipIf(!availability.run)(
   () => {
     it(`${LINES} console lines and ${SPANS} spans all arrive, and the invocations after it flush like any other`, async () => {
       const collector = await startCollector();
-      const artifact = await buildArtifact(
-        { name: 'burst', kind: 'lambda', entry: 'test/e2e/fixtures/burst/handler.ts' },
-        mkdtempSync(join(tmpdir(), 'burst-')),
-      );
+      const artifact = await buildFixtureFunction('burst');
       const lambda = await RuntimeApiServer.start({
         taskRoot: artifact.dir,
         handler: 'index.handler',

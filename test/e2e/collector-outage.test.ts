@@ -1,13 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { startCollector } from '../helpers/collector.ts';
 import { eventually, queryLoki, realStackAvailability, startLoki } from '../helpers/real-stack.ts';
 import { stdoutRecords } from '../helpers/sinks.ts';
 import { recordUidOf, type ReceivedLog } from '../../tools/otlp-decode.ts';
+import { buildExampleFunction } from '../helpers/build-function.ts';
 
 const availability = realStackAvailability(['collector', 'loki']);
 const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
@@ -18,7 +16,7 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
     onTestFinished(() => loki.stop());
     let collector = await startCollector();
     const port = Number(new URL(collector.endpoint).port);
-    const artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+    const artifact = await buildExampleFunction('orders-api');
     const built = { taskRoot: artifact.dir, handler: 'index.handler' };
     const lambda = await RuntimeApiServer.start({
       ...built,

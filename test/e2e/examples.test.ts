@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
+import { buildExampleFunction } from '../helpers/build-function.ts';
 
 const availability = collectorAvailability();
 const events = (name: string) =>
@@ -17,7 +17,7 @@ const events = (name: string) =>
 /** Runs a built example 20 times per sample event under the freeze, against the real collector. */
 async function runExample(name: string) {
   const collector = await startCollector();
-  const artifact = await buildArtifact(findFunctions([name])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+  const artifact = await buildExampleFunction(name);
   const lambda = await RuntimeApiServer.start({
     taskRoot: artifact.dir,
     handler: 'index.handler',

@@ -1,13 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 import { startDelayProxy, type ProxiedRequest } from '../helpers/delay-proxy.ts';
 import { diagnosticLines, outputLines, statuses } from '../helpers/sinks.ts';
 import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 // The internal extension survives a failed /event/next: the emulator (frozen at every /next) makes the
 // extension's next /event/next calls fail (a reset connection or a 500) right after an invocation, and the
@@ -24,10 +22,7 @@ const TIMEOUT_MS = 3000;
 let taskRoot: string;
 beforeAll(async () => {
   if (!availability.run) return;
-  const artifact = await buildArtifact(
-    { name: 'post-response', kind: 'lambda', entry: 'test/e2e/fixtures/post-response/handler.ts' },
-    mkdtempSync(join(tmpdir(), 'poll-failure-')),
-  );
+  const artifact = await buildFixtureFunction('post-response');
   taskRoot = artifact.dir;
 }, 60_000);
 

@@ -1,19 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 // The emulator's Extensions API, driven by the test as a second extension beside the library's own one:
 // the 403s rapid answers, INVOKE events, and the freeze held until the runtime AND every extension wait.
 
 let taskRoot: string;
 beforeAll(async () => {
-  const artifact = await buildArtifact(
-    { name: 'post-response', kind: 'lambda', entry: 'test/e2e/fixtures/post-response/handler.ts' },
-    mkdtempSync(join(tmpdir(), 'extensions-api-')),
-  );
+  const artifact = await buildFixtureFunction('post-response');
   taskRoot = artifact.dir;
 }, 60_000);
 

@@ -1,11 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { buildFixtureFunction, buildExampleFunction } from '../helpers/build-function.ts';
 
 const availability = collectorAvailability();
 const RIC = new URL('../../.cache/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url).pathname;
@@ -29,7 +27,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(
     beforeAll(async () => {
       collector = await startCollector();
       // The deploy artifact itself, as build.mjs makes it.
-      const artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+      const artifact = await buildExampleFunction('orders-api');
       const built = { taskRoot: artifact.dir, handler: 'index.handler' };
       lambda = await RuntimeApiServer.start({
         ...built,
@@ -146,10 +144,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(
 describe.skipIf(!availability.run)('the harness sees loss', () => {
   it('a fire-and-forget export without flush loses what the freeze caught', async () => {
     const collector = await startCollector();
-    const artifact = await buildArtifact(
-      { name: 'fire-and-forget', kind: 'lambda', entry: 'test/e2e/fixtures/fire-and-forget/handler.ts' },
-      mkdtempSync(join(tmpdir(), 'faf-')),
-    );
+    const artifact = await buildFixtureFunction('fire-and-forget');
     const built = { taskRoot: artifact.dir, handler: 'index.handler' };
     const lambda = await RuntimeApiServer.start({
       ...built,

@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact, type Artifact } from '../../tools/build-artifacts.ts';
+import { type Artifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedLog } from '../helpers/otlp-receiver.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 // Lambda's advanced logging controls (AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT) under the real
 // aws-lambda-ric, which replaces console.* before the handler loads, and under our bootstrap (a runtime
@@ -25,10 +24,7 @@ interface Run {
 
 let artifact: Artifact;
 beforeAll(async () => {
-  artifact = await buildArtifact(
-    { name: 'log-controls', kind: 'lambda', entry: 'test/e2e/fixtures/log-controls/handler.ts' },
-    mkdtempSync(join(tmpdir(), 'log-controls-')),
-  );
+  artifact = await buildFixtureFunction('log-controls');
 }, 60_000);
 
 async function runWith(runtime: string[] | undefined, env: Record<string, string>, receiver: OtlpReceiver): Promise<Run> {

@@ -8,6 +8,7 @@ import { buildArtifact, findFunctions, type Artifact } from '../../tools/build-a
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { eventually, queryLoki, realStackAvailability, startLoki, type RunningLoki } from '../helpers/real-stack.ts';
+import { buildExampleFunction } from '../helpers/build-function.ts';
 
 const availability = realStackAvailability(['loki']);
 const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
@@ -74,7 +75,7 @@ async function runWithDeadCollector(artifact: Pick<Artifact, 'dir'>, env: Record
 describe('the Loki fallback is a chunk of its own: loaded when first needed, never by a cold start', () => {
   let artifact: Artifact;
   beforeAll(async () => {
-    artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+    artifact = await buildExampleFunction('orders-api');
   }, 60_000);
 
   it('the files a cold start loads hold no Loki code; the Loki chunk is among the lazy files', () => {

@@ -1,13 +1,11 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type FunctionConfig, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 import { startDelayProxy, type ProxiedRequest } from '../helpers/delay-proxy.ts';
 import { diagnosticLines, outputLines, statuses } from '../helpers/sinks.ts';
 import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 // The flush after the response (issue 14): the function runs frozen at every /next under our Runtime API
 // emulator, which now holds the freeze until the runtime AND every extension wait, against the real
@@ -27,10 +25,7 @@ const PRELOAD = new URL('../../src/lambda-preload.ts', import.meta.url).pathname
 let taskRoot: string;
 beforeAll(async () => {
   if (!availability.run) return;
-  const artifact = await buildArtifact(
-    { name: 'post-response', kind: 'lambda', entry: 'test/e2e/fixtures/post-response/handler.ts' },
-    mkdtempSync(join(tmpdir(), 'post-response-')),
-  );
+  const artifact = await buildFixtureFunction('post-response');
   taskRoot = artifact.dir;
 }, 60_000);
 

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import {
   eventually,
@@ -19,6 +17,7 @@ import {
   type RunningLoki,
   type RunningStackCollector,
 } from '../helpers/real-stack.ts';
+import { buildExampleFunction } from '../helpers/build-function.ts';
 
 const availability = realStackAvailability();
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -43,7 +42,7 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
   beforeAll(async () => {
     [loki, jaeger] = await Promise.all([startLoki(), startJaeger()]);
     collector = await startStackCollector({ lokiOtlpEndpoint: `${loki.url}/otlp`, tracesOtlpEndpoint: jaeger.otlpEndpoint });
-    const artifact = await buildArtifact(findFunctions(['orders-api'])[0]!, mkdtempSync(join(tmpdir(), 'dist-')));
+    const artifact = await buildExampleFunction('orders-api');
     const lambda = await RuntimeApiServer.start({
       taskRoot: artifact.dir,
       handler: 'index.handler',

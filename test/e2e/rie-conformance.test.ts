@@ -1,13 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../tools/build-artifacts.ts';
 import { freePort } from '../../tools/loopback.ts';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 // Protocol conformance: the same Extensions API conversation held with AWS's Runtime Interface Emulator
 // (the rapid state machine Lambda runs, built from its Go module by tools/rie-build.sh) and with our
@@ -145,10 +143,7 @@ describe.skipIf(!existsSync(RIE))(
   () => {
     let taskRoot: string;
     beforeAll(async () => {
-      const artifact = await buildArtifact(
-        { name: 'post-response', kind: 'lambda', entry: 'test/e2e/fixtures/post-response/handler.ts' },
-        mkdtempSync(join(tmpdir(), 'rie-')),
-      );
+      const artifact = await buildFixtureFunction('post-response');
       taskRoot = artifact.dir;
     }, 60_000);
 

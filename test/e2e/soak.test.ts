@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildArtifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import { startLokiReceiver, type LokiEntry, type LokiReceiver } from '../helpers/loki-receiver.ts';
 import type { ReceivedLog, ReceivedSpan } from '../helpers/otlp-receiver.ts';
 import { statuses, stdoutRecords } from '../helpers/sinks.ts';
+import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 const availability = collectorAvailability();
 const INVOCATIONS = 2000;
@@ -31,10 +28,7 @@ describe.skipIf(!availability.run)(
       let loki: LokiReceiver | undefined = await startLokiReceiver();
       const lokiUrl = loki.url;
       const received = { spans: [] as ReceivedSpan[], logs: [] as ReceivedLog[], loki: [] as LokiEntry[] };
-      const artifact = await buildArtifact(
-        { name: 'burst', kind: 'lambda', entry: 'test/e2e/fixtures/burst/handler.ts' },
-        mkdtempSync(join(tmpdir(), 'soak-')),
-      );
+      const artifact = await buildFixtureFunction('burst');
       const lambda = await RuntimeApiServer.start({
         taskRoot: artifact.dir,
         handler: 'index.handler',

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { gate } from '../helpers/fake-exporters.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { expectOwnTraceIds, waitFor } from './edge-assertions.ts';
+import { buildExampleFunction } from '../helpers/build-function.ts';
 
 let receiver: OtlpReceiver;
 let mf: Miniflare;
@@ -104,12 +106,7 @@ describe('a Worker in real workerd (miniflare)', () => {
 
 describe('the edge-worker example, as build.mjs makes it, in workerd', () => {
   it('serves, runs its Cron Trigger, and exports both', async () => {
-    const { buildArtifact, findFunctions } = await import('../../tools/build-artifacts.ts');
-    const { readFileSync } = await import('node:fs');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const artifact = await buildArtifact(findFunctions(['edge-worker'])[0]!, mkdtempSync(join(tmpdir(), 'edge-worker-')));
+    const artifact = await buildExampleFunction('edge-worker');
     const example = new Miniflare({
       modules: true,
       script: readFileSync(`${artifact.dir}/index.mjs`, 'utf8'),
