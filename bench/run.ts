@@ -1,7 +1,8 @@
 /**
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
- * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=burst`, `--only=bytes` or `--only=outbound` for one table).
+ * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
+ * `--only=outbound` or `--only=post-response` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
