@@ -25,6 +25,8 @@ export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } 
  * starts a new one (a cold start). With the Extensions API (extensions-api.ts) the caller still gets the
  * response when the runtime posts it, but the invoke phase (and the freeze) waits until the runtime and
  * every registered extension ask for their next event; at `stop()` such a process gets SIGTERM and 500 ms.
+ * This class owns the process (spawn, freeze, thaw, kill); the routes are in runtime-api-routes.ts and the
+ * invocation bookkeeping (queue, open phase, results) in invocation-book.ts.
  *
  * @example
  * const lambda = await RuntimeApiServer.start({ taskRoot: 'dist/hello', handler: 'index.handler' });
