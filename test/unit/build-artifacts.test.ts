@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BUDGETS, buildArtifact, deterministicZip, findFunctions } from '../../tools/build-artifacts.ts';
+import { BUDGETS, buildArtifact, findFunctions } from '../../tools/build-artifacts.ts';
+import { deterministicZip } from '../../tools/deterministic-zip.ts';
 
 /** Reads a ZIP's entries back (local headers), inflating each, to check what was written. */
 function readZip(zip: Buffer): { name: string; data: Buffer; date: number }[] {

@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { EXTENSIONS_PREFIX, ExtensionsApi } from './extensions-api.ts';
+import { ExtensionsApi } from './extensions-api.ts';
 import {
   invokeEvent,
   spawnFunction,
@@ -13,10 +12,10 @@ import {
   type InvokePhase,
   type Pending,
 } from './function-process.ts';
+import { InvocationBook } from './invocation-book.ts';
+import { routeRuntimeApi } from './runtime-api-routes.ts';
 
 export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } from './function-process.ts';
-
-const PREFIX = '/2018-06-01/runtime';
 
 /**
  * A local Lambda Runtime API that runs one function in a child process the way Lambda does, freeze
@@ -26,6 +25,8 @@ const PREFIX = '/2018-06-01/runtime';
  * starts a new one (a cold start). With the Extensions API (extensions-api.ts) the caller still gets the
  * response when the runtime posts it, but the invoke phase (and the freeze) waits until the runtime and
  * every registered extension ask for their next event; at `stop()` such a process gets SIGTERM and 500 ms.
+ * This class owns the process (spawn, freeze, thaw, kill); the routes are in runtime-api-routes.ts and the
+ * invocation bookkeeping (queue, open phase, results) in invocation-book.ts.
  *
  * @example
  * const lambda = await RuntimeApiServer.start({ taskRoot: 'dist/hello', handler: 'index.handler' });
@@ -34,21 +35,25 @@ const PREFIX = '/2018-06-01/runtime';
  */
 export class RuntimeApiServer {
   readonly #config: FunctionConfig;
-  readonly #server = createServer((request, response) => this.#route(request, response));
-  readonly #queue: Pending[] = [];
-  #current: Pending | undefined;
+  readonly #server = createServer((request, response) =>
+    routeRuntimeApi(request, response, {
+      extension: (request, body, response) => this.#extension(request, body, response),
+      next: (response) => this.#next(response),
+      post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
+      initError: (body) => {
+        this.#kill();
+        this.#book.failInit(body, this.#processNumber);
+      },
+    }),
+  );
+  readonly #book = new InvocationBook();
   #child: ChildProcess | undefined;
   #processNumber = 0;
   #waitingNext: ServerResponse | undefined;
   #frozen = false;
   #address = '';
   #runtimeAsked = false;
-  #phaseWaiters: (() => void)[] = [];
-  /** The invocation whose phase is open (its response may already be posted). */
-  #phase: Pending | undefined;
   readonly extensions: ExtensionsApi;
-  /** Every finished invoke phase, in order. */
-  readonly phases: InvokePhase[] = [];
   /** Invocations whose response was posted but whose extensions overran the deadline (the process was reset). */
   extensionOverruns = 0;
   /** How the last `stop()` ended the process: after SIGTERM within the grace period, or by SIGKILL. */
@@ -85,12 +90,16 @@ export class RuntimeApiServer {
     return server;
   }
 
+  /** Every finished invoke phase, in order. */
+  get phases(): InvokePhase[] {
+    return this.#book.phases;
+  }
+
   /** Queues one event and resolves when the function answered, failed or timed out. */
   invoke(event: unknown, options: { traceId?: string } = {}): Promise<InvocationResult> {
-    return new Promise((resolve) => {
-      this.#queue.push({ requestId: randomUUID(), event, traceId: options.traceId, resolve });
-      this.#deliver();
-    });
+    const result = this.#book.enqueue(event, options.traceId);
+    this.#deliver();
+    return result;
   }
 
   /**
@@ -110,8 +119,8 @@ export class RuntimeApiServer {
   }
 
   /** Resolves once no invoke phase is open: the last response is out and every extension asked again. */
-  async idle(): Promise<void> {
-    if (this.#phase) await new Promise<void>((resolve) => this.#phaseWaiters.push(resolve));
+  idle(): Promise<void> {
+    return this.#book.idle();
   }
 
   get processNumber(): number {
@@ -137,9 +146,9 @@ export class RuntimeApiServer {
       this.#child = undefined;
       this.#frozen = false;
       this.#waitingNext = undefined;
-      this.#endPhase(this.#phase, false);
+      this.#book.endPhase(this.#book.phase, false);
       // The process died during an invocation (a crash, or a kill after init/error): report and move on.
-      if (this.#current) this.#finish('crash', 'the function process exited');
+      if (this.#book.current) this.#finish('crash', 'the function process exited');
       this.#deliver();
     });
     this.#child = child;
@@ -151,21 +160,19 @@ export class RuntimeApiServer {
     this.#child = undefined;
     this.#waitingNext = undefined;
     this.#frozen = false;
-    this.#endPhase(this.#phase, false);
+    this.#book.endPhase(this.#book.phase, false);
     child.kill('SIGKILL');
   }
 
   /** Hands the next queued event to the function, thawing it first if it is frozen at /next. */
   #deliver(): void {
-    if (this.#current || this.#phase || this.#queue.length === 0) return;
+    if (!this.#book.canStart()) return;
     this.#ensureProcess();
     const waiting = this.#waitingNext;
     // The runtime has not asked yet, or an extension still works on the last event (or its init): they will.
     if (!waiting || !this.extensions.allReady()) return;
     this.#waitingNext = undefined;
-    const pending = this.#queue.shift()!;
-    this.#current = pending;
-    this.#phase = pending;
+    const pending = this.#book.begin();
     if (this.#frozen) {
       this.#child?.kill('SIGCONT');
       this.#frozen = false;
@@ -181,8 +188,8 @@ export class RuntimeApiServer {
   }
 
   #timeout(pending: Pending): void {
-    if (this.#phase !== pending) return;
-    if (this.#current !== pending) {
+    if (this.#book.phase !== pending) return;
+    if (this.#book.current !== pending) {
       // The caller has its response; an extension overran the deadline: Lambda resets the environment.
       this.extensionOverruns += 1;
       this.#kill();
@@ -196,42 +203,13 @@ export class RuntimeApiServer {
   }
 
   #finish(status: InvocationStatus, payload: string): void {
-    const pending = this.#current;
-    if (!pending) return;
-    this.#current = undefined;
-    const now = performance.now();
-    pending.respondedAt = now;
-    pending.resolve({
-      requestId: pending.requestId,
-      status,
-      payload,
-      durationMs: now - (pending.started ?? now),
-      respondedAt: now,
-      processNumber: this.#processNumber,
-    });
-    if (status !== 'success' && status !== 'error') this.#endPhase(pending, false);
-  }
-
-  /** Closes the invoke phase: after a response once the runtime and every extension ask again, or on a reset. */
-  #endPhase(pending: Pending | undefined, completed: boolean): void {
-    if (!pending || this.#phase !== pending) return;
-    this.#phase = undefined;
-    clearTimeout(pending.deadlineTimer);
-    for (const resolve of this.#phaseWaiters.splice(0)) resolve();
-    if (!completed || pending.respondedAt === undefined || pending.started === undefined) return;
-    const now = performance.now();
-    this.phases.push({
-      requestId: pending.requestId,
-      respondedAt: pending.respondedAt,
-      responseMs: pending.respondedAt - pending.started,
-      billedMs: now - pending.started,
-    });
+    this.#book.finish(status, payload, this.#processNumber);
   }
 
   /** The runtime or an extension asked for its next event: end the phase, freeze when all wait, deliver. */
   #afterReady(): void {
-    const phase = this.#phase;
-    if (phase && !this.#current && this.#waitingNext && this.extensions.allReady()) this.#endPhase(phase, true);
+    const phase = this.#book.phase;
+    if (phase && !this.#book.current && this.#waitingNext && this.extensions.allReady()) this.#book.endPhase(phase, true);
     // This is where Lambda freezes the environment: the runtime and every extension wait for an event.
     if (this.#child && !this.#frozen && this.#waitingNext && this.extensions.allWaiting()) {
       this.#child.kill('SIGSTOP');
@@ -241,31 +219,10 @@ export class RuntimeApiServer {
     this.#deliver();
   }
 
-  async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if ((request.url ?? '').startsWith(EXTENSIONS_PREFIX)) {
-      const hold = this.#config.holdRegistrationMs;
-      if (hold && request.url!.endsWith('/register')) await new Promise((resolve) => setTimeout(resolve, hold));
-      this.extensions.route(request.method ?? '', request.url!, request.headers, body, response);
-      return;
-    }
-    const path = (request.url ?? '').replace(PREFIX, '');
-    const match = /^\/invocation\/([^/]+)\/(response|error)$/.exec(path);
-    if (request.method === 'GET' && path === '/invocation/next') return this.#next(response);
-    if (request.method === 'POST' && match) return this.#post(match[1]!, match[2] as 'response' | 'error', body, response);
-    if (request.method === 'POST' && path === '/init/error') {
-      response.writeHead(202).end('{"status":"OK"}');
-      this.#kill();
-      const pending = this.#current ?? this.#queue.shift();
-      if (pending) {
-        this.#current = pending;
-        this.#finish('init-error', body);
-      }
-      return;
-    }
-    response.writeHead(404).end();
+  async #extension(request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+    const hold = this.#config.holdRegistrationMs;
+    if (hold && request.url!.endsWith('/register')) await new Promise((resolve) => setTimeout(resolve, hold));
+    this.extensions.route(request.method ?? '', request.url!, request.headers, body, response);
   }
 
   #next(response: ServerResponse): void {
@@ -279,7 +236,7 @@ export class RuntimeApiServer {
   }
 
   #post(requestId: string, kind: 'response' | 'error', body: string, response: ServerResponse): void {
-    if (this.#current?.requestId !== requestId) {
+    if (this.#book.current?.requestId !== requestId) {
       response.writeHead(400).end('{"errorMessage":"unknown or finished request id"}');
       return;
     }
