@@ -77,7 +77,8 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     const invocationId = input.attributes['faas.invocation_id'];
     const active = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
     const result = await context.with(active, input.run);
-    end((s) => safely(telemetry, () => input.trigger.onResult?.(s, result)));
+    const { trigger } = input;
+    end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result)) : noResult);
     return result;
   } catch (error) {
     end((s) => recordError(s, error));
@@ -152,6 +153,9 @@ function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnTyp
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
+
+/** A trigger without `onResult` (the generic one): nothing to record from the result. */
+function noResult(): void {}
 
 function markTimedOut(span: Span): void {
   span.setAttribute('error.type', 'timeout');
