@@ -127,12 +127,19 @@ function spanStartFor(input: InvocationInput): SpanStart {
 }
 
 function parentFor(input: InvocationInput, start: SpanStart): Context {
-  const fromEvent = start.parentCarrier ? extractContext(input.telemetry.propagator, start.parentCarrier) : ROOT_CONTEXT;
+  // An empty carrier (most direct invokes) gives every built-in propagator nothing: no extraction.
+  const carrier = start.parentCarrier;
+  const fromEvent = carrier && hasEntries(carrier) ? extractContext(input.telemetry.propagator, carrier) : ROOT_CONTEXT;
   const remote = trace.getSpanContext(fromEvent);
   if (remote && isSpanContextValid(remote)) return fromEvent;
   const header = input.telemetry.config.xray ? input.xrayHeader?.() : undefined;
   const xray = header ? spanContextFromXRay(header) : undefined;
   return xray ? trace.setSpanContext(fromEvent, xray) : fromEvent;
+}
+
+function hasEntries(carrier: object): boolean {
+  for (const _ in carrier) return true;
+  return false;
 }
 
 /**
