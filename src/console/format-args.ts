@@ -45,6 +45,8 @@ function formatSpecifier(spec: string, arg: unknown, budget: number): string {
     case 's':
       return formatString(arg, budget);
     case 'd':
+      // A number needs no conversion (nor the guard a throwing valueOf needs): the common case, every call.
+      if (typeof arg === 'number') return numberText(arg);
       return typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'symbol' ? 'NaN' : numberText(safeRead(() => Number(arg), NaN));
     case 'i':
       return typeof arg === 'bigint' ? `${arg}n` : typeof arg === 'symbol' ? 'NaN' : String(safeRead(() => parseInt(String(arg), 10), NaN));

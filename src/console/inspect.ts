@@ -141,7 +141,8 @@ function writePlain(out: Output, value: object, proto: unknown, depth: number, s
   let shown = 0;
   let hidden = 0;
   const keys: (string | symbol)[] = Object.keys(value);
-  keys.push(...Object.getOwnPropertySymbols(value));
+  const symbols = Object.getOwnPropertySymbols(value);
+  if (symbols.length > 0) keys.push(...symbols);
   for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (!descriptor?.enumerable) continue;

@@ -41,9 +41,18 @@ export function flushWithin(pipelines: readonly (readonly Flushable[])[], boundM
 function flushStages(stages: readonly Flushable[], index: number, errors: unknown[], done: () => void): void {
   if (index === stages.length) return done();
   const next = () => flushStages(stages, index + 1, errors, done);
-  // As `await` would take it: a throw, a rejection, a promise or any value; the stage starts at once.
-  new Promise<void>((resolve) => resolve(stages[index]!.forceFlush?.())).then(next, (error: unknown) => {
+  const failed = (error: unknown) => {
     errors.push(error);
     next();
-  });
+  };
+  // As `await` would take it: a throw, a rejection, a promise or any value; the stage starts at once. A
+  // native promise is followed directly: wrapping it in a new promise costs two more turns and a promise
+  // per stage, four stages every invocation (issue 17).
+  let result: unknown;
+  try {
+    result = stages[index]!.forceFlush?.();
+  } catch (error) {
+    return void Promise.resolve().then(() => failed(error));
+  }
+  (result instanceof Promise ? result : Promise.resolve(result)).then(next, failed);
 }

@@ -77,7 +77,8 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     const invocationId = input.attributes['faas.invocation_id'];
     const active = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
     const result = await context.with(active, input.run);
-    end((s) => safely(telemetry, () => input.trigger.onResult?.(s, result)));
+    const { trigger } = input;
+    end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result)) : noResult);
     return result;
   } catch (error) {
     end((s) => recordError(s, error));
@@ -126,12 +127,19 @@ function spanStartFor(input: InvocationInput): SpanStart {
 }
 
 function parentFor(input: InvocationInput, start: SpanStart): Context {
-  const fromEvent = start.parentCarrier ? extractContext(input.telemetry.propagator, start.parentCarrier) : ROOT_CONTEXT;
+  // An empty carrier (most direct invokes) gives every built-in propagator nothing: no extraction.
+  const carrier = start.parentCarrier;
+  const fromEvent = carrier && hasEntries(carrier) ? extractContext(input.telemetry.propagator, carrier) : ROOT_CONTEXT;
   const remote = trace.getSpanContext(fromEvent);
   if (remote && isSpanContextValid(remote)) return fromEvent;
   const header = input.telemetry.config.xray ? input.xrayHeader?.() : undefined;
   const xray = header ? spanContextFromXRay(header) : undefined;
   return xray ? trace.setSpanContext(fromEvent, xray) : fromEvent;
+}
+
+function hasEntries(carrier: object): boolean {
+  for (const _ in carrier) return true;
+  return false;
 }
 
 /**
@@ -152,6 +160,9 @@ function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnTyp
   (timer as { unref?: () => void }).unref?.();
   return timer;
 }
+
+/** A trigger without `onResult` (the generic one): nothing to record from the result. */
+function noResult(): void {}
 
 function markTimedOut(span: Span): void {
   span.setAttribute('error.type', 'timeout');

@@ -32,18 +32,22 @@ export interface MatchingTrigger extends TriggerAdapter {
   matches(event: unknown): boolean;
 }
 
-/** Reads `event[a][b]…` without trusting the event's shape. */
-export function pick(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+/**
+ * Reads `event[a][b]…` (up to four keys) without trusting the event's shape. Fixed parameters, not a rest
+ * array: the Lambda adapters call it many times per invocation (issue 17).
+ */
+export function pick(value: unknown, a: string, b?: string, c?: string, d?: string): unknown {
+  return field(field(field(field(value, a), b), c), d);
 }
 
-export function pickString(value: unknown, ...path: string[]): string | undefined {
-  const found = pick(value, ...path);
+/** `value[key]` when value is an object; value itself when there is no key. */
+function field(value: unknown, key: string | undefined): unknown {
+  if (key === undefined) return value;
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+export function pickString(value: unknown, a: string, b?: string, c?: string, d?: string): string | undefined {
+  const found = pick(value, a, b, c, d);
   return typeof found === 'string' ? found : undefined;
 }
 

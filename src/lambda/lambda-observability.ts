@@ -96,7 +96,8 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
         ? { 'faas.coldstart': coldStart, 'faas.invocation_id': lambdaContext.awsRequestId, ...arnAttributes(lambdaContext) }
         : { 'faas.coldstart': coldStart };
       const after = afterResponse(extension, lambdaContext?.awsRequestId, streaming, telemetry);
-      return runInvocation({
+      // `return await`: returning the promise from an async function costs two more turns and a promise.
+      return await runInvocation({
         deferFlush: after.deferFlush,
         settled: after.settled,
         telemetry,
@@ -106,7 +107,7 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
         attributes,
         remainingTimeMs: lambdaContext ? () => lambdaContext.getRemainingTimeInMillis() : undefined,
         // Read per invocation: the runtime sets it for each event. Opt-in only (config.xray).
-        xrayHeader: () => process.env._X_AMZN_TRACE_ID,
+        xrayHeader: readXRayHeader,
         run: () =>
           callbackStyle && lambdaContext === second
             ? callCallbackHandler(handler, event, lambdaContext as LambdaContext)
@@ -116,6 +117,10 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
     return copyStreamingSymbols(handler, observed) as unknown as H;
   };
 }
+
+const readXRayHeader = (): string | undefined => process.env._X_AMZN_TRACE_ID;
+
+const FLUSH_IN_HANDLER: Pick<InvocationInput, 'deferFlush' | 'settled'> = Object.freeze({});
 
 /**
  * How this invocation flushes. With the extension active and a buffered response: after the runtime has
@@ -132,7 +137,7 @@ function afterResponse(
   if (extension?.state() === 'failed') {
     telemetry.diagnostics.once('post-response-flush', 'warn', `flushing before each response: ${extension.failure() ?? ''}`);
   }
-  if (extension?.state() !== 'active' || requestId === undefined) return {};
+  if (extension?.state() !== 'active' || requestId === undefined) return FLUSH_IN_HANDLER;
   let settled!: () => void;
   extension.track(requestId, new Promise<void>((resolve) => (settled = resolve)));
   if (streaming) return { settled };

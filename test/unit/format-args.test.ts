@@ -11,6 +11,8 @@ describe('formatArgs matches util.format', () => {
     ['%s %s', 'only one'],
     ['%j', { a: [1, 2], b: 'x' }],
     ['%d %i', 10n, 11n],
+    ['%d %d %d %d %d', -0, NaN, Infinity, 1e21, '7'],
+    ['%d', { valueOf: () => 4 }],
     ['%s', 5n],
     ['%s', Symbol('token')],
     ['%s', -0],

@@ -18,31 +18,32 @@ import { sns } from './sns.ts';
 import { sqs } from './sqs.ts';
 import type { MatchingTrigger, TriggerAdapter } from '../../core/trigger.ts';
 
-/** Lambda adapters, most specific first; an event none of them matches gets `generic`. */
-export const LAMBDA_TRIGGERS: readonly MatchingTrigger[] = [
-  apiGatewayV2,
-  functionUrl,
-  alb,
-  apiGatewayWebSocket,
-  apiGatewayV1,
-  sqs,
-  sns,
-  s3,
-  kinesis,
-  dynamodbStreams,
-  kafka,
-  activeMq,
-  rabbitMq,
-  schedule,
-  eventBridge,
-  cognito,
-  cloudWatchLogs,
-  firehose,
-  s3Batch,
-  s3ObjectLambda,
+/**
+ * Lambda adapters, most specific first, grouped by the top-level key each one's `matches` needs (not
+ * undefined): an event without the key skips the group, so an event no adapter takes is not read by all 20
+ * (issue 17). A test checks each key on every sample event.
+ */
+export const LAMBDA_TRIGGERS_BY_KEY: readonly (readonly [key: string, triggers: readonly MatchingTrigger[]])[] = [
+  ['requestContext', [apiGatewayV2, functionUrl, alb, apiGatewayWebSocket, apiGatewayV1]],
+  ['Records', [sqs, sns, s3, kinesis, dynamodbStreams]],
+  ['eventSource', [kafka, activeMq, rabbitMq]],
+  ['detail-type', [schedule, eventBridge]],
+  ['triggerSource', [cognito]],
+  ['awslogs', [cloudWatchLogs]],
+  ['deliveryStreamArn', [firehose]],
+  ['invocationSchemaVersion', [s3Batch]],
+  ['userRequest', [s3ObjectLambda]],
 ];
 
-/** The adapter for a Lambda event: the first that matches, else the generic one. */
-export function triggerFor(event: unknown, triggers: readonly MatchingTrigger[] = LAMBDA_TRIGGERS): TriggerAdapter {
-  return triggers.find((trigger) => trigger.matches(event)) ?? generic;
+/** Every Lambda adapter, in the order they are tried. */
+export const LAMBDA_TRIGGERS: readonly MatchingTrigger[] = LAMBDA_TRIGGERS_BY_KEY.flatMap(([, triggers]) => triggers);
+
+/** The adapter for a Lambda event: the first that matches (in a group whose key the event has), else the generic one. */
+export function triggerFor(event: unknown, byKey = LAMBDA_TRIGGERS_BY_KEY): TriggerAdapter {
+  if (typeof event !== 'object' || event === null) return generic;
+  for (const [key, triggers] of byKey) {
+    if ((event as Record<string, unknown>)[key] === undefined) continue;
+    for (const trigger of triggers) if (trigger.matches(event)) return trigger;
+  }
+  return generic;
 }
