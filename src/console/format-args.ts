@@ -25,7 +25,7 @@ export function formatArgs(args: readonly unknown[], maxLength: number): string 
         i++;
       } else if ('sdifjoOc'.includes(spec) && next < args.length) {
         out.push(first.slice(start, i));
-        out.push(formatSpecifier(spec, args[next++], out.budgetLeft()));
+        out.push(formatSpecifier(spec, args[next++], roomToOverflow(out)));
         start = i + 2;
         i++;
       }
@@ -35,9 +35,17 @@ export function formatArgs(args: readonly unknown[], maxLength: number): string 
   for (let i = next; i < args.length && !out.full; i++) {
     if (i > 0) out.push(' ');
     const arg = args[i];
-    out.push(typeof arg === 'string' ? arg : inspect(arg, { depth: 2, budget: out.budgetLeft() }));
+    out.push(typeof arg === 'string' ? arg : inspect(arg, { depth: 2, budget: roomToOverflow(out) }));
   }
   return out.full ? `${out.text}…[truncated: log body over ${maxLength} characters]` : out.text;
+}
+
+/**
+ * The budget of an inspection written into `out`: one character past its room, so an inspection that does
+ * not fit overflows `out` and the body gets its marker (cut exactly at the room, it would look complete).
+ */
+function roomToOverflow(out: Output): number {
+  return out.budgetLeft() + 1;
 }
 
 function formatSpecifier(spec: string, arg: unknown, budget: number): string {

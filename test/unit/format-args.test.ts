@@ -117,6 +117,23 @@ describe('formatArgs survives bad input', () => {
     expect(formatArgs([huge], LIMIT)).toHaveLength(LIMIT + '…[truncated: log body over 16384 characters]'.length);
   });
 
+  it('an object cut at the limit ends with the marker too, whether appended or through %o, %O or %s', () => {
+    const marker = '…[truncated: log body over 20 characters]';
+    const object = { a: 'y'.repeat(100) };
+    for (const args of [
+      ['x', object],
+      ['x %o', object],
+      ['x %O', object],
+      ['x %s', object],
+    ]) {
+      const body = formatArgs(args, 20);
+      expect(body.endsWith(marker), JSON.stringify(body)).toBe(true);
+      expect(body).toHaveLength(20 + marker.length);
+    }
+    // An object that exactly fits is complete: no marker.
+    expect(formatArgs(['x', { a: 1 }], 'x { a: 1 }'.length)).toBe('x { a: 1 }');
+  });
+
   it('a huge array or object is bounded', () => {
     const big = Array.from({ length: 1_000_000 }, (_, i) => i);
     const body = formatArgs([big], LIMIT);
