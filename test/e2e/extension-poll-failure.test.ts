@@ -1,22 +1,17 @@
-import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
-import { startDelayProxy, type ProxiedRequest } from '../helpers/delay-proxy.ts';
-import { diagnosticLines, outputLines, statuses } from '../helpers/sinks.ts';
-import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { startDelayProxy } from '../helpers/delay-proxy.ts';
+import { statuses } from '../helpers/sinks.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
+import { expectAllDelivered, exportsBeforeResponse, libraryDiagnostics, type Run } from './post-response-assertions.ts';
+import { RUNTIMES } from '../helpers/runtimes.ts';
 
 // The internal extension survives a failed /event/next: the emulator (frozen at every /next) makes the
 // extension's next /event/next calls fail (a reset connection or a 500) right after an invocation, and the
 // real collector counts what arrived.
 
 const availability = collectorAvailability();
-const RIC = new URL('../../.cache/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url).pathname;
-const RUNTIMES: [string, string[] | undefined][] = [
-  ['our bootstrap', undefined],
-  ...(existsSync(RIC) ? [['aws-lambda-ric', [RIC]] as [string, string[]]] : []),
-];
 const TIMEOUT_MS = 3000;
 
 let taskRoot: string;
@@ -25,14 +20,6 @@ beforeAll(async () => {
   const artifact = await buildFixtureFunction('post-response');
   taskRoot = artifact.dir;
 }, 60_000);
-
-interface Run {
-  readonly lambda: RuntimeApiServer;
-  readonly results: InvocationResult[];
-  readonly arrivals: ProxiedRequest[];
-  readonly spans: ReceivedSpan[];
-  readonly logs: ReceivedLog[];
-}
 
 /** Ten invocations; after the first one's invoke phase, the extension's next `failures` /event/next calls fail. */
 async function run(runtime: string[] | undefined, failures: number, kind: 'reset' | 500): Promise<Run> {
@@ -62,24 +49,6 @@ async function run(runtime: string[] | undefined, failures: number, kind: 'reset
   return { lambda, results, arrivals: proxy.arrivals, spans, logs };
 }
 
-/** Every invocation's span and its log line arrived, exactly once. */
-function expectAllDelivered({ results, spans, logs }: Run): void {
-  const ids = spans.map((s) => s.attributes['faas.invocation_id']).filter((id) => id !== undefined);
-  expect(ids.sort()).toEqual(results.map((r) => r.requestId).sort());
-  const handling = logs.map((l) => String(l.body)).filter((body) => body.startsWith('handling '));
-  expect(handling.sort()).toEqual(results.map((r) => `handling ${r.requestId}`).sort());
-}
-
-/** Export requests that arrived while the invocation ran, before its response was posted. */
-const exportsBeforeResponse = ({ results, arrivals }: Run) =>
-  results.map((r) => arrivals.filter((a) => a.arrivedAt > r.respondedAt - r.durationMs && a.arrivedAt < r.respondedAt).length);
-
-/** The library's diagnostic lines (aws-lambda-ric writes console lines to stdout). */
-const diagnostics = (lambda: RuntimeApiServer) => [
-  ...diagnosticLines(lambda),
-  ...outputLines(lambda, 'stdout').filter((line) => line.includes('[faas-observability]')),
-];
-
 describe.skipIf(!availability.run).each(RUNTIMES)(`a failed /event/next, under %s ${availability.reason}`, (_name, runtime) => {
   it.each([['reset' as const], [500 as const]])(
     'one transient failure (%s): tried again, the same process flushes after every response, no phase held to its deadline',
@@ -93,7 +62,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`a failed /event/next, under %
       expect(r.lambda.extensions.exitErrors).toEqual([]);
       expect(exportsBeforeResponse(r).every((n) => n === 0)).toBe(true);
       expectAllDelivered(r);
-      expect(diagnostics(r.lambda)).toEqual([]);
+      expect(libraryDiagnostics(r.lambda)).toEqual([]);
     },
     60_000,
   );
@@ -103,7 +72,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`a failed /event/next, under %
     const r = await run(runtime, 4, 500);
     expect(statuses(r.results)).toEqual({ success: 10 });
     expect(r.lambda.extensions.exitErrors).toEqual(['Extension.PollFailed']);
-    const lines = diagnostics(r.lambda);
+    const lines = libraryDiagnostics(r.lambda);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/post-response flush stopped: .*\/event\/next answered 500.*exit\/error reported \(202\)/);
     // rapid does not release the invoke gate on exit/error: that one phase ends at its deadline (the

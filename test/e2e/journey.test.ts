@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +10,9 @@ import { startAwsEndpoint, sqsEventFrom, type AwsEndpoint } from '../helpers/aws
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { httpApiEvent } from '../helpers/function-url.ts';
+import { RUNTIMES } from '../helpers/runtimes.ts';
 
 const availability = collectorAvailability();
-const RIC = new URL('../../.cache/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url).pathname;
-const RUNTIMES: [string, string[] | undefined][] = [
-  ['our bootstrap', undefined],
-  ...(existsSync(RIC) ? [['aws-lambda-ric', [RIC]] as [string, string[]]] : []),
-];
 const SERVER = 2;
 const CLIENT = 3;
 const PRODUCER = 4;

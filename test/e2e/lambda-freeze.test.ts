@@ -1,18 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
 import { buildFixtureFunction, buildExampleFunction } from '../helpers/build-function.ts';
+import { RUNTIMES } from '../helpers/runtimes.ts';
 
 const availability = collectorAvailability();
-const RIC = new URL('../../.cache/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url).pathname;
-if (process.env.CI && !existsSync(RIC)) throw new Error(`no aws-lambda-ric at ${RIC}: CI must run \`npm run ric:install\` first`);
-/** Our JS bootstrap always; the real aws-lambda-ric too where it was built (always in CI). */
-const RUNTIMES: [string, string[] | undefined][] = [
-  ['our bootstrap', undefined],
-  ...(existsSync(RIC) ? [['aws-lambda-ric', [RIC]] as [string, string[]]] : []),
-];
 const event = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../functions/orders-api/events/${name}.json`, import.meta.url), 'utf8'));
 

@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Artifact } from '../../tools/build-artifacts.ts';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedLog } from '../helpers/otlp-receiver.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
+import { RUNTIMES } from '../helpers/runtimes.ts';
 
 // Lambda's advanced logging controls (AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT) under the real
 // aws-lambda-ric, which replaces console.* before the handler loads, and under our bootstrap (a runtime
 // client that knows nothing of them): the library must give the same result on both.
-const RIC = new URL('../../.cache/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url).pathname;
-if (process.env.CI && !existsSync(RIC)) throw new Error(`no aws-lambda-ric at ${RIC}: CI must run \`npm run ric:install\` first`);
-const RUNTIMES: [string, string[] | undefined][] = [
-  ['our bootstrap', undefined],
-  ...(existsSync(RIC) ? [['aws-lambda-ric', [RIC]] as [string, string[]]] : []),
-];
 
 interface Run {
   results: InvocationResult[];

@@ -1,22 +1,17 @@
-import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeApiServer, type FunctionConfig, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
-import { startDelayProxy, type ProxiedRequest } from '../helpers/delay-proxy.ts';
-import { diagnosticLines, outputLines, statuses } from '../helpers/sinks.ts';
-import type { ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { startDelayProxy } from '../helpers/delay-proxy.ts';
+import { diagnosticLines, statuses } from '../helpers/sinks.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
+import { expectAllDelivered, exportsBeforeResponse, libraryDiagnostics, type Run } from './post-response-assertions.ts';
+import { RUNTIMES } from '../helpers/runtimes.ts';
 
 // The flush after the response (issue 14): the function runs frozen at every /next under our Runtime API
 // emulator, which now holds the freeze until the runtime AND every extension wait, against the real
 // collector behind a proxy that answers slowly (so an export before the response would delay it).
 
 const availability = collectorAvailability();
-const RIC = new URL('../../.cache/ric/node_modules/aws-lambda-ric/index.mjs', import.meta.url).pathname;
-const RUNTIMES: [string, string[] | undefined][] = [
-  ['our bootstrap', undefined],
-  ...(existsSync(RIC) ? [['aws-lambda-ric', [RIC]] as [string, string[]]] : []),
-];
 
 // The preload from source (Node strips the types); the bundled handler has its own copy of the library,
 // and both find the one extension of the process.
@@ -28,14 +23,6 @@ beforeAll(async () => {
   const artifact = await buildFixtureFunction('post-response');
   taskRoot = artifact.dir;
 }, 60_000);
-
-interface Run {
-  readonly lambda: RuntimeApiServer;
-  readonly results: InvocationResult[];
-  readonly arrivals: ProxiedRequest[];
-  readonly spans: ReceivedSpan[];
-  readonly logs: ReceivedLog[];
-}
 
 /** Runs `count` invocations of `handler`, then ends the process (SIGKILL unless `graceful`) and collects. */
 async function run(
@@ -74,20 +61,6 @@ async function run(
   return { lambda, results, arrivals: proxy.arrivals, spans, logs };
 }
 
-/** Every invocation's span and its log line arrived, exactly once. */
-function expectAllDelivered({ results, spans, logs }: Run): void {
-  const ids = spans.map((s) => s.attributes['faas.invocation_id']).filter((id) => id !== undefined);
-  expect(ids).toHaveLength(results.length);
-  expect(new Set(ids)).toEqual(new Set(results.map((r) => r.requestId)));
-  const handling = logs.map((l) => String(l.body)).filter((body) => body.startsWith('handling '));
-  expect(new Set(handling)).toEqual(new Set(results.map((r) => `handling ${r.requestId}`)));
-  expect(handling).toHaveLength(results.length);
-}
-
-/** Export requests that arrived while the invocation ran, before its response was posted. */
-const exportsBeforeResponse = ({ results, arrivals }: Run) =>
-  results.map((r) => arrivals.filter((a) => a.arrivedAt > r.respondedAt - r.durationMs && a.arrivedAt < r.respondedAt).length);
-
 describe.skipIf(!availability.run).each(RUNTIMES)(`the flush after the response, under %s ${availability.reason}`, (_name, runtime) => {
   it('1,000 invocations, collector answering in 20 ms: each response posted before its export arrived; all delivered before each freeze', async () => {
     const r = await run(runtime, { count: 1000, delayMs: 20 });
@@ -124,7 +97,7 @@ describe.skipIf(!availability.run).each(RUNTIMES)(`the flush after the response,
     expect(exportsBeforeResponse(r).every((n) => n > 0)).toBe(true);
     expectAllDelivered(r);
     // aws-lambda-ric writes console lines (diagnostics included) to stdout.
-    const lines = [...diagnosticLines(r.lambda), ...outputLines(r.lambda, 'stdout').filter((l) => l.includes('[faas-observability]'))];
+    const lines = libraryDiagnostics(r.lambda);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/flushing before each response: .*Extension\.RegistrationClosed/);
   }, 120_000);
