@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact, findFunctions, type Artifact } from '../../tools/build-artifacts.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
-import { eventually, queryLoki, realStackAvailability, startLoki, type RunningLoki } from '../helpers/real-stack.ts';
+import { eventually, queryLoki, realStackAvailability, useRealLoki } from '../helpers/real-stack.ts';
 import { buildExampleFunction } from '../helpers/build-function.ts';
 
 const availability = realStackAvailability(['loki']);
@@ -111,13 +111,7 @@ describe('the Loki fallback is a chunk of its own: loaded when first needed, nev
   }, 60_000);
 
   describe.skipIf(!availability.run)('configured, with the real Loki', () => {
-    let loki: RunningLoki;
-    beforeAll(async () => {
-      loki = await startLoki();
-    }, 180_000);
-    afterAll(async () => {
-      await loki?.stop();
-    }, 60_000);
+    const loki = useRealLoki();
 
     it('the first failed OTLP export loads the chunk within the flush and the records are in Loki, none on stdout', async () => {
       const run = await runWithDeadCollector(artifact, { FAAS_OBSERVABILITY_LOKI_URL: loki.url });

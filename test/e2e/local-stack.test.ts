@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COLLECTOR_BINARY, collectorAvailability } from '../helpers/collector.ts';
-import { realStackAvailability } from '../helpers/real-stack.ts';
+import { realStackAvailability, useRealLoki } from '../helpers/real-stack.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
-import { LOKI_BINARY, startLoki, type RunningLoki } from '../../tools/stack/loki.ts';
+import { LOKI_BINARY } from '../../tools/stack/loki.ts';
 
 const STACK = resolve(import.meta.dirname, '../../local-stack');
 const compose = parse(readFileSync(join(STACK, 'docker-compose.yml'), 'utf8'));
@@ -100,13 +100,7 @@ describe.skipIf(!availability.run)("the local stack's collector config, run with
 });
 
 describe.skipIf(!lokiAvailability.run)("the compose file's Loki healthcheck, run with the real Loki binary of the pinned version", () => {
-  let loki: RunningLoki;
-  beforeAll(async () => {
-    loki = await startLoki();
-  }, 180_000);
-  afterAll(async () => {
-    await loki?.stop();
-  }, 60_000);
+  const loki = useRealLoki();
 
   // The same arguments as in the image, the binary and the URL's port being this machine's.
   const healthcheck = (url: string) => {

@@ -1,24 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { collectorAvailability, startCollector } from '../helpers/collector.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { waitFor } from './edge-assertions.ts';
+import { startWorkerWithStdio } from './workerd-stdio.ts';
 
 let receiver: OtlpReceiver;
 let code: string;
 const workers: Miniflare[] = [];
 
 async function worker(bindings: Record<string, string>): Promise<Miniflare> {
-  const mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
-    bindings,
-  });
+  const { mf } = startWorkerWithStdio(code, bindings);
   workers.push(mf);
   await mf.ready;
   return mf;

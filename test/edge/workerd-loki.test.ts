@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
-import { eventually, queryLoki, realStackAvailability, startLoki, type RunningLoki } from '../helpers/real-stack.ts';
+import { eventually, queryLoki, realStackAvailability, useRealLoki } from '../helpers/real-stack.ts';
 import { waitFor } from './edge-assertions.ts';
 import { startWorkerWithStdio } from './workerd-stdio.ts';
 
@@ -80,13 +80,7 @@ describe('the Loki fallback in real workerd (miniflare)', () => {
 const availability = realStackAvailability(['loki']);
 
 describe.skipIf(!availability.run)('the Loki fallback from real workerd to the real Loki', () => {
-  let loki: RunningLoki;
-  beforeAll(async () => {
-    loki = await startLoki();
-  }, 180_000);
-  afterAll(async () => {
-    await loki?.stop();
-  }, 60_000);
+  const loki = useRealLoki();
 
   it('protobuf + snappy, as a tenant: the lines are found with LogQL, with their trace ids', async () => {
     const { mf } = startWorkerWithStdio(bundles.withLoki!.code, {

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { COLLECTOR_BINARY } from '../../tools/stack/collector.ts';
 import { JAEGER_BINARY } from '../../tools/stack/jaeger.ts';
 import { LOKI_BINARY } from '../../tools/stack/loki.ts';
 
-export { startLoki, type RunningLoki } from '../../tools/stack/loki.ts';
+import { startLoki, type RunningLoki } from '../../tools/stack/loki.ts';
+
+export { startLoki, type RunningLoki };
 export { startJaeger, type RunningJaeger } from '../../tools/stack/jaeger.ts';
 export { startStackCollector, type RunningStackCollector } from '../../tools/stack/collector.ts';
 export { jaegerTrace, queryLoki, type LokiLine } from '../../tools/stack/query.ts';
@@ -47,4 +50,28 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     value = await read();
   }
   return value;
+}
+
+/**
+ * The real Loki for the tests of the calling `describe`: started before them (its start is slow on a loaded
+ * machine, hence the bounds), stopped after. Read `url` inside a test.
+ *
+ * @example
+ * const loki = useRealLoki();
+ * it('pushes', async () => { await push(loki.url); });
+ */
+export function useRealLoki(): { readonly url: string } {
+  let loki: RunningLoki | undefined;
+  beforeAll(async () => {
+    loki = await startLoki();
+  }, 180_000);
+  afterAll(async () => {
+    await loki?.stop();
+  }, 60_000);
+  return {
+    get url() {
+      if (!loki) throw new Error('useRealLoki: Loki is read before its beforeAll ran');
+      return loki.url;
+    },
+  };
 }
