@@ -11,7 +11,8 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { encodeLogs } from '../src/exporters/otlp/encode-logs.ts';
 import { encodeSpans } from '../src/exporters/otlp/encode-spans.ts';
-import { otlpOmittedAttributes, otlpWireRecord } from '../src/exporters/record-uid.ts';
+import { otlpOmittedAttributes } from '../src/exporters/record-uid.ts';
+import { otlpWireRecord } from '../tools/otlp-wire-record.ts';
 import { createLambdaObservability } from '../src/lambda.ts';
 
 const [rounds = 21, batches = 2000] = process.argv.slice(2).map(Number);

@@ -25,22 +25,11 @@ export function recordUidOf(spanId: string, [seconds, nanos]: HrTime): string {
 }
 
 /**
- * What an OTLP request carries of a record: the attributes that the request repeats from its other fields
- * are left out. `log.record.uid` when it is the derived one (the request has the span id and timestamp), and
- * `faas.invocation_id` when the record is in a span (the invocation's span carries it; the record its trace).
- * The record itself keeps both, for the Loki fallback's structured metadata and the stdout lines.
- */
-export function otlpWireRecord(record: ReadableLogRecord): ReadableLogRecord {
-  const omitted = otlpOmittedAttributes(record);
-  if (!omitted) return record;
-  const kept = Object.fromEntries(Object.entries(record.attributes).filter(([key, value]) => !omitted(key, value)));
-  // The record's own getters (hrTime, spanContext…) read through the prototype; only attributes differ.
-  return Object.create(record, { attributes: { value: kept, enumerable: true } }) as ReadableLogRecord;
-}
-
-/**
- * Which of a record's attributes its OTLP request leaves out (see {@link otlpWireRecord}), as a test of one
- * attribute; undefined when none is. The encoder skips them as it writes, with no copy of the record.
+ * Which of a record's attributes its OTLP request leaves out, as a test of one attribute; undefined when none
+ * is. The attributes that the request repeats from its other fields: `log.record.uid` when it is the derived
+ * one (the request has the span id and timestamp), and `faas.invocation_id` when the record is in a span (the
+ * invocation's span carries it; the record its trace). The record itself keeps both, for the Loki fallback's
+ * structured metadata and the stdout lines. The encoder skips them as it writes, with no copy of the record.
  *
  * @example
  * encodeLogs(records, otlpOmittedAttributes);

@@ -7,7 +7,8 @@ import { encodeSpans } from '../../src/exporters/otlp/encode-spans.ts';
 import { ProtobufWriter } from '../../src/exporters/otlp/protobuf-writer.ts';
 import { decodeLogs, decodeRequest, decodeSpans } from '../../tools/otlp-decode.ts';
 import { RecordUidProcessor } from '../../src/core/record-uid-processor.ts';
-import { otlpOmittedAttributes, otlpWireRecord } from '../../src/exporters/record-uid.ts';
+import { otlpOmittedAttributes } from '../../src/exporters/record-uid.ts';
+import { otlpWireRecord } from '../../tools/otlp-wire-record.ts';
 import { handLog, handLogs, handSpans, sdkLogs, sdkSpans, SPAN_CONTEXT } from '../helpers/otlp-batches.ts';
 
 const hex = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString('hex');

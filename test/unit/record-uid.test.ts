@@ -4,7 +4,8 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import { describe, expect, it } from 'vitest';
 import { RecordUidProcessor } from '../../src/core/record-uid-processor.ts';
 import { toLokiStreams } from '../../src/exporters/loki/loki-streams.ts';
-import { derivedRecordUid, otlpWireRecord } from '../../src/exporters/record-uid.ts';
+import { derivedRecordUid } from '../../src/exporters/record-uid.ts';
+import { otlpWireRecord } from '../../tools/otlp-wire-record.ts';
 import { decodeLogs, recordUidOf } from '../../tools/otlp-decode.ts';
 
 const spanContext = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: TraceFlags.SAMPLED };
