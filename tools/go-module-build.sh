@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by tools/loki-build.sh and tools/jaeger-build.sh: builds one command of a Go module from the Go module
+# Shared by tools/victorialogs-build.sh and tools/jaeger-build.sh: builds one command of a Go module from the Go module
 # proxy, once. The binary is cached in .cache/<name>/ (ignored by git) with a hash of the pinned version and the
 # Go version, and rebuilt only when either changes (not on an edit of a script: a build takes minutes).
 #

@@ -1,13 +1,14 @@
 /**
- * npm run query -- <trace-id> [--loki URL] [--jaeger URL] [--since 1h] [--attributes]
- * npm run query -- --service <name> [--loki URL] [--jaeger URL] [--since 1h]
+ * npm run query -- <trace-id> [--logs URL] [--jaeger URL] [--since 1h] [--attributes]
+ * npm run query -- --service <name> [--logs URL] [--jaeger URL] [--since 1h]
  *
- * Reads the stack (`npm run stack`, or any Loki and Jaeger): one trace's spans from Jaeger as a tree, each
- * with the log lines Loki has for it (by the trace_id and span_id structured metadata); or a service's recent
- * traces from Jaeger and its log lines from Loki by `service_name`.
+ * Reads the stack (`npm run stack`, or any VictoriaLogs and Jaeger): one trace's spans from Jaeger as a tree,
+ * each with the log lines VictoriaLogs has for it (by the trace_id and span_id fields); or a service's recent
+ * traces from Jaeger and its log lines by service name (`service.name` as OTLP brings it, `service_name` as
+ * the Loki fallback pushes it).
  */
 import { parseArgs } from 'node:util';
-import { jaegerTrace, lokiLinesAsLogs, queryLoki } from './stack/query.ts';
+import { jaegerTrace, logLinesAsLogs, queryLogs } from './stack/query.ts';
 import { renderTraces } from './trace-view.ts';
 
 function fail(message: string, code = 2): never {
@@ -20,7 +21,7 @@ const { values, positionals } = (() => {
     return parseArgs({
       allowPositionals: true,
       options: {
-        loki: { type: 'string', default: 'http://127.0.0.1:3100' },
+        logs: { type: 'string', default: 'http://127.0.0.1:9428' },
         jaeger: { type: 'string', default: 'http://127.0.0.1:16686' },
         service: { type: 'string' },
         since: { type: 'string', default: '1h' },
@@ -44,22 +45,24 @@ const reach = <T>(what: string, url: string, promise: Promise<T>): Promise<T> =>
 if (traceId) {
   const [spans, lines] = await Promise.all([
     reach('Jaeger', values.jaeger, jaegerTrace(values.jaeger, traceId)),
-    reach('Loki', values.loki, queryLoki(values.loki, `{service_name=~".+"} | trace_id="${traceId}"`, { sinceMs })),
+    reach('VictoriaLogs', values.logs, queryLogs(values.logs, `trace_id:=${JSON.stringify(traceId)}`, { sinceMs })),
   ]);
-  if (spans.length === 0 && lines.length === 0) fail(`trace ${traceId}: not in Jaeger, and no log line in Loki within ${values.since}`, 1);
-  console.log(`trace ${traceId}: ${spans.length} span(s) in Jaeger, ${lines.length} log line(s) in Loki`);
-  console.log(renderTraces(spans, lokiLinesAsLogs(lines), { attributes: values.attributes }));
+  if (spans.length === 0 && lines.length === 0)
+    fail(`trace ${traceId}: not in Jaeger, and no log line in VictoriaLogs within ${values.since}`, 1);
+  console.log(`trace ${traceId}: ${spans.length} span(s) in Jaeger, ${lines.length} log line(s) in VictoriaLogs`);
+  console.log(renderTraces(spans, logLinesAsLogs(lines), { attributes: values.attributes }));
   const orphans = lines.filter((line) => !spans.some((span) => span.spanId === line.metadata.span_id));
   if (spans.length > 0 && orphans.length > 0) console.log(`\n${orphans.length} log line(s) of this trace belong to no span Jaeger has`);
 } else {
   const service = values.service!;
+  const serviceQuery = `"service.name":=${JSON.stringify(service)} OR service_name:=${JSON.stringify(service)}`;
   const [traces, lines] = await Promise.all([
     reach('Jaeger', values.jaeger, recentTraces(values.jaeger, service, sinceMs)),
-    reach('Loki', values.loki, queryLoki(values.loki, `{service_name=${JSON.stringify(service)}}`, { sinceMs })),
+    reach('VictoriaLogs', values.logs, queryLogs(values.logs, serviceQuery, { sinceMs })),
   ]);
   console.log(`Jaeger: ${traces.length} trace(s) of service ${service} within ${values.since}`);
   for (const trace of traces) console.log(`  ${trace.traceId}  ${trace.root}  ${trace.spans} span(s)  ${trace.start}`);
-  console.log(`Loki: ${lines.length} log line(s) with {service_name=${JSON.stringify(service)}} within ${values.since}`);
+  console.log(`VictoriaLogs: ${lines.length} log line(s) with ${serviceQuery} within ${values.since}`);
   for (const line of lines.slice(-20)) {
     const ids = line.metadata.trace_id ? `  trace_id=${line.metadata.trace_id}` : '';
     console.log(`  ${new Date(Number(BigInt(line.timestampNs) / 1_000_000n)).toISOString()}  ${line.line.slice(0, 120)}${ids}`);

@@ -1,25 +1,25 @@
 /**
  * npm run stack [-- --free-ports]
  *
- * The local stack without docker: the same OpenTelemetry Collector (local-stack/collector/config.yaml), Grafana
- * Loki (local-stack/loki/config.yaml) and Jaeger v2 (local-stack/jaeger/config.yaml) binaries the end-to-end
- * tests use, built once into .cache/ (`npm run collector:build`, `loki:build`, `jaeger:build`), on loopback.
- * Prints the URLs and the line to export; Ctrl-C stops everything and removes Loki's data.
+ * The local stack without docker: the same OpenTelemetry Collector (local-stack/collector/config.yaml),
+ * VictoriaLogs and Jaeger v2 (local-stack/jaeger/config.yaml) binaries the end-to-end tests use, built once into
+ * .cache/ (`npm run collector:build`, `victorialogs:build`, `jaeger:build`), on loopback. All three are
+ * Apache-2.0. Prints the URLs, the log store's web UI with a ready query, and the line to export; Ctrl-C stops
+ * everything and removes the stored logs.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { COLLECTOR_BINARY, startStackCollector, type RunningStackCollector } from './stack/collector.ts';
 import { JAEGER_BINARY, startJaeger, type RunningJaeger } from './stack/jaeger.ts';
-import { LOKI_BINARY, startLoki, type RunningLoki } from './stack/loki.ts';
+import { startVictoriaLogs, VICTORIA_LOGS_BINARY, type RunningVictoriaLogs } from './stack/victoria-logs.ts';
 import type { BackendProcess } from './stack/process.ts';
 
-/** The stack's fixed ports: the collector where functions expect it, Loki and Jaeger where Grafana users do. */
+/** The stack's fixed ports: the collector where functions expect it, VictoriaLogs and Jaeger at their defaults. */
 const STACK_PORTS = {
   otlpHttp: 4318,
   otlpGrpc: 4317,
   collectorHealth: 13133,
-  loki: 3100,
-  lokiGrpc: 9096,
+  victoriaLogs: 9428,
   jaegerUi: 16686,
   jaegerGrpc: 16685,
   jaegerOtlpHttp: 14318,
@@ -33,7 +33,7 @@ const fixed = (port: number) => (free ? undefined : port);
 
 const missing = [
   [COLLECTOR_BINARY, 'npm run collector:build'],
-  [LOKI_BINARY, 'npm run loki:build'],
+  [VICTORIA_LOGS_BINARY, 'npm run victorialogs:build'],
   [JAEGER_BINARY, 'npm run jaeger:build'],
 ].filter(([binary]) => !existsSync(binary!));
 if (missing.length > 0) {
@@ -41,8 +41,8 @@ if (missing.length > 0) {
   process.exit(2);
 }
 
-console.log('stack: starting Loki, Jaeger and the collector on 127.0.0.1 (no docker)…');
-let loki: RunningLoki | undefined;
+console.log('stack: starting VictoriaLogs, Jaeger and the collector on 127.0.0.1 (no docker)…');
+let logs: RunningVictoriaLogs | undefined;
 let jaeger: RunningJaeger | undefined;
 let collector: RunningStackCollector | undefined;
 let stopping = false;
@@ -50,7 +50,7 @@ let stopping = false;
 async function stopAll(code: number): Promise<never> {
   stopping = true;
   await collector?.stop();
-  await Promise.all([loki?.stop(), jaeger?.stop()]);
+  await Promise.all([logs?.stop(), jaeger?.stop()]);
   console.log('stack: stopped');
   process.exit(code);
 }
@@ -58,8 +58,8 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  [loki, jaeger] = await Promise.all([
-    startLoki({ httpPort: fixed(STACK_PORTS.loki), grpcPort: fixed(STACK_PORTS.lokiGrpc) }),
+  [logs, jaeger] = await Promise.all([
+    startVictoriaLogs({ httpPort: fixed(STACK_PORTS.victoriaLogs) }),
     startJaeger({
       queryHttp: fixed(STACK_PORTS.jaegerUi),
       queryGrpc: fixed(STACK_PORTS.jaegerGrpc),
@@ -69,7 +69,7 @@ try {
     }),
   ]);
   collector = await startStackCollector({
-    lokiOtlpEndpoint: `${loki.url}/otlp`,
+    logsOtlpEndpoint: logs.otlpEndpoint,
     tracesOtlpEndpoint: jaeger.otlpEndpoint,
     httpPort: fixed(STACK_PORTS.otlpHttp),
     grpcPort: fixed(STACK_PORTS.otlpGrpc),
@@ -82,13 +82,16 @@ try {
 }
 
 const queryFlags =
-  loki!.url === `http://127.0.0.1:${STACK_PORTS.loki}` && jaeger!.url === `http://127.0.0.1:${STACK_PORTS.jaegerUi}`
+  logs!.url === `http://127.0.0.1:${STACK_PORTS.victoriaLogs}` && jaeger!.url === `http://127.0.0.1:${STACK_PORTS.jaegerUi}`
     ? ''
-    : ` --loki ${loki!.url} --jaeger ${jaeger!.url}`;
+    : ` --logs ${logs!.url} --jaeger ${jaeger!.url}`;
+const serviceQuery = '{service.name="orders-api"}';
 console.log(`stack: ready
   OTLP/HTTP for functions  ${collector!.endpoint}
   OTLP/gRPC                ${collector!.grpcEndpoint}
-  Loki (LogQL API)         ${loki!.url}      e.g. {service_name="orders-api"}
+  VictoriaLogs (LogsQL)    ${logs!.url}/select/logsql/query      e.g. ${serviceQuery} trace_id:="<trace-id>"
+  VictoriaLogs web UI      ${vmuiLink(logs!.url, serviceQuery)}
+  Loki push (fallback)     ${logs!.lokiUrl}      FAAS_OBSERVABILITY_LOKI_URL for the Loki fallback
   Jaeger (query API)       ${jaeger!.url}      e.g. /api/traces/<trace-id> (a Go-module build has no UI assets)
 point a function at it:
   export OTEL_EXPORTER_OTLP_ENDPOINT=${collector!.endpoint}
@@ -97,8 +100,13 @@ point a function at it:
   npm run query -- --service orders-api${queryFlags}   # recent traces and log lines of a service
 Ctrl-C stops the stack.`);
 
+/** VictoriaLogs' web UI with `query` filled in over the last hour (its router reads the hash's query string). */
+function vmuiLink(url: string, query: string): string {
+  return `${url}/select/vmui/#/?${new URLSearchParams({ query, 'g0.range_input': '1h' })}`;
+}
+
 // A backend that dies takes the stack down, with its last output.
-for (const backend of [loki!.process, jaeger!.process, collector!.process] as BackendProcess[]) {
+for (const backend of [logs!.process, jaeger!.process, collector!.process] as BackendProcess[]) {
   void backend.exited.then(async (code) => {
     if (stopping) return;
     console.error(`stack: ${backend.name} exited (${code}):\n${backend.output.join('').slice(-2000)}`);

@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { startCollector } from '../helpers/collector.ts';
-import { eventually, queryLoki, realStackAvailability, startLoki } from '../helpers/real-stack.ts';
+import { eventually, queryLogs, realStackAvailability, startVictoriaLogs } from '../helpers/real-stack.ts';
 import { stdoutRecords } from '../helpers/sinks.ts';
 import { recordUidOf, type ReceivedLog } from '../../tools/otlp-decode.ts';
 import { buildExampleFunction } from '../helpers/build-function.ts';
 
-const availability = realStackAvailability(['collector', 'loki']);
+const availability = realStackAvailability(['collector', 'victoria-logs']);
 const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
 
 describe.skipIf(!availability.run)('the real collector dies mid-run and comes back, the function frozen at every /next', () => {
-  it("no log is lost: each is found exactly once in the collector, Loki or the function's stdout", async () => {
-    const loki = await startLoki();
-    onTestFinished(() => loki.stop());
+  it("no log is lost: each is found exactly once in the collector, the Loki fallback's store or the function's stdout", async () => {
+    const logStore = await startVictoriaLogs();
+    onTestFinished(() => logStore.stop());
     let collector = await startCollector();
     const port = Number(new URL(collector.endpoint).port);
     const artifact = await buildExampleFunction('orders-api');
@@ -24,7 +24,7 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
       timeoutMs: 10_000,
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-        FAAS_OBSERVABILITY_LOKI_URL: loki.url,
+        FAAS_OBSERVABILITY_LOKI_URL: logStore.lokiUrl,
         FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS: '200',
         // Room for a loaded machine: the test reads which sink took each record, not how fast.
         FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '5000',
@@ -64,9 +64,10 @@ describe.skipIf(!availability.run)('the real collector dies mid-run and comes ba
       .map((line) => JSON.parse(line));
     const handled = (body: unknown) => String(body).startsWith('handling ');
     const elsewhere = received.logs.filter((l) => handled(l.body)).length + stdout.filter((r) => handled(r.body)).length;
-    // The real Loki: everything the function pushed there, read back by LogQL once all of it is queryable.
+    // The real log store (VictoriaLogs, through its Loki push API): everything the function pushed there, read
+    // back by LogsQL once all of it is queryable.
     const lokiLines = await eventually(
-      () => queryLoki(loki.url, '{service_name="orders-api"} |= "handling "'),
+      () => queryLogs(logStore.url, '{service_name="orders-api"} _msg:~"^handling "'),
       (lines) => lines.length + elsewhere >= 90,
     );
     const found = [

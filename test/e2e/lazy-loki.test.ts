@@ -7,10 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact, findFunctions, type Artifact } from '../../tools/build-artifacts.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
-import { eventually, queryLoki, realStackAvailability, useRealLoki } from '../helpers/real-stack.ts';
+import { eventually, queryLogs, realStackAvailability, useRealLogStore } from '../helpers/real-stack.ts';
 import { buildExampleFunction } from '../helpers/build-function.ts';
 
-const availability = realStackAvailability(['loki']);
+const availability = realStackAvailability(['victoria-logs']);
 const event = JSON.parse(readFileSync(new URL('../../functions/orders-api/events/event.json', import.meta.url), 'utf8'));
 const LOKI_SOURCES = /src\/exporters\/loki\//;
 
@@ -110,16 +110,16 @@ describe('the Loki fallback is a chunk of its own: loaded when first needed, nev
     expect(run.undelivered.filter((r) => r.body.startsWith('handling '))).toHaveLength(2);
   }, 60_000);
 
-  describe.skipIf(!availability.run)('configured, with the real Loki', () => {
-    const loki = useRealLoki();
+  describe.skipIf(!availability.run)('configured, with a real log store behind the Loki push API (VictoriaLogs)', () => {
+    const logStore = useRealLogStore();
 
-    it('the first failed OTLP export loads the chunk within the flush and the records are in Loki, none on stdout', async () => {
-      const run = await runWithDeadCollector(artifact, { FAAS_OBSERVABILITY_LOKI_URL: loki.url });
+    it('the first failed OTLP export loads the chunk within the flush and the records are in the log store, none on stdout', async () => {
+      const run = await runWithDeadCollector(artifact, { FAAS_OBSERVABILITY_LOKI_URL: logStore.lokiUrl });
       expect(run.results.every((r) => r.status === 'success')).toBe(true);
       expect(run.loaded).toContain(lokiChunk(artifact));
       expect(run.undelivered).toEqual([]);
       const lines = await eventually(
-        () => queryLoki(loki.url, '{service_name="orders-api"} |= "handling "'),
+        () => queryLogs(logStore.url, '{service_name="orders-api"} _msg:~"^handling "'),
         (found) => found.length >= 2,
       );
       expect(lines).toHaveLength(2);
@@ -138,11 +138,11 @@ describe('the Loki fallback is a chunk of its own: loaded when first needed, nev
         logLevel: 'silent',
       });
       expect(Object.keys(result.metafile.outputs)).toEqual([expect.stringMatching(/index\.mjs$/)]);
-      const run = await runWithDeadCollector({ dir }, { FAAS_OBSERVABILITY_LOKI_URL: loki.url, OTEL_SERVICE_NAME: 'one-file' });
+      const run = await runWithDeadCollector({ dir }, { FAAS_OBSERVABILITY_LOKI_URL: logStore.lokiUrl, OTEL_SERVICE_NAME: 'one-file' });
       expect(run.results.every((r) => r.status === 'success')).toBe(true);
       expect(run.undelivered).toEqual([]);
       const lines = await eventually(
-        () => queryLoki(loki.url, '{service_name="one-file"} |= "handling "'),
+        () => queryLogs(logStore.url, '{service_name="one-file"} _msg:~"^handling "'),
         (found) => found.length >= 2,
       );
       expect(lines).toHaveLength(2);

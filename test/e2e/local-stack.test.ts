@@ -4,15 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COLLECTOR_BINARY, collectorAvailability } from '../helpers/collector.ts';
-import { realStackAvailability, useRealLoki } from '../helpers/real-stack.ts';
-import { closedEndpoint } from '../../tools/loopback.ts';
-import { LOKI_BINARY } from '../../tools/stack/loki.ts';
 
 const STACK = resolve(import.meta.dirname, '../../local-stack');
 const compose = parse(readFileSync(join(STACK, 'docker-compose.yml'), 'utf8'));
 const services: Record<string, any> = compose.services;
 const availability = collectorAvailability();
-const lokiAvailability = realStackAvailability(['loki']);
 const collectorConfigs = readdirSync(join(STACK, 'collector')).filter((f) => f.endsWith('.yaml') && f !== 'manifest.yaml');
 
 describe('local-stack/docker-compose.yml (no docker engine here: read and linted)', () => {
@@ -34,7 +30,7 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
     }
     expect(services['otel-collector'].image).toBe('otel/opentelemetry-collector-contrib:0.161.0');
     expect(services['otel-collector'].ports).toEqual(expect.arrayContaining(['127.0.0.1:4317:4317', '127.0.0.1:4318:4318']));
-    // The version whose binary (built by `npm run loki:build`) the tests run.
+    // The user's own images (AGPL: pulled by the user, never built or run here), pinned.
     expect(services.loki.image).toBe('grafana/loki:3.7.8');
     expect(services.tempo.image).toBe('grafana/tempo:2.9.0');
   });
@@ -82,7 +78,7 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
 
   it("sends logs to Loki's OTLP endpoint and traces to Tempo, at the compose service names", () => {
     const config = readFileSync(join(STACK, 'collector/config.yaml'), 'utf8');
-    expect(config).toContain('${env:LOKI_OTLP_ENDPOINT:-http://loki:3100/otlp}');
+    expect(config).toContain('${env:LOGS_OTLP_ENDPOINT:-http://loki:3100/otlp}');
     expect(config).toContain('${env:TRACES_OTLP_ENDPOINT:-http://tempo:4318}');
     expect(parse(readFileSync(join(STACK, 'tempo/config.yaml'), 'utf8')).distributor.receivers.otlp.protocols.http.endpoint).toBe(
       '0.0.0.0:4318',
@@ -96,33 +92,7 @@ describe.skipIf(!availability.run)("the local stack's collector config, run with
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
-  // The pipeline itself runs against the real Loki and Jaeger in real-stack.test.ts.
-});
-
-describe.skipIf(!lokiAvailability.run)("the compose file's Loki healthcheck, run with the real Loki binary of the pinned version", () => {
-  const loki = useRealLoki();
-
-  // The same arguments as in the image, the binary and the URL's port being this machine's.
-  const healthcheck = (url: string) => {
-    const [, , ...args] = services.loki.healthcheck.test as string[];
-    return spawnSync(
-      LOKI_BINARY,
-      args.map((arg) => arg.replace('http://localhost:3100', url)),
-      { encoding: 'utf8', timeout: 30_000 },
-    );
-  };
-
-  it('exits 0 when Loki is ready', () => {
-    const run = healthcheck(loki.url);
-    expect(run.stdout).toContain('Loki is healthy');
-    expect(run.status).toBe(0);
-  });
-
-  it('exits 1 when nothing answers', async () => {
-    const run = healthcheck(await closedEndpoint());
-    expect(run.stderr).toContain('Health check failed');
-    expect(run.status).toBe(1);
-  });
+  // The pipeline itself runs against the real VictoriaLogs and Jaeger in real-stack.test.ts.
 });
 
 function require_resolve(specifier: string): string {

@@ -7,15 +7,15 @@ import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runt
 import {
   eventually,
   jaegerTrace,
-  queryLoki,
+  queryLogs,
   realStackAvailability,
   startJaeger,
-  startLoki,
   startStackCollector,
-  type LokiLine,
+  startVictoriaLogs,
+  type LogLine,
   type RunningJaeger,
-  type RunningLoki,
   type RunningStackCollector,
+  type RunningVictoriaLogs,
 } from '../helpers/real-stack.ts';
 import { buildExampleFunction } from '../helpers/build-function.ts';
 
@@ -32,23 +32,23 @@ function withNewTrace(event: { headers: Record<string, string> }): { traceId: st
   return { traceId, event: { ...event, headers: { ...event.headers, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } } };
 }
 
-describe.skipIf(!availability.run)("function → the real collector (the local stack's pipeline) → the real Loki and Jaeger", () => {
-  let loki: RunningLoki;
+describe.skipIf(!availability.run)("function → the real collector (the local stack's pipeline) → the real VictoriaLogs and Jaeger", () => {
+  let logStore: RunningVictoriaLogs;
   let jaeger: RunningJaeger;
   let collector: RunningStackCollector;
   let stdout = '';
   const invocations: { ok?: InvocationResult & { traceId: string }; failed?: InvocationResult & { traceId: string } } = {};
 
   beforeAll(async () => {
-    [loki, jaeger] = await Promise.all([startLoki(), startJaeger()]);
-    collector = await startStackCollector({ lokiOtlpEndpoint: `${loki.url}/otlp`, tracesOtlpEndpoint: jaeger.otlpEndpoint });
+    [logStore, jaeger] = await Promise.all([startVictoriaLogs(), startJaeger()]);
+    collector = await startStackCollector({ logsOtlpEndpoint: logStore.otlpEndpoint, tracesOtlpEndpoint: jaeger.otlpEndpoint });
     const artifact = await buildExampleFunction('orders-api');
     const lambda = await RuntimeApiServer.start({
       taskRoot: artifact.dir,
       handler: 'index.handler',
       functionName: 'orders-api',
       timeoutMs: 10_000,
-      // Room for a loaded machine: the test looks for the records in Loki and Jaeger, not at the flush's speed.
+      // Room for a loaded machine: the test looks for the records in the stores, not at the flush's speed.
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
         FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '5000',
@@ -70,7 +70,7 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
   }, 300_000);
   afterAll(async () => {
     await collector?.stop();
-    await Promise.all([loki?.stop(), jaeger?.stop()]);
+    await Promise.all([logStore?.stop(), jaeger?.stop()]);
   }, 60_000);
 
   /** The trace once Jaeger has `count` spans of it (the good invocation has a child span, the failing one not). */
@@ -81,8 +81,8 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
     );
   const logsOf = (traceId: string, count: number) =>
     eventually(
-      () => queryLoki(loki.url, `{service_name="orders-api"} | trace_id="${traceId}"`),
-      (lines: LokiLine[]) => lines.length >= count,
+      () => queryLogs(logStore.url, `{service.name="orders-api"} trace_id:="${traceId}"`),
+      (lines: LogLine[]) => lines.length >= count,
     );
 
   it('ran both invocations under the Runtime API, the failing one as an error', () => {
@@ -125,7 +125,7 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
     );
   }, 90_000);
 
-  it('Loki has the logs by service_name through its native OTLP endpoint, with trace_id and span_id as structured metadata', async () => {
+  it('VictoriaLogs has the logs by service.name through its OTLP endpoint, with trace_id and span_id as fields', async () => {
     const spans = await trace(invocations.ok!.traceId);
     const server = spans.find((s) => s.name === 'GET /orders/{id}')!;
     const lines = await logsOf(invocations.ok!.traceId, 2);
@@ -135,15 +135,16 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
       JSON.stringify({ event: 'order.loaded', orderId: '42', items: 3 }),
     ]);
     for (const line of lines) {
-      expect(line.labels.service_name).toBe('orders-api');
+      // The resource attributes are the stream; the record's ids are fields of each line.
+      expect(line.labels['service.name']).toBe('orders-api');
       expect(line.metadata).toMatchObject({ trace_id: invocations.ok!.traceId, span_id: server.spanId });
     }
     // The init log line (before any invocation) is there too, outside any trace.
-    const all = await queryLoki(loki.url, '{service_name="orders-api"}');
+    const all = await queryLogs(logStore.url, '{service.name="orders-api"}');
     expect(all.map((l) => l.line)).toContain('orders-api initialised { orders: 1 }');
   }, 90_000);
 
-  it("Grafana's traces-to-logs query, from the provisioning, finds the span's lines in the real Loki", async () => {
+  it("the filter of Grafana's traces-to-logs query, from the provisioning (service name and trace id), finds the span's lines", async () => {
     const spans = await trace(invocations.failed!.traceId, 1);
     const server = spans.find((s) => s.attributes['faas.invocation_id'] === invocations.failed!.requestId)!;
     const template: string = tempoDatasource.jsonData.tracesToLogsV2.query;
@@ -153,8 +154,10 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
       .replace('${__span.tags["service.name"]}', String(server.resource['service.name']))
       .replace('${__trace.traceId}', server.traceId);
     expect(query).toBe(`{service_name="orders-api"} | trace_id="${invocations.failed!.traceId}"`);
+    // The same selection in LogsQL: Loki's OTLP endpoint names the stream label service_name, VictoriaLogs keeps
+    // the attribute's name. (The LogQL itself runs in Grafana against the user's Loki, never here.)
     const lines = await eventually(
-      () => queryLoki(loki.url, query),
+      () => queryLogs(logStore.url, `{service.name="orders-api"} trace_id:="${invocations.failed!.traceId}"`),
       (found) => found.length >= 2,
     );
     expect(lines.map((l) => l.line).sort()).toEqual([
@@ -170,12 +173,13 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
     const fromLabel = new Set(otlpLines.map((l) => l.metadata[byLabel!.matcherRegex] ?? l.labels[byLabel!.matcherRegex]));
     expect([...fromLabel]).toEqual([invocations.ok!.traceId]);
 
-    // Lambda's own log capture ships the stdout lines (CloudWatch → Loki): the regex finds the id in their text
-    // (a JSON line carries it as a "trace_id" key instead, which Loki's JSON parser makes a label).
+    // Lambda's own log capture ships the stdout lines (CloudWatch → a log store's Loki push API): the regex
+    // finds the id in their text (a JSON line carries it as a "trace_id" key instead, which Loki's JSON parser
+    // makes a label).
     const shipped = stdout.split('\n').filter((line) => line.includes(`trace_id=${invocations.ok!.traceId}`));
     expect(shipped.length).toBeGreaterThanOrEqual(1);
     const now = BigInt(Date.now()) * 1_000_000n;
-    const push = await fetch(`${loki.url}/loki/api/v1/push`, {
+    const push = await fetch(`${logStore.lokiUrl}/loki/api/v1/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -184,7 +188,7 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
     });
     expect(push.status).toBe(204);
     const stdoutLines = await eventually(
-      () => queryLoki(loki.url, `{job="lambda-stdout"} |= "trace_id=${invocations.ok!.traceId}"`),
+      () => queryLogs(logStore.url, `{job="lambda-stdout"} _msg:~"trace_id=${invocations.ok!.traceId}"`),
       (found) => found.length === shipped.length,
     );
     const regex = new RegExp(byRegex!.matcherRegex);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RuntimeApiServer, type InvocationResult } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
-import { startLokiReceiver, type LokiEntry, type LokiReceiver } from '../helpers/loki-receiver.ts';
 import type { ReceivedLog, ReceivedSpan } from '../helpers/otlp-receiver.ts';
+import { queryLogs, realStackAvailability, startVictoriaLogs, type LogLine, type RunningVictoriaLogs } from '../helpers/real-stack.ts';
 import { statuses, stdoutRecords } from '../helpers/sinks.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
 
 const availability = collectorAvailability();
+const logStoreAvailability = realStackAvailability(['victoria-logs']);
 const INVOCATIONS = 2000;
 const TIMEOUT_MS = 2000;
 
@@ -19,15 +20,17 @@ function eventFor(i: number) {
   return { tag, fail: i % 10 === 5 };
 }
 
-describe.skipIf(!availability.run)(
-  `soak: ${INVOCATIONS} invocations under the freeze harness, the real collector dying and coming back, Loki down for a while ${availability.reason}`,
+describe.skipIf(!availability.run || !logStoreAvailability.run)(
+  `soak: ${INVOCATIONS} invocations under the freeze harness, the real collector dying and coming back, the log store down for a while ${availability.reason}${logStoreAvailability.reason}`,
   () => {
-    it('every record exactly once across collector ∪ Loki ∪ stdout, and the heap flat', async () => {
+    it('every record exactly once across collector ∪ log store (Loki push) ∪ stdout, and the heap flat', async () => {
       let collector: RunningCollector = await startCollector();
       const port = Number(new URL(collector.endpoint).port);
-      let loki: LokiReceiver | undefined = await startLokiReceiver();
-      const lokiUrl = loki.url;
-      const received = { spans: [] as ReceivedSpan[], logs: [] as ReceivedLog[], loki: [] as LokiEntry[] };
+      // The real log store behind the Loki fallback (VictoriaLogs, through Loki's push API), stopped for a while.
+      let logStore: RunningVictoriaLogs | undefined = await startVictoriaLogs();
+      const logStorePort = Number(new URL(logStore.url).port);
+      const lokiUrl = logStore.lokiUrl;
+      const received = { spans: [] as ReceivedSpan[], logs: [] as ReceivedLog[], loki: [] as LogLine[] };
       const artifact = await buildFixtureFunction('burst');
       const lambda = await RuntimeApiServer.start({
         taskRoot: artifact.dir,
@@ -47,24 +50,25 @@ describe.skipIf(!availability.run)(
         received.spans.push(...got.spans);
         received.logs.push(...got.logs);
       };
-      const stopLoki = async () => {
-        received.loki.push(...loki!.entries);
-        await loki!.close();
-        loki = undefined;
+      const stopLogStore = async () => {
+        await logStore!.flush();
+        received.loki.push(...(await queryLogs(logStore!.url, '{service_name="soak"}', { limit: 1_000_000 })));
+        await logStore!.stop();
+        logStore = undefined;
       };
       const results: InvocationResult[] = [];
       try {
         for (let i = 0; i < INVOCATIONS; i++) {
           if (i === 400) await stopCollector();
-          if (i === 800) await stopLoki();
+          if (i === 800) await stopLogStore();
           if (i === 1000) collector = await startCollector({ port });
-          if (i === 1200) loki = await startLokiReceiver({ port: Number(new URL(lokiUrl).port) });
+          if (i === 1200) logStore = await startVictoriaLogs({ httpPort: logStorePort });
           results.push(await lambda.invoke(eventFor(i)));
         }
       } finally {
         await lambda.stop();
         await stopCollector();
-        if (loki) await stopLoki();
+        if (logStore) await stopLogStore();
       }
 
       expect(statuses(results)).toEqual({ success: 1800, error: 198, timeout: 2 });

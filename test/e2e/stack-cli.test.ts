@@ -41,20 +41,20 @@ describe('npm run query: arguments', () => {
     const { code, stderr } = await run('tools/query.ts', [
       '--service',
       'x',
-      '--loki',
+      '--logs',
       'http://127.0.0.1:9',
       '--jaeger',
       'http://127.0.0.1:9',
     ]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot read (Jaeger|Loki) at http:\/\/127\.0\.0\.1:9.*npm run stack/);
+    expect(stderr).toMatch(/cannot read (Jaeger|VictoriaLogs) at http:\/\/127\.0\.0\.1:9.*npm run stack/);
   });
 });
 
 describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke → npm run query', () => {
   let stack: ChildProcessWithoutNullStreams;
   let output = '';
-  let urls: { otlp: string; loki: string; jaeger: string };
+  let urls: { otlp: string; logs: string; vmui: string; jaeger: string };
   let exited: Promise<number | null>;
   beforeAll(async () => {
     stack = spawn(process.execPath, ['tools/stack.ts', '--free-ports'], { cwd: ROOT, env: { PATH: process.env.PATH } });
@@ -66,47 +66,62 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
       await new Promise((r) => setTimeout(r, 200));
     }
     const url = (label: string) => new RegExp(`${label}\\s+(http://127\\.0\\.0\\.1:\\d+)`).exec(output)?.[1] ?? '';
-    urls = { otlp: url('OTLP/HTTP for functions'), loki: url('Loki \\(LogQL API\\)'), jaeger: url('Jaeger \\(query API\\)') };
+    urls = {
+      otlp: url('OTLP/HTTP for functions'),
+      logs: url('VictoriaLogs \\(LogsQL\\)'),
+      vmui: /VictoriaLogs web UI\s+(\S+)/.exec(output)?.[1] ?? '',
+      jaeger: url('Jaeger \\(query API\\)'),
+    };
   }, 300_000);
   afterAll(async () => {
     if (stack?.exitCode === null) stack.kill('SIGKILL');
   });
 
-  it('starts the collector, Loki and Jaeger on loopback and prints the URLs and the line to export', () => {
+  it('starts the collector, VictoriaLogs and Jaeger on loopback and prints the URLs and the line to export', () => {
     expect(output).toContain('stack: ready');
     expect(urls.otlp).not.toBe('');
-    expect(urls.loki).not.toBe('');
+    expect(urls.logs).not.toBe('');
     expect(urls.jaeger).not.toBe('');
     expect(output).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT=${urls.otlp}`);
-    expect(output).toContain(`npm run query -- <trace-id> --loki ${urls.loki} --jaeger ${urls.jaeger}`);
+    expect(output).toContain(`npm run query -- <trace-id> --logs ${urls.logs} --jaeger ${urls.jaeger}`);
   });
 
-  it('takes a function invoked with --endpoint, and query prints the trace from Jaeger with its lines from Loki', async () => {
+  it("prints VictoriaLogs' web UI address with a ready query for the example service, and the UI is served there", async () => {
+    const link = new URL(urls.vmui);
+    expect(link.origin).toBe(urls.logs);
+    expect(link.pathname).toBe('/select/vmui/');
+    expect(new URLSearchParams(link.hash.replace(/^#\/\?/, '')).get('query')).toBe('{service.name="orders-api"}');
+    const page = await fetch(link, { signal: AbortSignal.timeout(10_000) });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="root">/);
+  });
+
+  it('takes a function invoked with --endpoint, and query prints the trace from Jaeger with its lines from VictoriaLogs', async () => {
     const invoked = await run('tools/invoke.ts', ['orders-api', '--endpoint', urls.otlp, '--quiet']);
     expect(invoked.code).toBe(0);
     expect(invoked.stdout).toContain('upstream answers: 200');
     const traceId = /^\s+([0-9a-f]{32}) GET \/orders\/\{id\}/m.exec(invoked.stdout)?.[1];
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
-    const query = await queryUntil([traceId!, '--loki', urls.loki, '--jaeger', urls.jaeger], (out) =>
-      /2 span\(s\) in Jaeger, 2 log line\(s\) in Loki/.test(out),
+    const query = await queryUntil([traceId!, '--logs', urls.logs, '--jaeger', urls.jaeger], (out) =>
+      /2 span\(s\) in Jaeger, 2 log line\(s\) in VictoriaLogs/.test(out),
     );
     expect(query.code).toBe(0);
-    expect(query.stdout).toContain(`trace ${traceId}: 2 span(s) in Jaeger, 2 log line(s) in Loki`);
+    expect(query.stdout).toContain(`trace ${traceId}: 2 span(s) in Jaeger, 2 log line(s) in VictoriaLogs`);
     // The tree: the SERVER span with its lines under it, then its child.
     expect(query.stdout).toMatch(
       /GET \/orders\/\{id\} .*\[SERVER\].*HTTP 200[^\n]*\n.*INFO\s+handling GET \/orders\/\{id\} [\w-]+\n.*INFO\s+\{"event":"order\.loaded"[^\n]*\n.*load order .*\[INTERNAL\]/,
     );
   }, 180_000);
 
-  it('query --service lists the traces Jaeger has for the service and the lines Loki has by service_name', async () => {
-    const query = await queryUntil(['--service', 'orders-api', '--loki', urls.loki, '--jaeger', urls.jaeger], (out) =>
+  it('query --service lists the traces Jaeger has for the service and the lines VictoriaLogs has by service name', async () => {
+    const query = await queryUntil(['--service', 'orders-api', '--logs', urls.logs, '--jaeger', urls.jaeger], (out) =>
       /Jaeger: [1-9]\d* trace/.test(out),
     );
     expect(query.code).toBe(0);
     expect(query.stdout).toMatch(/Jaeger: [1-9]\d* trace\(s\) of service orders-api/);
     expect(query.stdout).toMatch(/[0-9a-f]{32}\s+GET \/orders\/\{id\}/);
-    expect(query.stdout).toMatch(/Loki: [1-9]\d* log line\(s\) with \{service_name="orders-api"\}/);
+    expect(query.stdout).toMatch(/VictoriaLogs: [1-9]\d* log line\(s\) with "service\.name":="orders-api" OR service_name:="orders-api"/);
     expect(query.stdout).toMatch(/handling GET \/orders\/\{id\} [\w-]+\s+trace_id=[0-9a-f]{32}/);
   }, 120_000);
 
@@ -114,7 +129,7 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
     stack.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('stack: stopped');
-    for (const url of [urls.otlp, urls.loki, urls.jaeger]) {
+    for (const url of [urls.otlp, urls.logs, urls.jaeger]) {
       await expect(fetch(url, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
     }
   }, 60_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
-import { eventually, queryLoki, realStackAvailability, useRealLoki } from '../helpers/real-stack.ts';
+import { eventually, queryLogs, realStackAvailability, useRealLogStore } from '../helpers/real-stack.ts';
 import { waitFor } from './edge-assertions.ts';
 import { startWorkerWithStdio } from './workerd-stdio.ts';
 
@@ -77,22 +77,23 @@ describe('the Loki fallback in real workerd (miniflare)', () => {
   }, 60_000);
 });
 
-const availability = realStackAvailability(['loki']);
+const availability = realStackAvailability(['victoria-logs']);
 
-describe.skipIf(!availability.run)('the Loki fallback from real workerd to the real Loki', () => {
-  const loki = useRealLoki();
+describe.skipIf(!availability.run)("the Loki fallback from real workerd to a real store through Loki's push API (VictoriaLogs)", () => {
+  const logStore = useRealLogStore();
 
-  it('protobuf + snappy, as a tenant: the lines are found with LogQL, with their trace ids', async () => {
+  it('protobuf + snappy, as a tenant: the lines are found with LogsQL, with their trace ids', async () => {
     const { mf } = startWorkerWithStdio(bundles.withLoki!.code, {
       OTLP_ENDPOINT: await closedEndpoint(),
-      FAAS_OBSERVABILITY_LOKI_URL: loki.url,
-      FAAS_OBSERVABILITY_LOKI_TENANT: 'edge',
+      FAAS_OBSERVABILITY_LOKI_URL: logStore.lokiUrl,
+      // A numeric tenant: VictoriaLogs reads X-Scope-OrgID as its account id.
+      FAAS_OBSERVABILITY_LOKI_TENANT: '42',
       FAAS_OBSERVABILITY_LOKI_FORMAT: 'protobuf',
     });
     try {
       expect(await (await mf.dispatchFetch('http://worker.test/?id=real')).text()).toBe('ok real');
       const lines = await eventually(
-        () => queryLoki(loki.url, '{service_name="loki-worker"}', { tenant: 'edge' }),
+        () => queryLogs(logStore.url, '{service_name="loki-worker"}', { tenant: '42' }),
         (found) => found.length >= 2,
       );
       expect(lines.map((l) => l.line)).toEqual(['request real start', 'request real end']);

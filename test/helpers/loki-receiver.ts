@@ -11,9 +11,32 @@ export interface LokiEntry {
   metadata: Record<string, string>;
 }
 
+/**
+ * Loki's per-tenant validation limits (`limits_config`: `max_line_size`, `max_structured_metadata_size`,
+ * `max_structured_metadata_entries_count`; defaults 256KB, 64KB and 128), enforced by the stand-in as Loki's
+ * distributor does: an entry over a limit is discarded, the valid entries of the same push are kept, and the
+ * push is answered 400 with the first entry's reason.
+ * https://grafana.com/docs/loki/latest/configure/#limits_config
+ * https://grafana.com/docs/loki/latest/operations/request-validation-rate-limits/
+ */
+export interface LokiValidationLimits {
+  readonly maxLineSize: number;
+  readonly maxStructuredMetadataSize: number;
+  readonly maxStructuredMetadataEntries: number;
+}
+
+/** Loki's documented defaults. */
+export const LOKI_DEFAULT_VALIDATION: LokiValidationLimits = {
+  maxLineSize: 256 * 1024,
+  maxStructuredMetadataSize: 64 * 1024,
+  maxStructuredMetadataEntries: 128,
+};
+
 export interface LokiReceiver {
   readonly url: string;
   readonly entries: LokiEntry[];
+  /** Entries refused by the validation limits, counted by Loki's reason (`line_too_long`, …). */
+  readonly discarded: Record<string, number>;
   readonly requests: { headers: IncomingHttpHeaders; format: string }[];
   /** Bodies that broke Loki's push schema, with the reason: must stay empty. */
   readonly invalid: string[];
@@ -30,17 +53,27 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * metadata?]`) or snappy-compressed protobuf — and answers 400 with the reason when it breaks it, as Loki does.
  * A layer over the loopback server (`tools/loopback.ts`): `behave` takes its behaviours.
  */
-export async function startLokiReceiver(options: { port?: number } = {}): Promise<LokiReceiver> {
+export async function startLokiReceiver(options: { port?: number; validation?: LokiValidationLimits } = {}): Promise<LokiReceiver> {
   const entries: LokiEntry[] = [];
   const invalid: string[] = [];
+  const discarded: Record<string, number> = {};
   const server = await startLoopbackServer({
     port: options.port,
     faultBody: 'behaving',
     handle: (request) => {
       if (!isPush(request)) return { status: 404 };
       try {
-        entries.push(...decode(request.body, String(request.headers['content-type']), request.headers['content-encoding']));
-        return { status: 204 };
+        const pushed = decode(request.body, String(request.headers['content-type']), request.headers['content-encoding']);
+        let firstRefusal: string | undefined;
+        for (const entry of pushed) {
+          const refusal = options.validation && validate(entry, options.validation);
+          if (!refusal) entries.push(entry);
+          else {
+            discarded[refusal.reason] = (discarded[refusal.reason] ?? 0) + 1;
+            firstRefusal ??= refusal.message;
+          }
+        }
+        return firstRefusal ? { status: 400, body: firstRefusal } : { status: 204 };
       } catch (error) {
         invalid.push((error as Error).message);
         return { status: 400, body: (error as Error).message };
@@ -50,6 +83,7 @@ export async function startLokiReceiver(options: { port?: number } = {}): Promis
   return {
     url: server.url,
     entries,
+    discarded,
     get requests() {
       return server.requests.filter(isPush).map(({ headers }) => ({
         headers,
@@ -109,4 +143,30 @@ function checkLabels(labels: unknown): Record<string, string> {
     if (typeof value !== 'string') throw new Error(`label ${name} must be a string`);
   }
   return labels as Record<string, string>;
+}
+
+/** Why Loki refuses an entry, with its reason and message (the texts of Loki 3's validation), if it does. */
+function validate(entry: LokiEntry, limits: LokiValidationLimits): { reason: string; message: string } | undefined {
+  const stream = `{${Object.entries(entry.labels)
+    .map(([name, value]) => `${name}="${value}"`)
+    .join(', ')}}`;
+  const lineSize = Buffer.byteLength(entry.line);
+  if (lineSize > limits.maxLineSize)
+    return {
+      reason: 'line_too_long',
+      message: `max entry size '${limits.maxLineSize}' bytes exceeded for stream '${stream}' while adding an entry with length '${lineSize}' bytes`,
+    };
+  const metadata = Object.entries(entry.metadata);
+  const metadataSize = metadata.reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (metadataSize > limits.maxStructuredMetadataSize)
+    return {
+      reason: 'structured_metadata_too_large',
+      message: `stream '${stream}' has structured metadata too large: '${metadataSize}' bytes, limit: '${limits.maxStructuredMetadataSize}'`,
+    };
+  if (metadata.length > limits.maxStructuredMetadataEntries)
+    return {
+      reason: 'structured_metadata_too_many',
+      message: `stream '${stream}' has too many structured metadata labels: '${metadata.length}', limit: '${limits.maxStructuredMetadataEntries}'`,
+    };
+  return undefined;
 }

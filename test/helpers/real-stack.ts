@@ -2,26 +2,24 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { COLLECTOR_BINARY } from '../../tools/stack/collector.ts';
 import { JAEGER_BINARY } from '../../tools/stack/jaeger.ts';
-import { LOKI_BINARY } from '../../tools/stack/loki.ts';
+import { startVictoriaLogs, VICTORIA_LOGS_BINARY, type RunningVictoriaLogs } from '../../tools/stack/victoria-logs.ts';
 
-import { startLoki, type RunningLoki } from '../../tools/stack/loki.ts';
-
-export { startLoki, type RunningLoki };
+export { startVictoriaLogs, type RunningVictoriaLogs };
 export { startJaeger, type RunningJaeger } from '../../tools/stack/jaeger.ts';
 export { startStackCollector, type RunningStackCollector } from '../../tools/stack/collector.ts';
-export { jaegerTrace, queryLoki, type LokiLine } from '../../tools/stack/query.ts';
+export { jaegerTrace, queryLogs, type LogLine } from '../../tools/stack/query.ts';
 
 const BUILDS = {
-  loki: [LOKI_BINARY, 'npm run loki:build'],
+  'victoria-logs': [VICTORIA_LOGS_BINARY, 'npm run victorialogs:build'],
   jaeger: [JAEGER_BINARY, 'npm run jaeger:build'],
   collector: [COLLECTOR_BINARY, 'npm run collector:build'],
 } as const;
 
 /**
- * Whether the tests on the real Loki, Jaeger and collector can run (`needs` picks which). In CI a missing
+ * Whether the tests on the real VictoriaLogs, Jaeger and collector can run (`needs` picks which). In CI a missing
  * binary is an error (the tests fail, never skip); locally, without Go, they skip with this message.
  */
-export function realStackAvailability(needs: readonly (keyof typeof BUILDS)[] = ['loki', 'jaeger', 'collector']): {
+export function realStackAvailability(needs: readonly (keyof typeof BUILDS)[] = ['victoria-logs', 'jaeger', 'collector']): {
   run: boolean;
   reason: string;
 } {
@@ -40,7 +38,7 @@ export function realStackAvailability(needs: readonly (keyof typeof BUILDS)[] = 
  * bound; returns the last result either way so the assertion that follows shows what was there.
  *
  * @example
- * const lines = await eventually(() => queryLoki(loki.url, query), (lines) => lines.length === 3);
+ * const lines = await eventually(() => queryLogs(logs.url, query), (lines) => lines.length === 3);
  */
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -53,25 +51,34 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
 }
 
 /**
- * The real Loki for the tests of the calling `describe`: started before them (its start is slow on a loaded
- * machine, hence the bounds), stopped after. Read `url` inside a test.
+ * The real VictoriaLogs for the tests of the calling `describe`: started before them (bounded generously for
+ * a loaded machine), stopped after. Read its addresses inside a test.
  *
  * @example
- * const loki = useRealLoki();
- * it('pushes', async () => { await push(loki.url); });
+ * const logs = useRealLogStore();
+ * it('pushes', async () => { await push(logs.lokiUrl); });
  */
-export function useRealLoki(): { readonly url: string } {
-  let loki: RunningLoki | undefined;
+export function useRealLogStore(): Pick<RunningVictoriaLogs, 'url' | 'lokiUrl' | 'otlpEndpoint'> {
+  let logs: RunningVictoriaLogs | undefined;
   beforeAll(async () => {
-    loki = await startLoki();
+    logs = await startVictoriaLogs();
   }, 180_000);
   afterAll(async () => {
-    await loki?.stop();
+    await logs?.stop();
   }, 60_000);
+  const running = () => {
+    if (!logs) throw new Error('useRealLogStore: VictoriaLogs is read before its beforeAll ran');
+    return logs;
+  };
   return {
     get url() {
-      if (!loki) throw new Error('useRealLoki: Loki is read before its beforeAll ran');
-      return loki.url;
+      return running().url;
+    },
+    get lokiUrl() {
+      return running().lokiUrl;
+    },
+    get otlpEndpoint() {
+      return running().otlpEndpoint;
     },
   };
 }

@@ -8,8 +8,8 @@ export const COLLECTOR_BINARY = join(ROOT, '.cache/otelcol/otelcol-faas');
 export const COLLECTOR_CONFIG = join(ROOT, 'local-stack/collector/config.yaml');
 
 export interface StackCollectorOptions {
-  /** Loki's native OTLP endpoint (`http://…:3100/otlp`). */
-  readonly lokiOtlpEndpoint: string;
+  /** The log store's OTLP/HTTP base endpoint (VictoriaLogs' `…/insert/opentelemetry`, a Loki's `…/otlp`). */
+  readonly logsOtlpEndpoint: string;
   /** The trace store's OTLP/HTTP base endpoint. */
   readonly tracesOtlpEndpoint: string;
   readonly httpPort?: number;
@@ -27,10 +27,11 @@ export interface RunningStackCollector {
 
 /**
  * Runs the real collector with the local stack's own pipeline (local-stack/collector/config.yaml), its
- * addresses given by environment: OTLP in on loopback, logs to Loki's OTLP endpoint, traces to the store.
+ * addresses given by environment: OTLP in on loopback, logs to the log store's OTLP endpoint, traces to the
+ * trace store.
  *
  * @example
- * const collector = await startStackCollector({ lokiOtlpEndpoint: `${loki.url}/otlp`, tracesOtlpEndpoint: jaeger.otlpEndpoint });
+ * const collector = await startStackCollector({ logsOtlpEndpoint: logs.otlpEndpoint, tracesOtlpEndpoint: jaeger.otlpEndpoint });
  */
 export async function startStackCollector(options: StackCollectorOptions): Promise<RunningStackCollector> {
   const portsGiven = options.httpPort !== undefined && options.grpcPort !== undefined && options.healthPort !== undefined;
@@ -45,7 +46,7 @@ async function startStackCollectorOnce(options: StackCollectorOptions): Promise<
     OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
     OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
     HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-    LOKI_OTLP_ENDPOINT: options.lokiOtlpEndpoint,
+    LOGS_OTLP_ENDPOINT: options.logsOtlpEndpoint,
     TRACES_OTLP_ENDPOINT: options.tracesOtlpEndpoint,
   });
   try {

@@ -13,7 +13,7 @@ export interface BackendProcess {
  * Spawns `binary` with `args` (and only `env` plus PATH and HOME in its environment), keeping its output.
  *
  * @example
- * const loki = startBackend('loki', '.cache/loki/loki', ['-config.file=config.yaml']);
+ * const jaeger = startBackend('jaeger', '.cache/jaeger/jaeger', ['--config', 'config.yaml']);
  */
 export function startBackend(name: string, binary: string, args: readonly string[], env: Record<string, string> = {}): BackendProcess {
   const output: string[] = [];
@@ -54,10 +54,10 @@ export function startBackend(name: string, binary: string, args: readonly string
 
 /**
  * Polls `url` until it answers 2xx. Rejects with the backend's output when it exits first or when `timeoutMs`
- * passes (generous by default: a loaded 2-core machine starts Loki slowly).
+ * passes (generous by default: a loaded 2-core machine starts a backend slowly).
  *
  * @example
- * await waitReady(loki, 'http://127.0.0.1:3100/ready');
+ * await waitReady(logs, 'http://127.0.0.1:9428/health');
  */
 export async function waitReady(backend: BackendProcess, url: string, timeoutMs = 120_000): Promise<void> {
   let exit: number | string | undefined;
@@ -83,7 +83,7 @@ export async function waitReady(backend: BackendProcess, url: string, timeoutMs 
  * `start` picks its ports anew on each call.
  *
  * @example
- * const loki = await onFreshPortsWhenTaken(() => startLokiOnce(options));
+ * const jaeger = await onFreshPortsWhenTaken(() => startJaegerOnce(options));
  */
 export async function onFreshPortsWhenTaken<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {

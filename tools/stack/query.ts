@@ -1,52 +1,74 @@
 import type { ReceivedLog, ReceivedSpan } from '../otlp-decode.ts';
 
-/** One Loki log line as its query API returns it, labels and structured metadata apart. */
-export interface LokiLine {
+/** One log line as the log store returns it: stream fields (Loki's labels) and the other fields apart. */
+export interface LogLine {
+  /** The stream fields: a Loki push's labels, an OTLP record's resource attributes. */
   readonly labels: Record<string, string>;
+  /** Every other field: a Loki push's structured metadata; an OTLP record's attributes, ids and severity. */
   readonly metadata: Record<string, string>;
   readonly timestampNs: string;
   readonly line: string;
 }
 
 /**
- * Runs a LogQL query over `[startNs, now]` against Loki's `query_range` API and returns every line, oldest
- * first, with stream labels and structured metadata kept apart (the `categorize-labels` encoding flag).
+ * Runs a LogsQL query over `[now − sinceMs, now + 1 min]` against VictoriaLogs' `/select/logsql/query` and
+ * returns every line, oldest first. `tenant` is what a Loki client sends as `X-Scope-OrgID`: VictoriaLogs reads
+ * it as `accountID[:projectID]` on push, and selects a tenant by the `AccountID` and `ProjectID` headers.
  *
  * @example
- * const lines = await queryLoki('http://127.0.0.1:3100', '{service_name="orders-api"} | trace_id="4bf9…"');
+ * const lines = await queryLogs('http://127.0.0.1:9428', '{service_name="orders-api"} trace_id:="4bf9…"');
  */
-export async function queryLoki(
+export async function queryLogs(
   url: string,
-  logql: string,
+  logsql: string,
   options: { tenant?: string; sinceMs?: number; limit?: number } = {},
-): Promise<LokiLine[]> {
-  const now = BigInt(Date.now()) * 1_000_000n;
+): Promise<LogLine[]> {
+  const now = Date.now();
   const params = new URLSearchParams({
-    query: logql,
-    start: String(now - BigInt(options.sinceMs ?? 3_600_000) * 1_000_000n),
-    end: String(now + 60_000_000_000n),
+    query: logsql,
+    start: new Date(now - (options.sinceMs ?? 3_600_000)).toISOString(),
+    end: new Date(now + 60_000).toISOString(),
     limit: String(options.limit ?? 5000),
-    direction: 'forward',
   });
-  const response = await fetch(`${url}/loki/api/v1/query_range?${params}`, {
-    headers: { 'X-Loki-Response-Encoding-Flags': 'categorize-labels', ...(options.tenant ? { 'X-Scope-OrgID': options.tenant } : {}) },
+  const response = await fetch(`${url}/select/logsql/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...tenantHeaders(options.tenant) },
+    body: params,
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`Loki answered ${response.status} to ${logql}: ${text}`);
-  const body = JSON.parse(text) as {
-    data: { result: { stream: Record<string, string>; values: [string, string, { structuredMetadata?: Record<string, string> }?][] }[] };
-  };
-  return body.data.result
-    .flatMap((stream) =>
-      stream.values.map(([timestampNs, line, categories]) => ({
-        labels: stream.stream,
-        metadata: categories?.structuredMetadata ?? {},
-        timestampNs,
-        line,
-      })),
-    )
+  if (!response.ok) throw new Error(`VictoriaLogs answered ${response.status} to ${logsql}: ${text}`);
+  return text
+    .split('\n')
+    .filter((row) => row.trim() !== '')
+    .map((row) => toLogLine(JSON.parse(row) as Record<string, string>))
     .sort((a, b) => (BigInt(a.timestampNs) < BigInt(b.timestampNs) ? -1 : 1));
+}
+
+function tenantHeaders(tenant: string | undefined): Record<string, string> {
+  if (!tenant) return {};
+  const [account = '0', project = '0'] = tenant.split(':');
+  return { AccountID: account, ProjectID: project };
+}
+
+function toLogLine(row: Record<string, string>): LogLine {
+  const { _msg: line = '', _time: time = '', _stream: stream = '{}', _stream_id: _id, ...fields } = row;
+  const labels = parseStream(stream);
+  const metadata = Object.fromEntries(Object.entries(fields).filter(([name]) => !(name in labels)));
+  return { labels, metadata, timestampNs: rfc3339ToNs(time), line };
+}
+
+/** `{level="info",service.name="orders-api"}` → its fields (values quoted as Go strings, JSON-compatible). */
+function parseStream(stream: string): Record<string, string> {
+  return Object.fromEntries([...stream.matchAll(/([^{},=\s]+)=("(?:[^"\\]|\\.)*")/g)].map((m) => [m[1]!, JSON.parse(m[2]!) as string]));
+}
+
+/** `2026-12-02T05:35:51.896444442Z` → nanoseconds since the epoch, as a decimal string. */
+function rfc3339ToNs(time: string): string {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(time);
+  if (!match) return '0';
+  const seconds = BigInt(Date.parse(`${match[1]}Z`)) / 1000n;
+  return (seconds * 1_000_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'))).toString();
 }
 
 interface JaegerTag {
@@ -116,17 +138,20 @@ function toReceivedSpan(span: JaegerSpan, processes: JaegerTrace['processes']): 
   };
 }
 
-/** Loki lines as log records, so the trace renderer puts each under its span (by the span_id metadata). */
-export function lokiLinesAsLogs(lines: readonly LokiLine[]): ReceivedLog[] {
+/**
+ * Log lines as log records, so the trace renderer puts each under its span (by the span_id field). A line that
+ * came through OTLP has `service.name` among its stream fields; one pushed by the Loki fallback, `service_name`.
+ */
+export function logLinesAsLogs(lines: readonly LogLine[]): ReceivedLog[] {
   return lines.map((entry) => ({
     traceId: entry.metadata.trace_id ?? '',
     spanId: entry.metadata.span_id ?? '',
     flags: 0,
     severityNumber: Number(entry.metadata.severity_number ?? 0),
-    severityText: (entry.metadata.severity_text ?? entry.labels.level ?? entry.labels.detected_level ?? 'log').toUpperCase(),
+    severityText: (entry.metadata.severity_text ?? entry.labels.level ?? 'log').toUpperCase(),
     body: entry.line,
     attributes: entry.metadata,
-    resource: { 'service.name': entry.labels.service_name },
+    resource: { 'service.name': entry.labels['service.name'] ?? entry.labels.service_name },
     timeNs: entry.timestampNs,
   }));
 }
