@@ -45,10 +45,10 @@ export interface TelemetryInputs extends PipelineInputs {
  * API when `config.registerGlobals` (so `trace.getTracer()` in user code nests under the invocation span).
  *
  * @example
- * const telemetry = createTelemetry({ config, options, detectedResource, contextManager });
+ * const telemetry = createTelemetry({ config, detectedResource, contextManager });
  */
 export function createTelemetry(inputs: TelemetryInputs): Telemetry {
-  const { config, options, detectedResource, contextManager } = inputs;
+  const { config, detectedResource, contextManager } = inputs;
   const diagnostics = createDiagnostics(config.logLevel);
   for (const warning of config.warnings) diagnostics.warn(warning);
   const resource = resourceFromAttributes({
@@ -63,7 +63,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   const pipelines = createPipelines(inputs, report);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: options.sampler ?? samplerFor(config.sampler),
+    sampler: config.provided.sampler ?? samplerFor(config.sampler),
     spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
   });
   const uids = new RecordUidProcessor();

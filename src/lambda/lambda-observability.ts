@@ -47,7 +47,6 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   }
   const telemetry = createTelemetry({
     config,
-    options,
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,

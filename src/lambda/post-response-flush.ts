@@ -1,5 +1,6 @@
 import { DiagLogLevel } from '@opentelemetry/api';
-import { readBoolean, type Env } from '../core/config/env-readers.ts';
+import type { Env } from '../core/config/env-readers.ts';
+import { resolveConfig } from '../core/config/resolve-config.ts';
 import { createDiagnostics } from '../core/diagnostics.ts';
 import { nextEvent, nextEventRetrying, register, reportExitError, type InvokeEvent } from './extension-client.ts';
 
@@ -63,9 +64,10 @@ export function postResponseFlushUnavailable(env: Env): string | undefined {
  * await startPostResponseFlush(process.env);
  */
 export async function startPostResponseFlush(env: Env = process.env): Promise<boolean> {
-  const ignore = () => {};
-  if (readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore) || !readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, ignore))
-    return false;
+  // Before any setup, so from the environment alone, through the resolver: the same readers and defaults
+  // as the setup's (whose resolution prints the warnings, once).
+  const config = resolveConfig({}, env);
+  if (config.disabled || !config.postResponseFlush) return false;
   const started = startedExtension(env);
   if (!started) return false;
   await started.registered;
