@@ -15,6 +15,10 @@ export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
 /** The one provider bundle of a cold start. Everything per invocation lives elsewhere. */
 export interface Telemetry {
+  /**
+   * The setup's resolved configuration (its shape is not part of the public API).
+   * @internal
+   */
   readonly config: ResolvedConfig;
   readonly tracer: Tracer;
   readonly logger: Logger;
@@ -27,7 +31,10 @@ export interface Telemetry {
   readonly uids: RecordUidProcessor;
   /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
-  /** What took a fallback path or was lost since the last call, for one diagnostic line per invocation. */
+  /**
+   * What took a fallback path or was lost since the last call, for one diagnostic line per invocation.
+   * @internal
+   */
   takeDeliveryReport(): DeliverySnapshot | undefined;
   shutdown(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportFailure, LokiPushExporter } from '../../src/exporters/index.ts';
+import { LokiPushExporter } from '../../src/exporters/index.ts';
+import { ExportFailure } from '../../src/exporters/export-failure.ts';
 import { createLambdaObservability, type LokiFormat } from '../../src/lambda.ts';
 import { closedEndpoint } from '../../tools/loopback.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
