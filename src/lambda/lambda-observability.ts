@@ -156,7 +156,7 @@ function arnAttributesOf(env: Env): (lambdaContext: LambdaContext) => Readonly<A
   };
 }
 
-// The one setup of the process that `withObservability` shares (STYLE.md: one provider bundle per cold start).
+// The one setup of the process that `withObservability` shares (one provider bundle per cold start: every bundle costs memory and init time).
 let processObservability: LambdaObservability | undefined;
 
 /**
