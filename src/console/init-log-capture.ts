@@ -2,7 +2,7 @@ import type { Logger, LogRecord } from '@opentelemetry/api';
 import { installConsoleBridge, type BridgeTarget, type ConsoleBridge } from './console-bridge.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { Env } from '../core/config/env-readers.ts';
-import { resolveConfig } from '../core/config/resolve-config.ts';
+import { configFromEnvironment } from '../core/config/environment-config.ts';
 
 // Init code can log in a loop; past this many records the oldest are kept and the rest counted.
 const MAX_BUFFERED = 1000;
@@ -32,9 +32,9 @@ export interface InitLogCapture {
  * had the wrapper existed. Only where a Lambda runtime is present (`AWS_LAMBDA_RUNTIME_API`), and only
  * unless the SDK or console capture is turned off by environment.
  *
- * It starts before any options exist, so its settings are the environment's alone, read through
- * `resolveConfig` (the same readers and defaults as the setup's; its warnings are left to the setup's own
- * resolution, which prints each once). An explicit `consoleFormat` option arrives at hand-over.
+ * It starts before any options exist, so its settings are the environment's alone (`configFromEnvironment`:
+ * `resolveConfig`'s readers and defaults, resolved once for the preload and the capture; the setup's own
+ * resolution prints the warnings). An explicit `consoleFormat` option arrives at hand-over.
  *
  * @example
  * const capture = captureInitLogs(process.env);
@@ -42,7 +42,7 @@ export interface InitLogCapture {
  */
 export function captureInitLogs(env: Env, writeLine?: (line: string) => void): InitLogCapture | undefined {
   if (!env.AWS_LAMBDA_RUNTIME_API) return undefined;
-  const config = resolveConfig({}, env);
+  const config = configFromEnvironment(env);
   if (config.disabled || !config.captureConsole) return undefined;
   return startInitLogCapture(
     { format: config.consoleFormat, minSeverity: config.consoleMinSeverity, maxBodyLength: config.maxLogBodyLength },

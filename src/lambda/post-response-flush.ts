@@ -1,6 +1,6 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import type { Env } from '../core/config/env-readers.ts';
-import { resolveConfig } from '../core/config/resolve-config.ts';
+import { configFromEnvironment } from '../core/config/environment-config.ts';
 import { createDiagnostics } from '../core/diagnostics.ts';
 import { nextEvent, nextEventRetrying, register, reportExitError, type InvokeEvent } from './extension-client.ts';
 
@@ -64,9 +64,8 @@ export function postResponseFlushUnavailable(env: Env): string | undefined {
  * await startPostResponseFlush(process.env);
  */
 export async function startPostResponseFlush(env: Env = process.env): Promise<boolean> {
-  // Before any setup, so from the environment alone, through the resolver: the same readers and defaults
-  // as the setup's (whose resolution prints the warnings, once).
-  const config = resolveConfig({}, env);
+  // Before any setup, so from the environment alone, through the resolver (shared with the init capture).
+  const config = configFromEnvironment(env);
   if (config.disabled || !config.postResponseFlush) return false;
   const started = startedExtension(env);
   if (!started) return false;

@@ -50,6 +50,20 @@ describe('settings are read from the environment by the resolver only', () => {
     expect(recorded.outsideResolver()).toEqual([]);
   });
 
+  it('before any setup, the preload and the init capture share one resolution: each setting is read once', async () => {
+    // Both switched off, so neither the extension nor the capture starts; both read their switch first.
+    const recorded = recordingEnv({
+      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9',
+      FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH: 'false',
+      FAAS_OBSERVABILITY_CAPTURE_CONSOLE: 'false',
+    });
+    expect(await startPostResponseFlush(recorded.env)).toBe(false);
+    expect(captureInitLogs(recorded.env)).toBeUndefined();
+    const keys = recorded.reads.map((read) => read.key);
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+  });
+
   it('a setup reads settings only while it resolves them, and never again once it runs', async () => {
     const recorded = recordingEnv({ ...LAMBDA_ENV, OTEL_SERVICE_NAME: 'orders', FAAS_OBSERVABILITY_CAPTURE_CONSOLE: 'false' });
     setup = createLambdaObservability(
