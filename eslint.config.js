@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', 'dist/', '.cache/', 'bench/.out/', 'coverage/', 'docs/api/'] },
+  { ignores: ['node_modules/', 'lib/', 'dist/', '.cache/', 'bench/.out/', 'coverage/', 'docs/api/', 'api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

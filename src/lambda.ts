@@ -11,3 +11,4 @@ export type { FlushSummary } from './core/flush.ts';
 export type { Diagnostics } from './core/diagnostics.ts';
 export type { LokiFormat } from './exporters/loki/loki-encode.ts';
 export type { UrlPattern } from './core/outbound/url-patterns.ts';
+export type { Env } from './core/config/env-readers.ts';

@@ -1,5 +1,5 @@
 /**
- * The import boundaries of src/ (STYLE.md, "The layout"): dependencies point down only,
+ * The import boundaries of src/ (the README's "Layout", under "Develop"): dependencies point down only,
  *   entry points (src/*.ts) → lambda/, edge/ → console/, triggers/ → core/ → exporters/,
  * and rooms on one floor do not import each other (lambda ↛ edge, console ↛ triggers). Run by `npm run lint`;
  * prints each import that runs upward or sideways and exits 1.

@@ -4,7 +4,7 @@
  *    sources of tools, or caches;
  * 2. publint and @arethetypeswrong/cli (ESM-only profile) pass on the package;
  * 3. a fresh project installs the tarball, bundles a Lambda handler and a Worker with esbuild, and both
- *    export their spans and logs to a loopback receiver.
+ *    export their spans and logs to a loopback receiver; importing a function from the root entry fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -86,6 +86,14 @@ check(
   'esbuild bundles the Lambda handler and the Worker',
   bundleLambda.status === 0 && bundleWorker.status === 0,
   (bundleLambda.stderr + bundleWorker.stderr).slice(-600),
+);
+// The root entry holds types only: a handler wrapped from it would be a Lambda API without the init-log capture.
+writeFileSync(join(consumer, 'root.mjs'), `import { withObservability } from 'faas-observability';\nexport const h = withObservability;\n`);
+const bundleRoot = run(join(consumer, 'node_modules/.bin/esbuild'), ['root.mjs', '--bundle', '--platform=node', '--format=esm'], consumer);
+check(
+  'the root entry exports no function: importing withObservability from it fails at build',
+  bundleRoot.status !== 0 && bundleRoot.stderr.includes('No matching export'),
+  bundleRoot.stderr.slice(-400),
 );
 // The Loki fallback is opt-in on the edge: only a Worker that imports `faas-observability/loki` carries it.
 writeFileSync(

@@ -1,9 +1,8 @@
 import type { Logger, LogRecord } from '@opentelemetry/api';
 import { installConsoleBridge, type BridgeTarget, type ConsoleBridge } from './console-bridge.ts';
 import type { Telemetry } from '../core/telemetry.ts';
-import { DEFAULTS } from '../core/config/defaults.ts';
-import { readBoolean, readNumber, type Env } from '../core/config/env-readers.ts';
-import { readConsoleControls } from '../core/config/console-controls.ts';
+import type { Env } from '../core/config/env-readers.ts';
+import { configFromEnvironment } from '../core/config/environment-config.ts';
 
 // Init code can log in a loop; past this many records the oldest are kept and the rest counted.
 const MAX_BUFFERED = 1000;
@@ -33,25 +32,20 @@ export interface InitLogCapture {
  * had the wrapper existed. Only where a Lambda runtime is present (`AWS_LAMBDA_RUNTIME_API`), and only
  * unless the SDK or console capture is turned off by environment.
  *
+ * It starts before any options exist, so its settings are the environment's alone (`configFromEnvironment`:
+ * `resolveConfig`'s readers and defaults, resolved once for the preload and the capture; the setup's own
+ * resolution prints the warnings). An explicit `consoleFormat` option arrives at hand-over.
+ *
  * @example
  * const capture = captureInitLogs(process.env);
  * capture?.handOver({ logger, format: 'text', maxBodyLength: 16384 });
  */
 export function captureInitLogs(env: Env, writeLine?: (line: string) => void): InitLogCapture | undefined {
-  const ignore = () => {};
-  if (!env.AWS_LAMBDA_RUNTIME_API || readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore)) return undefined;
-  if (!readBoolean(env, 'FAAS_OBSERVABILITY_CAPTURE_CONSOLE', true, ignore)) return undefined;
-  // Lambda's logging controls apply from the first line; an explicit consoleFormat option arrives at hand-over.
-  const controls = readConsoleControls(undefined, env, DEFAULTS.consoleFormat, ignore);
+  if (!env.AWS_LAMBDA_RUNTIME_API) return undefined;
+  const config = configFromEnvironment(env);
+  if (config.disabled || !config.captureConsole) return undefined;
   return startInitLogCapture(
-    {
-      format: controls.format,
-      minSeverity: controls.minSeverity,
-      maxBodyLength: readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, ignore, {
-        min: 64,
-        integer: true,
-      }),
-    },
+    { format: config.consoleFormat, minSeverity: config.consoleMinSeverity, maxBodyLength: config.maxLogBodyLength },
     writeLine,
   );
 }

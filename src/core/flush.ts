@@ -47,7 +47,7 @@ function flushStages(stages: readonly Flushable[], index: number, errors: unknow
   };
   // As `await` would take it: a throw, a rejection, a promise or any value; the stage starts at once. A
   // native promise is followed directly: wrapping it in a new promise costs two more turns and a promise
-  // per stage, four stages every invocation (issue 17).
+  // per stage, four stages every invocation (bench/RESULTS.md, warm overhead).
   let result: unknown;
   try {
     result = stages[index]!.forceFlush?.();

@@ -18,7 +18,6 @@ import type { BatchConfig, ResolvedConfig } from './config/resolved-config.ts';
 import { snapshotConsole } from './console-originals.ts';
 import { logRecordSize, spanSize } from './queue-processors.ts';
 import type { Transport } from '../exporters/transport/transport.ts';
-import type { ObservabilityOptions } from './config/options.ts';
 
 // Export requests per signal in flight at once: a burst of thousands of records leaves in a few round
 // trips instead of one after another, without opening a connection per batch.
@@ -47,8 +46,8 @@ interface PipelineParts<T> {
 
 /** What the pipelines are built from. */
 export interface PipelineInputs {
+  /** The only settings read: the sampler, exporters, signer and Loki code passed in the options are in `config.provided`. */
   readonly config: ResolvedConfig;
-  readonly options: ObservabilityOptions;
   /** How the OTLP exporters send requests; `fetch` when absent. */
   readonly transport?: Transport;
   /** How OTLP bodies are gzipped when `compression` is `gzip`; sent as is when absent. */
@@ -57,7 +56,7 @@ export interface PipelineInputs {
   readonly lineWriter?: LineWriter;
   /**
    * Loads the Loki exporter's module, when the fallback is configured and first needed, unless the options
-   * carry it (`lokiFallback`). Lambda passes a dynamic `import()` (a chunk of its own in a split artifact, so
+   * carried it (`config.provided.lokiFallback`). Lambda passes a dynamic `import()` (a chunk of its own in a split artifact, so
    * a cold start does not load it); the edge none: its bundle is one file, which carries Loki code only when
    * the user imports `faas-observability/loki`. With neither, there is no Loki fallback (stdout takes over).
    */
@@ -68,8 +67,8 @@ export interface PipelineInputs {
 export type LokiLoader = () => Promise<LokiFallback>;
 
 /** How the Loki fallback's code is had: from the options, else from the runtime's loader, else not at all. */
-function lokiLoaderOf({ options, loadLoki }: Pick<PipelineInputs, 'options' | 'loadLoki'>): LokiLoader | undefined {
-  const given = options.lokiFallback;
+function lokiLoaderOf({ config, loadLoki }: Pick<PipelineInputs, 'config' | 'loadLoki'>): LokiLoader | undefined {
+  const given = config.provided.lokiFallback;
   return given ? () => Promise.resolve(given) : loadLoki;
 }
 
@@ -84,14 +83,15 @@ export interface Pipelines {
  * through `lineWriter`, or beneath the console bridge, so it is never captured again.
  */
 export function createPipelines(inputs: PipelineInputs, report: DeliveryReport): Pipelines {
-  const { config, options } = inputs;
+  const { config } = inputs;
+  const { provided } = config;
   const lastResort = config.stdoutFallback ? (inputs.lineWriter ?? consoleLineWriter()) : undefined;
   const shared = { budget: new MemoryBudget(config.maxBufferBytes), lastResort, report };
   const { spanFailover, logFailover } = createFailovers(inputs, lastResort, report);
   return {
     spans: createPipeline<ReadableSpan>(shared, {
       signal: 'spans',
-      exporter: options.spanExporter ?? spanFailover!,
+      exporter: provided.spanExporter ?? spanFailover!,
       failover: spanFailover,
       batch: config.spanBatch,
       sizeOf: spanSize,
@@ -99,7 +99,7 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
     }),
     logs: createPipeline<ReadableLogRecord>(shared, {
       signal: 'logs',
-      exporter: options.logExporter ?? logFailover!,
+      exporter: provided.logExporter ?? logFailover!,
       failover: logFailover,
       batch: config.logBatch,
       sizeOf: logRecordSize,
@@ -110,12 +110,13 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
 function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
-  const { config, options, transport, gzip } = inputs;
+  const { config, transport, gzip } = inputs;
+  const { provided } = config;
   const loadLoki = lokiLoaderOf(inputs);
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
-  const signer = options.requestSigner;
+  const signer = provided.requestSigner;
   const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
-  const spanFailover = options.spanExporter
+  const spanFailover = provided.spanExporter
     ? undefined
     : new FailoverSpanExporter({
         primary: {
@@ -125,7 +126,7 @@ function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefi
         lastResort,
         report,
       });
-  const logFailover = options.logExporter
+  const logFailover = provided.logExporter
     ? undefined
     : new FailoverLogExporter({
         primary: {

@@ -15,6 +15,10 @@ export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
 /** The one provider bundle of a cold start. Everything per invocation lives elsewhere. */
 export interface Telemetry {
+  /**
+   * The setup's resolved configuration (its shape is not part of the public API).
+   * @internal
+   */
   readonly config: ResolvedConfig;
   readonly tracer: Tracer;
   readonly logger: Logger;
@@ -27,7 +31,10 @@ export interface Telemetry {
   readonly uids: RecordUidProcessor;
   /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
-  /** What took a fallback path or was lost since the last call, for one diagnostic line per invocation. */
+  /**
+   * What took a fallback path or was lost since the last call, for one diagnostic line per invocation.
+   * @internal
+   */
   takeDeliveryReport(): DeliverySnapshot | undefined;
   shutdown(): Promise<void>;
 }
@@ -45,10 +52,10 @@ export interface TelemetryInputs extends PipelineInputs {
  * API when `config.registerGlobals` (so `trace.getTracer()` in user code nests under the invocation span).
  *
  * @example
- * const telemetry = createTelemetry({ config, options, detectedResource, contextManager });
+ * const telemetry = createTelemetry({ config, detectedResource, contextManager });
  */
 export function createTelemetry(inputs: TelemetryInputs): Telemetry {
-  const { config, options, detectedResource, contextManager } = inputs;
+  const { config, detectedResource, contextManager } = inputs;
   const diagnostics = createDiagnostics(config.logLevel);
   for (const warning of config.warnings) diagnostics.warn(warning);
   const resource = resourceFromAttributes({
@@ -63,7 +70,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   const pipelines = createPipelines(inputs, report);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: options.sampler ?? samplerFor(config.sampler),
+    sampler: config.provided.sampler ?? samplerFor(config.sampler),
     spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
   });
   const uids = new RecordUidProcessor();

@@ -34,7 +34,7 @@ export interface MatchingTrigger extends TriggerAdapter {
 
 /**
  * Reads `event[a][b]…` (up to four keys) without trusting the event's shape. Fixed parameters, not a rest
- * array: the Lambda adapters call it many times per invocation (issue 17).
+ * array: the Lambda adapters call it many times per invocation, and a rest array is allocated per call.
  */
 export function pick(value: unknown, a: string, b?: string, c?: string, d?: string): unknown {
   return field(field(field(field(value, a), b), c), d);

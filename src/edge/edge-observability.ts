@@ -171,7 +171,7 @@ function assertEdgeHandler(handler: unknown): asserts handler is AnyFunction | o
   }
 }
 
-// The one setup of the isolate that `withObservability` shares (STYLE.md: one provider bundle per cold start).
+// The one setup of the isolate that `withObservability` shares (one provider bundle per isolate: every bundle costs memory and a setup).
 let isolateObservability: { readonly observability: EdgeObservability<never>; readonly options: unknown } | undefined;
 
 /**

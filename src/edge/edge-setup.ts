@@ -32,8 +32,9 @@ export interface EdgeSetup {
 }
 
 // The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
-// for; an isolate's 128 MB serve many requests at once, so it holds less telemetry than a Lambda process.
-const EDGE_DEFAULTS = { exportTimeoutMs: 3000, flushBudgetMs: 10_000, maxBufferBytes: 8 * 1024 * 1024 } as const;
+// for (the export timeouts are shares of this budget); an isolate's 128 MB serve many requests at once, so
+// it holds less telemetry than a Lambda process.
+const EDGE_DEFAULTS = { flushBudgetMs: 10_000, maxBufferBytes: 8 * 1024 * 1024 } as const;
 
 const MISSING_LOKI_FALLBACK =
   "Loki is configured but this bundle has no Loki code: add `import { lokiFallback } from 'faas-observability/loki'` and pass `lokiFallback` in the options; until then, logs the OTLP endpoint does not take are written to stdout";
@@ -69,7 +70,6 @@ export async function createEdgeSetup<E>(
   const Storage = await loadAsyncLocalStorage();
   const telemetry = createTelemetry({
     config,
-    options,
     detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
     contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
     // No loader: an edge bundle is one file (tools/build-artifacts.ts), which carries the Loki code only
@@ -85,7 +85,7 @@ export async function createEdgeSetup<E>(
     );
   }
   // A log exporter from the options replaces the whole chain, Loki included: nothing is missing then.
-  if (config.loki && !options.lokiFallback && !options.logExporter) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
+  if (config.loki && !config.provided.lokiFallback && !config.provided.logExporter) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
   for (const warning of warnings) telemetry.diagnostics.warn(warning);
   const bridge = bridgeConsole(telemetry, initCapture);
   const { tracer, propagator, diagnostics } = telemetry;

@@ -3,7 +3,7 @@ import type { Agent, IncomingHttpHeaders } from 'node:http';
 // The two calls of the Lambda Extensions API an internal extension makes, over node:http: `fetch` is not
 // used because undici's headers timeout (300 s) kills the /event/next long poll, and the poll's socket is
 // unref()ed so a callback handler's wait for an empty event loop never waits on it.
-// Research: ../shared/research/lambda-extensions-api.md §1, §4, §8.
+// The API: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
 
 /** The name the extension registers under: not a file in /opt/extensions, so Lambda takes it as internal. */
 export const EXTENSION_NAME = 'faas-observability-internal';

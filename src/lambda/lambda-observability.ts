@@ -47,7 +47,6 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   }
   const telemetry = createTelemetry({
     config,
-    options,
     detectedResource: lambdaResourceAttributes(env),
     contextManager: new AsyncLocalStorageContextManager(),
     transport: postWithNodeHttp,
@@ -157,7 +156,7 @@ function arnAttributesOf(env: Env): (lambdaContext: LambdaContext) => Readonly<A
   };
 }
 
-// The one setup of the process that `withObservability` shares (STYLE.md: one provider bundle per cold start).
+// The one setup of the process that `withObservability` shares (one provider bundle per cold start: every bundle costs memory and init time).
 let processObservability: LambdaObservability | undefined;
 
 /**

@@ -1,5 +1,6 @@
 import { DiagLogLevel } from '@opentelemetry/api';
-import { readBoolean, type Env } from '../core/config/env-readers.ts';
+import type { Env } from '../core/config/env-readers.ts';
+import { configFromEnvironment } from '../core/config/environment-config.ts';
 import { createDiagnostics } from '../core/diagnostics.ts';
 import { nextEvent, nextEventRetrying, register, reportExitError, type InvokeEvent } from './extension-client.ts';
 
@@ -7,7 +8,7 @@ import { nextEvent, nextEventRetrying, register, reportExitError, type InvokeEve
 // the runtime has posted the response and before the freeze, because Lambda freezes only when the runtime
 // AND every extension ask for their next event. Per INVOKE event the extension waits for that request's
 // wrapped handler to settle and its flush to end (or for the event's deadlineMs), then asks again.
-// Research: ../shared/research/lambda-extensions-api.md.
+// The Extensions API and the lifecycle it describes: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
 
 /** What a telemetry setup gives the extension: its flush, for SIGTERM. */
 export interface ShutdownFlush {
@@ -63,9 +64,9 @@ export function postResponseFlushUnavailable(env: Env): string | undefined {
  * await startPostResponseFlush(process.env);
  */
 export async function startPostResponseFlush(env: Env = process.env): Promise<boolean> {
-  const ignore = () => {};
-  if (readBoolean(env, 'OTEL_SDK_DISABLED', false, ignore) || !readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, ignore))
-    return false;
+  // Before any setup, so from the environment alone, through the resolver (shared with the init capture).
+  const config = configFromEnvironment(env);
+  if (config.disabled || !config.postResponseFlush) return false;
   const started = startedExtension(env);
   if (!started) return false;
   await started.registered;
@@ -113,9 +114,10 @@ function createExtension(api: string): Started {
         event = await nextEventRetrying(() => nextEvent(api, id));
       } catch (error) {
         // Tried again and still failing, or a refusal (4xx) no retry changes: flushes go back in the handler
-        // and Lambda is told the extension is gone (POST /exit/error, a fatal Extension.ExitError). rapid does
-        // not release the invoke gate for it: the open phase ends at its deadline, where Lambda resets the
-        // environment (a new process registers again). Research: lambda-extensions-api.md §1, §4.
+        // and Lambda is told the extension is gone (POST /exit/error, a fatal Extension.ExitError). The invoke
+        // phase does not end on that report: it ends at its deadline, where Lambda resets the environment (a
+        // new process registers again). As the Runtime Interface Emulator's rapid code, which Lambda's
+        // environment runs too, handles it: https://github.com/aws/aws-lambda-runtime-interface-emulator
         fail(`the extension's /event/next failed (${error instanceof Error ? error.message : String(error)})`);
         const reported = await reportExitError(api, id, EXIT_ERROR_TYPE, failure!);
         diagnostics.error(

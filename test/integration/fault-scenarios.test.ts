@@ -138,8 +138,8 @@ describe('collector faults, with the Loki fallback', () => {
 
   it('answers 429 with a Retry-After beyond the budget: not retried, no waiting for it, the logs go to Loki', async () => {
     collector.behave({ status: 429, headers: { 'retry-after': '30' } });
-    // The export timeout is far past the flush budget: waiting for the Retry-After, or for the timeout,
-    // would run the flush out of its budget, which the diagnostic line would say.
+    // The export timeout asked is far past the flush budget (it is cut to its share of it): waiting for the
+    // Retry-After would run the flush out of its budget, which the diagnostic line would say.
     const { lines, expected } = await run(collector.url, 5, { exportTimeoutMs: 30_000 });
     // One request per signal, in the first invocation only: no retry after the 429, then the breaker.
     expect(collector.requests.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/traces']);

@@ -1,6 +1,8 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LOKI_LIMITS, ExportFailure, LokiPushExporter } from '../../src/exporters/index.ts';
+import { ExportFailure } from '../../src/exporters/export-failure.ts';
+import { LokiPushExporter } from '../../src/exporters/index.ts';
+import { DEFAULT_LOKI_LIMITS } from '../../src/exporters/loki/loki-streams.ts';
 import { exportOnce, makeRecords } from '../helpers/log-records.ts';
 import { LOKI_DEFAULT_VALIDATION, startLokiReceiver, type LokiReceiver } from '../helpers/loki-receiver.ts';
 

@@ -76,7 +76,7 @@ describe('wrapped Lambda handler → OTLP/HTTP protobuf → loopback receiver', 
       expect(log.resource['service.name']).toBe('orders-api');
     }
     // The request leaves out what its other fields give: the uid is derived from span id and timestamp, the
-    // invocation id is on the span (issue 17: bytes on the wire).
+    // invocation id is on the span (fewer bytes on the wire: bench/RESULTS.md, "Bytes on the wire").
     expect(receiver.logs[0]!.attributes).toEqual({ cartId: 'c-9' });
     expect(new Set(receiver.logs.map((l) => recordUidOf(l))).size).toBe(2);
     expect(receiver.requests.every((r) => r.headers['x-tenant'] === 'acme' && r.headers['content-type'] === 'application/x-protobuf')).toBe(

@@ -8,8 +8,8 @@ describe('resolveConfig', () => {
     const config = resolveConfig({}, {});
     expect(config).toMatchObject({
       disabled: false,
-      traces: { url: 'http://localhost:4318/v1/traces', headers: {}, timeoutMs: 450 },
-      logs: { url: 'http://localhost:4318/v1/logs', timeoutMs: 450 },
+      traces: { url: 'http://localhost:4318/v1/traces', headers: {}, timeoutMs: 950 },
+      logs: { url: 'http://localhost:4318/v1/logs', timeoutMs: 950 },
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       spanBatch: { maxQueueSize: Number.POSITIVE_INFINITY, maxExportBatchSize: 512, scheduledDelayMs: 1000 },
       maxBufferBytes: 16 * 1024 * 1024,
@@ -83,7 +83,11 @@ describe('resolveConfig', () => {
   it.each([
     ['OTEL_BSP_MAX_QUEUE_SIZE', '-5', 'OTEL_BSP_MAX_QUEUE_SIZE="-5" is below the minimum 1; using no limit'],
     ['OTEL_BLRP_SCHEDULE_DELAY', 'soon', 'OTEL_BLRP_SCHEDULE_DELAY="soon" is not a number; using the default 1000'],
-    ['OTEL_EXPORTER_OTLP_TIMEOUT', '0', 'OTEL_EXPORTER_OTLP_TIMEOUT="0" is below the minimum 1; using the default 450'],
+    [
+      'OTEL_EXPORTER_OTLP_TIMEOUT',
+      '0',
+      'OTEL_EXPORTER_OTLP_TIMEOUT="0" is below the minimum 1; ignoring it (the timeout is a share of the flush budget)',
+    ],
     [
       'OTEL_TRACES_SAMPLER',
       'sometimes',
@@ -136,11 +140,11 @@ describe('resolveConfig', () => {
       password: 'p',
       bearerToken: undefined,
       format: 'protobuf',
-      timeoutMs: 450,
+      timeoutMs: 475,
     });
     expect(
       resolveConfig({ loki: { url: 'http://loki:3100', bearerToken: 't' }, flushBudgetMs: 2000, exportTimeoutMs: 600 }, {}).loki,
-    ).toEqual({ url: 'http://loki:3100', bearerToken: 't', format: 'json', timeoutMs: 1300 });
+    ).toEqual({ url: 'http://loki:3100', bearerToken: 't', format: 'json', timeoutMs: 1350 });
     expect(resolveConfig({}, { FAAS_OBSERVABILITY_LOKI_URL: 'loki:3100' }).warnings).toEqual([
       'FAAS_OBSERVABILITY_LOKI_URL="loki:3100" is not an http(s) URL; ignoring it (the default is http://localhost:4318)',
     ]);

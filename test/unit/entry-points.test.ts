@@ -29,10 +29,25 @@ describe('entry points and their side effects', () => {
     process.env.AWS_LAMBDA_RUNTIME_API = '127.0.0.1:9001';
     vi.resetModules();
     const log = console.log;
-    const root = await import('../../src/index.ts');
-    expect(root.formatArgs(['%s=%d', 'a', 1], 100)).toBe('a=1');
+    await import('../../src/index.ts');
     expect(console.log).toBe(log);
     expect(bridged()).toBe(false);
+  });
+
+  it('the root entry is types only: no handler wrapper (a third Lambda API without the init-log capture), no internals', async () => {
+    expect(Object.keys(await import('../../src/index.ts'))).toEqual([]);
+    // In a package, importing a function from the root fails at load and names what is missing.
+    const bundled = await build({
+      stdin: {
+        contents: "import { withObservability } from './src/index.ts'; export default withObservability;",
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
+      bundle: true,
+      write: false,
+      logLevel: 'silent',
+    }).catch((error: Error) => error);
+    expect(String(bundled)).toMatch(/No matching export .* for import "withObservability"/);
   });
 
   it('importing the Lambda entry on Lambda starts the init-log capture (its one side effect)', async () => {
@@ -47,7 +62,9 @@ describe('entry points and their side effects', () => {
     expect(
       await bundleInputs("import { withObservability } from './src/lambda.ts'; export const h = withObservability(async () => 1);"),
     ).toContain(capture);
-    expect(await bundleInputs("import { formatArgs } from './src/index.ts'; console.log(formatArgs(['x'], 10));")).not.toContain(capture);
+    expect(
+      await bundleInputs("import type { ObservabilityOptions } from './src/index.ts'; export const o: ObservabilityOptions = {};"),
+    ).not.toContain(capture);
   });
 });
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 
-// The Lambda Extensions API as rapid implements it (the same code base Lambda runs; see
-// ../shared/research/lambda-extensions-api.md §1–§5): register and its 403s, /event/next with the INVOKE
+// The Lambda Extensions API as rapid implements it (https://github.com/aws/aws-lambda-runtime-interface-emulator,
+// the same code base Lambda runs; the API: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html): register and its 403s, /event/next with the INVOKE
 // event, registration closed by the runtime's first /next, and the bookkeeping the emulator needs to
 // hold the next invocation and the freeze until every extension has asked for its next event.
 

@@ -38,8 +38,9 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   {
     option: 'exportTimeoutMs',
     env: ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
-    default: `${ms(DEFAULTS.exportTimeoutMs)} (edge: 3000 ms)`,
-    meaning: 'one OTLP export, retries included',
+    default: 'a share of the flush budget',
+    meaning:
+      'one OTLP export, retries included; at most the flush budget less a reserve (a tenth, ≤ 50 ms), and for logs at most half of that when Loki is configured; a longer value is cut, with a warning',
   },
   {
     option: 'compression',
@@ -91,7 +92,8 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     option: 'flushBudgetMs',
     env: ['FAAS_OBSERVABILITY_FLUSH_BUDGET_MS'],
     default: `${ms(DEFAULTS.flushBudgetMs)} (edge: 10000 ms)`,
-    meaning: 'longest flush before the handler settles; bounds every export and the Loki fallback',
+    meaning:
+      'longest flush of one invocation; shared out so that OTLP (retries included), then the Loki fallback, fit in it together: traces get the budget less a reserve, logs the same or, with Loki, half of it each',
   },
   {
     option: 'postResponseFlush',
@@ -142,7 +144,8 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
       'FAAS_OBSERVABILITY_LOKI_FORMAT',
     ],
     default: 'off',
-    meaning: 'Loki push fallback for logs (`json`, `json-gzip`, `protobuf`); its timeout is the budget left after OTLP',
+    meaning:
+      'Loki push fallback for logs (`json`, `json-gzip`, `protobuf`); its timeout is what the flush budget leaves after the OTLP logs timeout',
   },
   {
     option: 'lokiFallback',

@@ -42,6 +42,19 @@ export function readNumber(env: Env, key: string, fallback: number, warn: Warn, 
   return fallback;
 }
 
+/**
+ * A number that has no fixed default (it is derived when unset): the value, or undefined when unset or bad,
+ * a bad one reported with `instead` saying what is used.
+ */
+export function readOptionalNumber(env: Env, key: string, warn: Warn, rule: NumberRule, instead: string): number | undefined {
+  const value = raw(env, key);
+  if (value === undefined) return undefined;
+  const problem = numberProblem(Number(value), rule);
+  if (problem === undefined) return Number(value);
+  warn(`${key}="${value}" ${problem}; ${instead}`);
+  return undefined;
+}
+
 /** Why `value` breaks `rule`, or undefined when it is fine. Shared with option validation. */
 export function numberProblem(value: number, rule: NumberRule): string | undefined {
   if (!Number.isFinite(value)) return 'is not a number';

@@ -49,14 +49,23 @@ export interface ObservabilityOptions {
   readonly logsEndpoint?: string;
   /** Headers sent with every export (merged over `OTEL_EXPORTER_OTLP_HEADERS`). Never printed. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Timeout of one export request, in ms. */
+  /**
+   * Timeout of one OTLP export, retries included, in ms. By default a share of `flushBudgetMs` (see there);
+   * a value longer than that share is cut to it, with one warning.
+   */
   readonly exportTimeoutMs?: number;
   /**
    * `gzip` compresses OTLP request bodies (`content-encoding: gzip`): with node:zlib on Lambda, with
    * `CompressionStream` on the edge (a runtime without it sends them as is). Default `none`.
    */
   readonly compression?: OtlpCompression;
-  /** Upper bound of the flush that runs before each invocation settles, in ms. */
+  /**
+   * Upper bound of one invocation's flush, in ms (default 1000; edge: 10000). Every export fits in it:
+   * a reserve of a tenth (at most 50 ms) is kept for encoding and the stdout fallback; traces get the rest
+   * as their OTLP timeout; logs too, or — with `loki` — half of it for OTLP and the other half for the Loki
+   * push that follows a failed OTLP export. Each timeout includes its retries. With 500: traces 450 ms,
+   * logs 450 ms, or 225 ms OTLP + 225 ms Loki.
+   */
   readonly flushBudgetMs?: number;
   /** Time kept free before the Lambda deadline when bounding the flush, in ms. */
   readonly flushMarginMs?: number;

@@ -27,16 +27,15 @@ export const LOG_LEVELS: Record<string, DiagLogLevel> = {
 };
 
 /**
- * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`; its timeout is `leftMs`, what the
- * flush budget leaves after the OTLP timeout, so both fit in one flush.
+ * The Loki fallback from `options.loki` or `FAAS_OBSERVABILITY_LOKI_*`, without its timeout: that is the
+ * share of the flush budget the OTLP logs timeout leaves (`splitFlushBudget`).
  */
 export function readLoki(
   options: ObservabilityOptions,
   env: Env,
   warn: Warn,
   option: OptionReader,
-  leftMs: number,
-): LokiConfig | undefined {
+): Omit<LokiConfig, 'timeoutMs'> | undefined {
   const url = options.loki ? option.url(options.loki.url, 'loki.url') : readUrl(env, 'FAAS_OBSERVABILITY_LOKI_URL', warn);
   if (url === undefined) return undefined;
   const from = options.loki ?? {
@@ -50,12 +49,7 @@ export function readLoki(
     options.loki?.format ?? readEnum<LokiFormat>(env, 'FAAS_OBSERVABILITY_LOKI_FORMAT', ['json', 'json-gzip', 'protobuf'], 'json', warn);
   if (!['json', 'json-gzip', 'protobuf'].includes(format))
     warn(`option loki.format="${String(format)}" is not one of json, json-gzip, protobuf; using json`);
-  return Object.freeze({
-    ...from,
-    url,
-    format: ['json', 'json-gzip', 'protobuf'].includes(format) ? format : 'json',
-    timeoutMs: Math.max(100, leftMs - 100),
-  });
+  return { ...from, url, format: ['json', 'json-gzip', 'protobuf'].includes(format) ? format : 'json' };
 }
 
 export function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', warn: Warn, defaults: Defaults): BatchConfig {

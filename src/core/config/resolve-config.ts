@@ -1,18 +1,20 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
-import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
+import { readBoolean, readEnum, readKeyValueList, readNumber, readOptionalNumber, readString, type Env, type Warn } from './env-readers.ts';
+import { splitFlushBudget, type RequestedTimeout } from './flush-split.ts';
 import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
 import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
-import type { ResolvedConfig, SignalConfig } from './resolved-config.ts';
+import type { ProvidedParts, ResolvedConfig, SignalConfig } from './resolved-config.ts';
 
 export type {
   BatchConfig,
   LokiConfig,
   OutboundConfig,
   PropagatorName,
+  ProvidedParts,
   ResolvedConfig,
   SamplerName,
   SignalConfig,
@@ -37,14 +39,23 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
   const warn: Warn = (message) => warnings.push(message);
   const option = optionReader(warn);
 
-  const signal = signalReader(options, env, warn, option, DEFAULTS.endpoint, DEFAULTS.exportTimeoutMs);
+  const signal = signalReader(options, env, warn, option, DEFAULTS.endpoint);
   const propagators = readPropagators(env, warn);
-  // Resolved once: it bounds every flush, and the Loki fallback's timeout is what it leaves after OTLP's.
+  // Resolved once: it bounds every flush, and every export timeout is a share of it (flush-split.ts).
   const flushBudgetMs =
     option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
     readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS);
-  const logs = signal('LOGS', options.logsEndpoint);
-  const traces = signal('TRACES', options.tracesEndpoint);
+  const lokiSettings = readLoki(options, env, warn, option);
+  const logSignal = signal('LOGS', options.logsEndpoint);
+  const traceSignal = signal('TRACES', options.tracesEndpoint);
+  const split = splitFlushBudget(
+    flushBudgetMs,
+    { traces: traceSignal.requested, logs: logSignal.requested },
+    lokiSettings !== undefined,
+    warn,
+  );
+  const logs = withLimits(logSignal.settings, split.logsMs);
+  const traces = withLimits(traceSignal.settings, split.tracesMs);
   awsEndpointProblems(traces, logs, options).forEach(warn);
 
   return Object.freeze({
@@ -78,12 +89,14 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH', DEFAULTS.maxLogBodyLength, warn, { min: 64, integer: true }),
     registerGlobals: options.registerGlobals ?? true,
     outbound: readOutbound(options, env, warn),
-    loki: readLoki(options, env, warn, option, flushBudgetMs - logs.timeoutMs),
+    loki: lokiSettings && Object.freeze({ ...lokiSettings, timeoutMs: split.lokiMs ?? 0 }),
     stdoutFallback: options.stdoutFallback ?? readBoolean(env, 'FAAS_OBSERVABILITY_STDOUT_FALLBACK', true, warn),
     circuitBackoffMs:
       option.number('circuitBackoffMs', options.circuitBackoffMs, POSITIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_CIRCUIT_BACKOFF_MS', DEFAULTS.circuitBackoffMs, warn, POSITIVE_MS),
-    warnings: Object.freeze(warnings),
+    provided: providedParts(options),
+    // A value read for two signals (a shared key) is reported once.
+    warnings: Object.freeze([...new Set(warnings)]),
   });
 }
 
@@ -91,38 +104,46 @@ function consoleSettings(controls: ConsoleControls) {
   return { consoleFormat: controls.format, consoleMinSeverity: controls.minSeverity };
 }
 
+/** The objects passed in the options, used as given: past the resolver nothing reads the options. */
+function providedParts(options: ObservabilityOptions): ProvidedParts {
+  const { sampler, spanExporter, logExporter, requestSigner, lokiFallback } = options;
+  return Object.freeze({ sampler, spanExporter, logExporter, requestSigner, lokiFallback });
+}
+
+const TIMEOUT_INSTEAD = 'ignoring it (the timeout is a share of the flush budget)';
+
 /**
- * Reads one signal's endpoint, headers and timeout: the option, then `OTEL_EXPORTER_OTLP_<SIGNAL>_*`, then
- * the shared `OTEL_EXPORTER_OTLP_*` (the base endpoint with `/v1/<signal>` appended).
+ * Reads one signal's endpoint, headers, compression and requested timeout: the option, then
+ * `OTEL_EXPORTER_OTLP_<SIGNAL>_*`, then the shared `OTEL_EXPORTER_OTLP_*` (the base endpoint with
+ * `/v1/<signal>` appended). Values shared by both signals are read (and reported) once.
  */
-function signalReader(
-  options: ObservabilityOptions,
-  env: Env,
-  warn: Warn,
-  option: OptionReader,
-  defaultEndpoint: string,
-  defaultTimeoutMs: number,
-) {
-  const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultTimeoutMs, warn, POSITIVE_MS);
+function signalReader(options: ObservabilityOptions, env: Env, warn: Warn, option: OptionReader, defaultEndpoint: string) {
+  const optionTimeout = option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS);
+  const sharedTimeout = readOptionalNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', warn, POSITIVE_MS, TIMEOUT_INSTEAD);
   const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const optionCompression = option.compression(options.compression);
   const compression = readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', OTLP_COMPRESSIONS, 'none', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
-  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig =>
-    withLimits({
+  const requestedTimeout = (name: 'TRACES' | 'LOGS'): RequestedTimeout | undefined => {
+    if (optionTimeout !== undefined) return { ms: optionTimeout, key: 'option exportTimeoutMs' };
+    const key = `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`;
+    const own = readOptionalNumber(env, key, warn, POSITIVE_MS, TIMEOUT_INSTEAD);
+    if (own !== undefined) return { ms: own, key };
+    return sharedTimeout === undefined ? undefined : { ms: sharedTimeout, key: 'OTEL_EXPORTER_OTLP_TIMEOUT' };
+  };
+  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined) => ({
+    settings: {
       url:
         option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
         readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
         joinPath(baseUrl, `v1/${name.toLowerCase()}`),
       headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
-      timeoutMs:
-        option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
-        readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
-      compression:
-        option.compression(options.compression) ??
-        readEnum(env, `OTEL_EXPORTER_OTLP_${name}_COMPRESSION`, OTLP_COMPRESSIONS, compression, warn),
-    });
+      compression: optionCompression ?? readEnum(env, `OTEL_EXPORTER_OTLP_${name}_COMPRESSION`, OTLP_COMPRESSIONS, compression, warn),
+    },
+    requested: requestedTimeout(name),
+  });
 }
 
-function withLimits(signal: Omit<SignalConfig, 'limits'>): SignalConfig {
-  return { ...signal, limits: requestLimitsFor(signal.url) };
+function withLimits(signal: Omit<SignalConfig, 'limits' | 'timeoutMs'>, timeoutMs: number): SignalConfig {
+  return { ...signal, timeoutMs, limits: requestLimitsFor(signal.url) };
 }

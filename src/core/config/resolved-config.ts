@@ -1,4 +1,8 @@
 import type { DiagLogLevel, Attributes, SeverityNumber } from '@opentelemetry/api';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { LokiFallback } from '../../exporters/loki/loki-fallback.ts';
+import type { RequestSigner } from '../../exporters/transport/transport.ts';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { PropagationLists } from '../outbound/propagation-policy.ts';
 import type { ConsoleFormat, LokiOptions, OtlpCompression } from './options.ts';
@@ -6,6 +10,7 @@ import type { ConsoleFormat, LokiOptions, OtlpCompression } from './options.ts';
 export interface SignalConfig {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** One export, retries included: this signal's share of the flush budget (`splitFlushBudget`). */
   readonly timeoutMs: number;
   /** `gzip` where the runtime gives the exporter a compressor (Lambda: node:zlib, edge: CompressionStream); otherwise sent as is. */
   readonly compression: OtlpCompression;
@@ -32,6 +37,7 @@ export type PropagatorName = 'tracecontext' | 'baggage' | 'xray' | 'none';
 
 export interface LokiConfig extends LokiOptions {
   readonly format: LokiFormat;
+  /** One push, retries included: what the flush budget leaves after the OTLP logs timeout. */
   readonly timeoutMs: number;
 }
 
@@ -40,6 +46,16 @@ export interface OutboundConfig extends PropagationLists {
   readonly enabled: boolean;
 }
 
+/** Objects passed in the options and used as given: there is nothing to resolve in them. */
+export interface ProvidedParts {
+  readonly sampler?: Sampler;
+  readonly spanExporter?: SpanExporter;
+  readonly logExporter?: LogRecordExporter;
+  readonly requestSigner?: RequestSigner;
+  readonly lokiFallback?: LokiFallback;
+}
+
+/** Everything past `resolveConfig` reads: the options and the environment are not read again. */
 export interface ResolvedConfig {
   readonly disabled: boolean;
   readonly serviceName: string | undefined;
@@ -69,6 +85,8 @@ export interface ResolvedConfig {
   readonly loki: LokiConfig | undefined;
   readonly stdoutFallback: boolean;
   readonly circuitBackoffMs: number;
+  /** The sampler, exporters, request signer and Loki code passed in the options. */
+  readonly provided: ProvidedParts;
   /** Problems found while resolving, one clear sentence each; printed once by the caller. */
   readonly warnings: readonly string[];
 }

@@ -21,7 +21,7 @@ import type { MatchingTrigger, TriggerAdapter } from '../../core/trigger.ts';
 /**
  * Lambda adapters, most specific first, grouped by the top-level key each one's `matches` needs (not
  * undefined): an event without the key skips the group, so an event no adapter takes is not read by all 20
- * (issue 17). A test checks each key on every sample event.
+ * (part of the warm overhead per invocation, bench/RESULTS.md). A test checks each key on every sample event.
  */
 export const LAMBDA_TRIGGERS_BY_KEY: readonly (readonly [key: string, triggers: readonly MatchingTrigger[]])[] = [
   ['requestContext', [apiGatewayV2, functionUrl, alb, apiGatewayWebSocket, apiGatewayV1]],

@@ -1,0 +1,142 @@
+// API report of faas-observability/edge (lib/edge.d.ts): npm run api:update writes it.
+// Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LokiFormat, LokiOptions, ObservabilityOptions, OtlpCompression, UrlPattern, WaitUntilContext, createEdgeObservability, withObservability
+
+// ConsoleFormat (src/core/config/options.ts)
+type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// LokiOptions (src/core/config/options.ts)
+interface LokiOptions {
+    readonly url: string;
+    readonly tenant?: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly bearerToken?: string;
+    readonly format?: LokiFormat;
+}
+// ObservabilityOptions (src/core/config/options.ts)
+interface ObservabilityOptions {
+    readonly serviceName?: string;
+    readonly resourceAttributes?: Attributes;
+    readonly endpoint?: string;
+    readonly tracesEndpoint?: string;
+    readonly logsEndpoint?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly exportTimeoutMs?: number;
+    readonly compression?: OtlpCompression;
+    readonly flushBudgetMs?: number;
+    readonly flushMarginMs?: number;
+    readonly timeoutSafetyMs?: number;
+    readonly captureConsole?: boolean;
+    readonly consoleFormat?: ConsoleFormat;
+    readonly maxBufferBytes?: number;
+    readonly maxLogBodyLength?: number;
+    readonly loki?: LokiOptions;
+    readonly lokiFallback?: LokiFallback;
+    readonly stdoutFallback?: boolean;
+    readonly circuitBackoffMs?: number;
+    readonly postResponseFlush?: boolean;
+    readonly xray?: boolean;
+    readonly requestSigner?: RequestSigner;
+    readonly outbound?: boolean;
+    readonly propagateUrls?: readonly UrlPattern[];
+    readonly dontPropagateUrls?: readonly UrlPattern[];
+    readonly registerGlobals?: boolean;
+    readonly sampler?: Sampler;
+    readonly spanExporter?: SpanExporter;
+    readonly logExporter?: LogRecordExporter;
+}
+// OtlpCompression (src/core/config/options.ts)
+type OtlpCompression = 'gzip' | 'none';
+// UrlPattern (src/core/outbound/url-patterns.ts)
+type UrlPattern = string | RegExp;
+// AnyFunction (src/edge/edge-observability.ts)
+type AnyFunction = (...args: any[]) => any;
+// EdgeObservability (src/edge/edge-observability.ts)
+interface EdgeObservability<E = unknown> {
+    wrap<H extends AnyFunction | object>(handler: H): H;
+    warnOnce(key: string, message: string): void;
+    shutdown(): Promise<void>;
+    readonly env?: E;
+}
+// EnvOf (src/edge/edge-observability.ts)
+type EnvOf<H> = H extends {
+    fetch(request: any, env: infer E, ...rest: any[]): any;
+} ? E : unknown;
+// createEdgeObservability (src/edge/edge-observability.ts)
+function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<E>): EdgeObservability<E>;
+// withObservability (src/edge/edge-observability.ts)
+function withObservability<H extends AnyFunction | object, E = EnvOf<H>>(handler: H, options?: EdgeOptionsInput<E>): H;
+// EdgeObservabilityOptions (src/edge/edge-setup.ts)
+interface EdgeObservabilityOptions extends ObservabilityOptions {
+    readonly route?: (request: Request) => string | undefined;
+}
+// EdgeOptionsInput (src/edge/edge-setup.ts)
+type EdgeOptionsInput<E = unknown> = EdgeObservabilityOptions | ((env: E) => EdgeObservabilityOptions);
+// LokiFormat (src/exporters/loki/loki-encode.ts)
+type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
+// WaitUntilContext (src/triggers/edge/edge-types.ts)
+interface WaitUntilContext {
+    waitUntil(promise: Promise<unknown>): void;
+    passThroughOnException?(): void;
+}
+
+// ---- Reached through the exports (not importable by name) ----
+
+// LokiFallback (src/exporters/loki/loki-fallback.ts)
+interface LokiFallback {
+    readonly LokiPushExporter: typeof LokiPushExporter;
+}
+// LokiPushConfig (src/exporters/loki/loki-push.ts)
+interface LokiPushConfig {
+    readonly url: string;
+    readonly tenant?: string;
+    readonly basicAuth?: {
+        readonly username: string;
+        readonly password: string;
+    };
+    readonly bearerToken?: string;
+    readonly format?: LokiFormat;
+    readonly limits?: LokiLimits;
+    readonly timeoutMs: number;
+    readonly transport?: Transport;
+}
+// LokiPushExporter (src/exporters/loki/loki-push.ts)
+class LokiPushExporter implements LogRecordExporter {
+    #private;
+    constructor(config: LokiPushConfig);
+    export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void;
+    forceFlush(): Promise<void>;
+    shutdown(): Promise<void>;
+}
+// LokiLimits (src/exporters/loki/loki-streams.ts)
+interface LokiLimits {
+    readonly maxLineBytes: number;
+    readonly maxMetadataBytes: number;
+    readonly maxMetadataEntries: number;
+}
+// PostRequest (src/exporters/transport/transport.ts)
+interface PostRequest {
+    readonly url: string;
+    readonly body: Uint8Array | string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly timeoutMs: number;
+    readonly retryableStatuses: ReadonlySet<number>;
+}
+// RequestSigner (src/exporters/transport/transport.ts)
+type RequestSigner = (request: PostRequest) => Promise<PostRequest> | PostRequest;
+// Transport (src/exporters/transport/transport.ts)
+type Transport = (request: PostRequest) => Promise<TransportResult>;
+// TransportResult (src/exporters/transport/transport.ts)
+type TransportResult = {
+    readonly status: 'success';
+    readonly statusCode: number;
+    readonly body?: Uint8Array;
+    readonly contentType?: string;
+} | {
+    readonly status: 'retryable';
+    readonly error: Error;
+    readonly retryAfterMs?: number;
+} | {
+    readonly status: 'failure';
+    readonly error: Error;
+    readonly statusCode?: number;
+};
