@@ -9,7 +9,9 @@ import {
   type Attributes,
   type Context,
   type Link,
+  type Span,
 } from '@opentelemetry/api';
+import { isError, safeRead } from '../core/safe-read.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import { lastArnPart, pick, pickString } from '../core/trigger.ts';
@@ -135,14 +137,27 @@ async function processOne(
     await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
   } catch (error) {
-    const known = error instanceof Error ? error : new Error(String(error));
-    span.recordException(known);
-    span.setAttribute('error.type', known.name || 'Error');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+    // Recorded without trusting what was thrown (a null-prototype object, a Proxy, a throwing toString or
+    // getter): the record still counts as failed and the batch goes on.
+    try {
+      recordRecordError(span, error);
+    } catch {
+      // the span keeps what was recorded; the failure itself is returned below
+    }
     return error ?? new Error('a record failed with a falsy error');
   } finally {
     span.end();
   }
+}
+
+function recordRecordError(span: Span, error: unknown): void {
+  const known = isError(error);
+  const name = known ? safeRead(() => String(error.name), 'Error') : 'Error';
+  const message = safeRead(() => String(known ? error.message : error), 'unprintable error');
+  const stack: unknown = known ? safeRead(() => error.stack, undefined) : undefined;
+  span.recordException(typeof stack === 'string' ? { name, message, stack } : { name, message });
+  span.setAttribute('error.type', name || 'Error');
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /**
