@@ -119,7 +119,9 @@ function toAttributeValue(value: unknown, memo: InspectMemo | undefined): Attrib
         if (array) return array;
       }
       // The value as the body shows it (a logged object's properties are written at MEMO_DEPTH).
-      return memo?.get(value as object)?.slice(0, MAX_ATTRIBUTE_LENGTH) ?? inspect(value, { depth: MEMO_DEPTH, budget: MAX_ATTRIBUTE_LENGTH });
+      return (
+        memo?.get(value as object)?.slice(0, MAX_ATTRIBUTE_LENGTH) ?? inspect(value, { depth: MEMO_DEPTH, budget: MAX_ATTRIBUTE_LENGTH })
+      );
   }
 }
 

@@ -205,9 +205,7 @@ async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
   const remaining = remainingTime(input);
   const bound = Math.max(
     0,
-    remaining === undefined
-      ? config.flushBudgetMs
-      : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
+    remaining === undefined ? config.flushBudgetMs : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
   );
   const summary = await input.telemetry.flush(bound);
   const delivery = input.telemetry.takeDeliveryReport();

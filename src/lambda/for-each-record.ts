@@ -115,7 +115,7 @@ async function processOne(
   record: unknown,
   index: number,
   fn: (record: never, index: number) => unknown,
-): Promise<unknown> {
+): Promise<{ readonly error: unknown } | undefined> {
   const destination = source.destination(record);
   const { parent, links } = recordContext(source.carrier(record));
   const span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
@@ -144,7 +144,8 @@ async function processOne(
     } catch {
       // the span keeps what was recorded; the failure itself is returned below
     }
-    return error ?? new Error('a record failed with a falsy error');
+    // Boxed: an async function resolving with a Proxy (or a revoked one) reads its `then`, which may throw.
+    return { error: error ?? new Error('a record failed with a falsy error') };
   } finally {
     span.end();
   }
@@ -184,9 +185,9 @@ export async function forEachRecord<R = unknown>(event: unknown, fn: (record: R,
   const batchItemFailures: BatchItemFailure[] = [];
   const errors: unknown[] = [];
   for (let i = 0; i < source.records.length; i++) {
-    const error = await processOne(source, source.records[i], i, fn);
-    if (error === undefined) continue;
-    errors.push(error);
+    const failure = await processOne(source, source.records[i], i, fn);
+    if (failure === undefined) continue;
+    errors.push(failure.error);
     const failed = source.onFailure === 'rest' ? source.records.slice(i) : [source.records[i]];
     for (const record of failed) batchItemFailures.push({ itemIdentifier: source.itemIdentifier?.(record) ?? '' });
     if (source.onFailure !== 'continue') break;
