@@ -165,6 +165,13 @@ describe('handler outcomes and hostile contexts', () => {
     expect(span).toBeDefined();
   });
 
+  it('an event whose every read throws gets a generic span, named after the function', async () => {
+    const event = new Proxy({}, { get: throwing, getPrototypeOf: throwing, ownKeys: throwing, has: throwing });
+    const { outcome, span } = await invoke(event, () => 'ran');
+    expect(outcome).toEqual({ result: 'ran', threw: false });
+    expect(span).toMatchObject({ name: 'orders-api', kind: 2, attributes: { 'faas.trigger': 'other' } });
+  });
+
   it('a throwing getRemainingTimeInMillis: the handler runs, the span is exported', async () => {
     const context = { ...lambdaContext(), getRemainingTimeInMillis: throwing };
     const { outcome, span } = await invoke(loadEvent('api-gateway-v2'), () => 'ran', context);
