@@ -26,6 +26,8 @@ export const MEMO_DEPTH = 1;
 const MAX_ITEMS = 100;
 const MAX_NESTED_STRING = 10_000;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** %TypedArray%, the constructor every typed array (and Buffer) inherits from. */
+const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => object;
 
 export function inspect(value: unknown, options: InspectOptions): string {
   const out = new Output(options.budget, options.memo);
@@ -106,6 +108,9 @@ function writeKnownObject(out: Output, value: object, depth: number, seen: objec
     const items = listOf(value as unknown as ArrayLike<unknown>);
     return writeList(out, `${tagOf(value)}(${items.length}) `, '[', ']', items, depth, seen);
   }
+  // Not a view but a typed array's descendant: a Proxy of one. Its keys are every index (Object.keys of a
+  // Proxy of a 10 MB Buffer lists 10 million), and its length getter refuses the Proxy: named, not walked.
+  if (value instanceof TypedArray) return out.push(`${constructorLabel(proto)}[Proxy]`);
   if (value instanceof Map) return writeMap(out, value, depth, seen);
   if (value instanceof Set) return writeList(out, `Set(${value.size}) `, '{', '}', setItems(value), depth, seen);
   writePlain(out, value, proto, depth, seen);

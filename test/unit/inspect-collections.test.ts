@@ -75,3 +75,17 @@ describe('logging a large Buffer, typed array or Set reads only what is printed'
     expect(record.attributes!.user).toBe('{ address: { geo: [Object] } }');
   });
 });
+
+describe('a Proxy of a large typed array', () => {
+  it('is named, never walked: its keys (every index) are not listed', () => {
+    let listed = 0;
+    const proxy = new Proxy(new Uint8Array(1_000_000), {
+      ownKeys(target) {
+        listed++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    expect(inspect(proxy, { depth: 2, budget: LIMIT })).toBe('Uint8Array [Proxy]');
+    expect(listed).toBe(0);
+  });
+});
