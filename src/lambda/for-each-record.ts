@@ -110,29 +110,34 @@ function recordContext(carrier: Record<string, unknown>): { parent: Context; lin
   return { parent: producer, links: invocation && isSpanContextValid(invocation) ? [{ context: invocation }] : [] };
 }
 
+/** The record's `process` span; a record that cannot be read (a Proxy, throwing getters) gets a bare one. */
+function startRecordSpan(source: RecordSource, record: unknown): { span: Span; parent: Context } {
+  const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
+  const attributes: Attributes = {
+    'messaging.system': source.system,
+    'messaging.operation.type': 'process',
+    'messaging.operation.name': 'process',
+  };
+  try {
+    const destination = source.destination(record);
+    const { parent, links } = recordContext(source.carrier(record));
+    if (destination) attributes['messaging.destination.name'] = destination;
+    Object.assign(attributes, source.attributes(record));
+    const name = destination ? `process ${destination}` : 'process';
+    return { span: tracer.startSpan(name, { kind: SpanKind.CONSUMER, links, attributes }, parent), parent };
+  } catch {
+    const parent = context.active();
+    return { span: tracer.startSpan('process', { kind: SpanKind.CONSUMER, attributes }, parent), parent };
+  }
+}
+
 async function processOne(
   source: RecordSource,
   record: unknown,
   index: number,
   fn: (record: never, index: number) => unknown,
 ): Promise<{ readonly error: unknown } | undefined> {
-  const destination = source.destination(record);
-  const { parent, links } = recordContext(source.carrier(record));
-  const span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
-    destination ? `process ${destination}` : 'process',
-    {
-      kind: SpanKind.CONSUMER,
-      links,
-      attributes: {
-        'messaging.system': source.system,
-        'messaging.operation.type': 'process',
-        'messaging.operation.name': 'process',
-        ...(destination ? { 'messaging.destination.name': destination } : {}),
-        ...source.attributes(record),
-      },
-    },
-    parent,
-  );
+  const { span, parent } = startRecordSpan(source, record);
   try {
     await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
@@ -189,7 +194,9 @@ export async function forEachRecord<R = unknown>(event: unknown, fn: (record: R,
     if (failure === undefined) continue;
     errors.push(failure.error);
     const failed = source.onFailure === 'rest' ? source.records.slice(i) : [source.records[i]];
-    for (const record of failed) batchItemFailures.push({ itemIdentifier: source.itemIdentifier?.(record) ?? '' });
+    for (const record of failed) {
+      batchItemFailures.push({ itemIdentifier: safeRead(() => source.itemIdentifier?.(record), undefined) ?? '' });
+    }
     if (source.onFailure !== 'continue') break;
   }
   if (source.itemIdentifier === undefined && errors.length > 0) {
