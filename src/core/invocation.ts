@@ -66,7 +66,7 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     try {
       record(span);
     } catch (error) {
-      telemetry.diagnostics.warn('could not record the outcome on the invocation span', error);
+      telemetry.diagnostics.warn('could not record the invocation outcome', error);
     } finally {
       // Whatever the outcome's recording did, the span is ended and so exported.
       span.end();
@@ -104,7 +104,7 @@ interface StartedSpan {
 function startInvocationSpan(input: InvocationInput): StartedSpan {
   const { telemetry } = input;
   const start = spanStartFor(input);
-  const parentContext = safely(telemetry, () => parentFor(input, start), ROOT_CONTEXT, 'could not read the parent context from the event');
+  const parentContext = safely(telemetry, () => parentFor(input, start), ROOT_CONTEXT, 'could not read the trace context');
   const span = telemetry.tracer.startSpan(
     start.name,
     {
