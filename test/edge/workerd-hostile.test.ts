@@ -92,4 +92,11 @@ describe('hostile inputs in a Worker (real workerd)', () => {
     const span = await spanOf('hostile ray 0');
     expect(span.attributes['faas.invocation_id']).toBeUndefined();
   });
+
+  it("a plausible cf-ray (Cloudflare's own request id on Workers) is faas.invocation_id", async () => {
+    const response = await mf.dispatchFetch('http://worker.test/?kind=ray&n=1', { headers: { 'cf-ray': '8f1b2c3d4e5f6a7b-FRA' } });
+    expect(await response.text()).toBe('ok ray 1');
+    const span = await spanOf('hostile ray 1');
+    expect(span.attributes['faas.invocation_id']).toBe('8f1b2c3d4e5f6a7b-FRA');
+  });
 });
