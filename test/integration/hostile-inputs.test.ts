@@ -6,6 +6,7 @@ import { HOSTILE_CONSOLE_CALLS } from '../fixtures/hostile/console-args.ts';
 import { HOSTILE_EVENTS } from '../fixtures/hostile/events.ts';
 import { HOSTILE_THROWS } from '../fixtures/hostile/thrown.ts';
 import { HOSTILE_TRACE_HEADERS, HOSTILE_TRACE_ID } from '../fixtures/hostile/trace-headers.ts';
+import { EVERY_TRAP_THROWS, throwing } from '../fixtures/hostile/values.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.ts';
@@ -154,10 +155,6 @@ describe('hostile console arguments: the call returns, and its record stays with
 });
 
 describe('handler outcomes and hostile contexts', () => {
-  function throwing(): never {
-    throw new Error('hostile getter');
-  }
-
   it('a result whose statusCode getter throws is returned unchanged', async () => {
     const result = Object.defineProperty({}, 'statusCode', { get: throwing, enumerable: true });
     const { outcome, span } = await invoke(loadEvent('api-gateway-v2'), () => result);
@@ -166,7 +163,7 @@ describe('handler outcomes and hostile contexts', () => {
   });
 
   it('an event whose every read throws gets a generic span, named after the function', async () => {
-    const event = new Proxy({}, { get: throwing, getPrototypeOf: throwing, ownKeys: throwing, has: throwing });
+    const event = new Proxy({}, EVERY_TRAP_THROWS);
     const { outcome, span } = await invoke(event, () => 'ran');
     expect(outcome).toEqual({ result: 'ran', threw: false });
     expect(span).toMatchObject({ name: 'orders-api', kind: 2, attributes: { 'faas.trigger': 'other' } });
