@@ -81,6 +81,22 @@ if (mode === 'cold') {
     heapEndMb: process.memoryUsage().heapUsed / 2 ** 20,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
+} else if (mode === 'log-buffer') {
+  // One console.log of an object holding a `count` MB Buffer, after warm-up invocations that log no Buffer:
+  // that invocation's time (its flush included), the same without the Buffer just before, and what it added
+  // to the peak RSS.
+  await handler({ i: 0 }, context());
+  await handler({ i: 1 }, context());
+  const body = Buffer.alloc(count * 1024 * 1024, 1);
+  let t = performance.now();
+  await handler({ i: 2 }, context());
+  const withoutMs = performance.now() - t;
+  const rssBefore = process.resourceUsage().maxRSS;
+  t = performance.now();
+  await handler({ i: 3, body }, context());
+  const ms = performance.now() - t;
+  const peak = process.resourceUsage().maxRSS;
+  result = { ms, withoutMs, peakRssMb: peak / 1024, addedRssMb: (peak - rssBefore) / 1024 };
 } else if (mode === 'stream') {
   // Response-streaming handler: when the stream ended (what the client waits for) and when the handler
   // settled (after the flush), each from the call.

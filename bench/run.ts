@@ -2,7 +2,7 @@
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
- * `--only=outbound` or `--only=post-response` for one table).
+ * `--only=outbound`, `--only=post-response` or `--only=log-buffer` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { edgeTable } from './edge.ts';
 import { faultTable } from './faults.ts';
 import { bundle, fmt, OUT, runChild, startSink, VARIANTS, type Bundled, type Variant } from './harness.ts';
 import { bundleTable, lambdaTable } from './lambda-table.ts';
+import { logBufferTable } from './log-buffer.ts';
 import { memoryAndStreamingTables } from './memory.ts';
 import { outboundTable } from './outbound.ts';
 import { postResponseTable } from './post-response.ts';
@@ -24,6 +25,13 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
+  if (only === 'log-buffer') {
+    // Its own two bundles and sink: none of the five variants is needed.
+    const sink = await startSink(0);
+    console.log(await logBufferTable(sink.url, quick));
+    await sink.close();
+    return;
+  }
   const bundles = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, await bundle(v)] as const))) as Record<
     Variant,
     Bundled
@@ -59,6 +67,7 @@ async function main() {
     console.log(lambda.table);
     console.log(`\n${await faultTable(bundles, fast.url, quick)}`);
     console.log(`\n${await burstTable(bundles, fast.url)}`);
+    console.log(`\n${await logBufferTable(fast.url, quick)}`);
     console.log(`\n${await postResponseTable(OUT, { fast: fast.url, slow: slow.url }, quick)}`);
     console.log(`\n${await bytesTable(bundles, runChild, quick)}`);
     console.log(`\n${await edgeTable(slow.url, quick)}`);

@@ -1,15 +1,16 @@
 import { isError, safeRead } from '../core/safe-read.ts';
-import { inspect, Output, symbolText } from './inspect.ts';
+import { inspect, Output, symbolText, type InspectMemo } from './inspect.ts';
 
 /**
  * Formats console arguments with Node's `util.format` semantics (`%s %d %i %f %j %o %O %c %%`, the rest
  * appended with spaces) without `node:util`, so Lambda and edge share it. Never throws, and never builds
- * more than `maxLength` characters: a longer body ends with a visible truncation marker.
+ * more than `maxLength` characters: a longer body ends with a visible truncation marker. `memo` collects the
+ * inspections of logged objects' properties for the record's attributes.
  *
  * @example
  * formatArgs(['%s has %d items', 'cart', 3], 16384); // 'cart has 3 items'
  */
-export function formatArgs(args: readonly unknown[], maxLength: number): string {
+export function formatArgs(args: readonly unknown[], maxLength: number, memo?: InspectMemo): string {
   const out = new Output(maxLength);
   let next = 0;
   const first = args[0];
@@ -25,7 +26,7 @@ export function formatArgs(args: readonly unknown[], maxLength: number): string 
         i++;
       } else if ('sdifjoOc'.includes(spec) && next < args.length) {
         out.push(first.slice(start, i));
-        out.push(formatSpecifier(spec, args[next++], roomToOverflow(out)));
+        out.push(formatSpecifier(spec, args[next++], roomToOverflow(out), memo));
         start = i + 2;
         i++;
       }
@@ -35,7 +36,7 @@ export function formatArgs(args: readonly unknown[], maxLength: number): string 
   for (let i = next; i < args.length && !out.full; i++) {
     if (i > 0) out.push(' ');
     const arg = args[i];
-    out.push(typeof arg === 'string' ? arg : inspect(arg, { depth: 2, budget: roomToOverflow(out) }));
+    out.push(typeof arg === 'string' ? arg : inspect(arg, { depth: 2, budget: roomToOverflow(out), memo }));
   }
   return out.full ? `${out.text}…[truncated: log body over ${maxLength} characters]` : out.text;
 }
@@ -48,7 +49,7 @@ function roomToOverflow(out: Output): number {
   return out.budgetLeft() + 1;
 }
 
-function formatSpecifier(spec: string, arg: unknown, budget: number): string {
+function formatSpecifier(spec: string, arg: unknown, budget: number, memo: InspectMemo | undefined): string {
   switch (spec) {
     case 's':
       return formatString(arg, budget);
@@ -63,9 +64,9 @@ function formatSpecifier(spec: string, arg: unknown, budget: number): string {
     case 'j':
       return formatJson(arg);
     case 'o':
-      return inspect(arg, { depth: 4, budget });
+      return inspect(arg, { depth: 4, budget, memo });
     case 'O':
-      return inspect(arg, { depth: 2, budget });
+      return inspect(arg, { depth: 2, budget, memo });
     default: // %c is CSS in browsers; Node drops it together with its argument
       return '';
   }

@@ -10,14 +10,27 @@ export interface InspectOptions {
   readonly depth: number;
   /** Most characters written; the caller marks the cut. */
   readonly budget: number;
+  /**
+   * Collects the text of each object written at depth `MEMO_DEPTH` (a property of a logged object), so the
+   * log record's attributes reuse it instead of inspecting the same value again.
+   */
+  readonly memo?: InspectMemo;
 }
+
+/** Inspections already written, by object, at depth `MEMO_DEPTH`. */
+export type InspectMemo = Map<object, string>;
+
+/** The depth the memo is kept at: the one a logged object's properties are written at, and attributes use. */
+export const MEMO_DEPTH = 1;
 
 const MAX_ITEMS = 100;
 const MAX_NESTED_STRING = 10_000;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** %TypedArray%, the constructor every typed array (and Buffer) inherits from. */
+const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => object;
 
 export function inspect(value: unknown, options: InspectOptions): string {
-  const out = new Output(options.budget);
+  const out = new Output(options.budget, options.memo);
   write(out, value, options.depth, [], true);
   return out.text;
 }
@@ -27,8 +40,10 @@ export class Output {
   text = '';
   full = false;
   readonly #budget: number;
-  constructor(budget: number) {
+  readonly memo: InspectMemo | undefined;
+  constructor(budget: number, memo?: InspectMemo) {
     this.#budget = budget;
+    this.memo = memo;
   }
   push(part: string): void {
     if (this.full) return;
@@ -86,32 +101,45 @@ function writeKnownObject(out: Output, value: object, depth: number, seen: objec
   if (value instanceof RegExp) return out.push(String(value));
   if (value instanceof Promise) return out.push('Promise { <unknown> }');
   if (value instanceof WeakMap || value instanceof WeakSet) return out.push(`${tagOf(value)} { <items unknown> }`);
-  if (Array.isArray(value)) return writeList(out, '', '[', ']', value, depth, seen);
+  if (Array.isArray(value)) return writeList(out, '', '[', ']', listOf(value), depth, seen);
+  // Typed arrays (Buffers too) and Sets are read only as far as they are printed: copying a 10 MB Buffer
+  // into an array to show 100 bytes cost seconds and hundreds of MB.
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const items = Array.from(value as unknown as ArrayLike<number>);
+    const items = listOf(value as unknown as ArrayLike<unknown>);
     return writeList(out, `${tagOf(value)}(${items.length}) `, '[', ']', items, depth, seen);
   }
+  // Not a view but a typed array's descendant: a Proxy of one. Its keys are every index (Object.keys of a
+  // Proxy of a 10 MB Buffer lists 10 million), and its length getter refuses the Proxy: named, not walked.
+  if (value instanceof TypedArray) return out.push(`${constructorLabel(proto)}[Proxy]`);
   if (value instanceof Map) return writeMap(out, value, depth, seen);
-  if (value instanceof Set) return writeList(out, `Set(${value.size}) `, '{', '}', [...value], depth, seen);
+  if (value instanceof Set) return writeList(out, `Set(${value.size}) `, '{', '}', setItems(value), depth, seen);
   writePlain(out, value, proto, depth, seen);
 }
 
-function writeList(
-  out: Output,
-  prefix: string,
-  open: string,
-  close: string,
-  items: readonly unknown[],
-  depth: number,
-  seen: object[],
-): void {
+/** A collection's size and its items in order, read one at a time (`at` is called with 0, 1, 2, …). */
+interface Items {
+  readonly length: number;
+  at(index: number): unknown;
+}
+
+function listOf(list: ArrayLike<unknown>): Items {
+  return { length: list.length, at: (index) => list[index] };
+}
+
+function setItems(set: Set<unknown>): Items {
+  // Set.prototype's own iterator (a subclass may override it), stopped after the items printed.
+  const iterator = Set.prototype.values.call(set);
+  return { length: set.size, at: () => iterator.next().value };
+}
+
+function writeList(out: Output, prefix: string, open: string, close: string, items: Items, depth: number, seen: object[]): void {
   if (items.length === 0) return out.push(`${prefix}${open}${close}`);
   if (depth < 0) return out.push(prefix === '' ? '[Array]' : `[${prefix.trim()}]`);
   out.push(`${prefix}${open} `);
   const shown = Math.min(items.length, MAX_ITEMS);
   for (let i = 0; i < shown && !out.full; i++) {
     if (i > 0) out.push(', ');
-    write(out, items[i], depth - 1, seen, false);
+    write(out, items.at(i), depth - 1, seen, false);
   }
   if (items.length > shown) out.push(`, ... ${items.length - shown} more items`);
   out.push(` ${close}`);
@@ -156,12 +184,22 @@ function writePlain(out: Output, value: object, proto: unknown, depth: number, s
     }
     if (out.full) return;
     out.push(shown++ === 0 ? `${keyText(key)}: ` : `, ${keyText(key)}: `);
-    if ('value' in descriptor) write(out, descriptor.value, depth - 1, seen, false);
+    if ('value' in descriptor) writeProperty(out, descriptor.value, depth - 1, seen);
     else out.push(descriptor.get && descriptor.set ? '[Getter/Setter]' : descriptor.get ? '[Getter]' : '[Setter]');
   }
   if (shown === 0) return out.push(`${label}{}`);
   if (hidden > 0) out.push(`, ... ${hidden} more properties`);
   out.push(' }');
+}
+
+/** A property's value; an object at the memo depth leaves its text in the memo for the attributes. */
+function writeProperty(out: Output, value: unknown, depth: number, seen: object[]): void {
+  if (out.memo === undefined || depth !== MEMO_DEPTH || typeof value !== 'object' || value === null) {
+    return write(out, value, depth, seen, false);
+  }
+  const start = out.text.length;
+  write(out, value, depth, seen, false);
+  if (!out.full) out.memo.set(value, out.text.slice(start));
 }
 
 function constructorLabel(proto: unknown): string {

@@ -1,5 +1,6 @@
 import {
   ROOT_CONTEXT,
+  SpanKind,
   SpanStatusCode,
   context,
   isSpanContextValid,
@@ -64,9 +65,11 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     ended = true;
     try {
       record(span);
-      span.end();
     } catch (error) {
-      telemetry.diagnostics.warn('could not end the invocation span', error);
+      telemetry.diagnostics.warn('could not record the invocation outcome', error);
+    } finally {
+      // Whatever the outcome's recording did, the span is ended and so exported.
+      span.end();
     }
   };
   const timeoutNet = armTimeoutNet(input, () => {
@@ -78,7 +81,7 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     const active = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
     const result = await context.with(active, input.run);
     const { trigger } = input;
-    end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result)) : noResult);
+    end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result), undefined) : noResult);
     return result;
   } catch (error) {
     end((s) => recordError(s, error));
@@ -101,7 +104,7 @@ interface StartedSpan {
 function startInvocationSpan(input: InvocationInput): StartedSpan {
   const { telemetry } = input;
   const start = spanStartFor(input);
-  const parentContext = parentFor(input, start);
+  const parentContext = safely(telemetry, () => parentFor(input, start), ROOT_CONTEXT, 'could not read the trace context');
   const span = telemetry.tracer.startSpan(
     start.name,
     {
@@ -122,8 +125,14 @@ function spanStartFor(input: InvocationInput): SpanStart {
   } catch (error) {
     // An event that looked like a trigger but was malformed: still one span, never a failed invocation.
     input.telemetry.diagnostics.debug(`trigger ${input.trigger.name} could not read the event`, error);
-    return generic.spanStart(input.event as never, trigger);
+    // The generic adapter reads the event too (its headers): a Proxy that throws on every read gets a span
+    // that reads nothing from it.
+    return safely(input.telemetry, () => generic.spanStart(input.event as never, trigger), unreadableEventStart(input.functionName));
   }
+}
+
+function unreadableEventStart(functionName: string): SpanStart {
+  return { name: functionName, kind: SpanKind.SERVER, attributes: { 'faas.trigger': 'other' } };
 }
 
 function parentFor(input: InvocationInput, start: SpanStart): Context {
@@ -147,18 +156,28 @@ function hasEntries(carrier: object): boolean {
  * shorter, so a short function (1 s timeout) is not reported as timed out while it still has time.
  */
 function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
-  const remaining = input.remainingTimeMs?.();
-  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  const remaining = remainingTime(input);
+  if (remaining === undefined) return undefined;
   const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
   const timer = setTimeout(
     () => {
       onTimeout();
       void flushBeforeFreeze(input);
     },
-    Math.max(0, remaining - lead),
+    // A delay past 2^31 − 1 ms overflows to 1 ms in setTimeout (Node, browsers and workerd alike), which
+    // would end a healthy span as timed out at once: https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+    Math.min(MAX_TIMER_DELAY_MS, Math.max(0, remaining - lead)),
   );
   (timer as { unref?: () => void }).unref?.();
   return timer;
+}
+
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** The milliseconds left, or undefined when there is no deadline or the context cannot tell (a throwing getter). */
+function remainingTime(input: InvocationInput): number | undefined {
+  const remaining = safeRead(() => input.remainingTimeMs?.(), undefined);
+  return typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : undefined;
 }
 
 /** A trigger without `onResult` (the generic one): nothing to record from the result. */
@@ -170,21 +189,23 @@ function markTimedOut(span: Span): void {
 }
 
 function recordError(span: Span, error: unknown): void {
-  const exception = isError(error) ? error : { name: typeof error, message: safeString(error) };
-  span.recordException(exception);
-  span.setAttribute('error.type', isError(error) ? safeString(error.name) || 'Error' : typeof error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
+  // Read once each, without trusting getters: an Error's name, message or stack may throw.
+  const known = isError(error);
+  const name = known ? safeRead(() => String(error.name), 'Error') : typeof error;
+  const message = known ? safeRead(() => String(error.message), '') : safeString(error);
+  const stack: unknown = known ? safeRead(() => error.stack, undefined) : undefined;
+  span.recordException(typeof stack === 'string' ? { name, message, stack } : { name, message });
+  span.setAttribute('error.type', (known && name) || (known ? 'Error' : typeof error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */
 async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
   const { config, diagnostics } = input.telemetry;
-  const remaining = input.remainingTimeMs?.();
+  const remaining = remainingTime(input);
   const bound = Math.max(
     0,
-    remaining === undefined || !Number.isFinite(remaining)
-      ? config.flushBudgetMs
-      : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
+    remaining === undefined ? config.flushBudgetMs : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
   );
   const summary = await input.telemetry.flush(bound);
   const delivery = input.telemetry.takeDeliveryReport();
@@ -196,11 +217,12 @@ async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
   if (parts.length > 0) diagnostics.warn(parts.join('; '));
 }
 
-function safely(telemetry: Telemetry, fn: () => void): void {
+function safely<T>(telemetry: Telemetry, fn: () => T, fallback: T, what = 'could not read the handler result'): T {
   try {
-    fn();
+    return fn();
   } catch (error) {
-    telemetry.diagnostics.debug('could not read the handler result', error);
+    telemetry.diagnostics.debug(what, error);
+    return fallback;
   }
 }
 

@@ -8,7 +8,9 @@ import { edgeFetch } from '../triggers/edge/fetch.ts';
 import { edgeQueue } from '../triggers/edge/queue.ts';
 import { edgeScheduled } from '../triggers/edge/scheduled.ts';
 import { createEdgeSetup, type EdgeObservabilityOptions, type EdgeOptionsInput, type EdgeSetup } from './edge-setup.ts';
+import { detectRuntime } from './detect-runtime.ts';
 import { tracedEnv } from './outbound-fetch.ts';
+import { requestIdOf } from './request-id.ts';
 import { trackWaitUntil } from './wait-until.ts';
 
 export type { EdgeObservabilityOptions, EdgeOptionsInput } from './edge-setup.ts';
@@ -124,13 +126,8 @@ function routeOf(options: EdgeObservabilityOptions, request: Request): string | 
   }
 }
 
-/** The request id a platform gives a request, when it gives one. */
-function requestIdOf(request: Request): Attributes {
-  const id = request.headers.get('cf-ray') ?? request.headers.get('x-vercel-id') ?? request.headers.get('x-nf-request-id');
-  return id ? { 'faas.invocation_id': id } : {};
-}
-
 function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, withEnv: boolean) {
+  const runtime = detectRuntime();
   return async function observedFetch(request: Request, second?: unknown, third?: unknown): Promise<Response> {
     // Workers: (request, env, ctx). Vercel/Netlify: (request, context). Deno.serve: (request, info).
     const [binding, runtimeContext] = withEnv ? [second, third] : [undefined, second];
@@ -140,7 +137,7 @@ function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, w
       (setup: EdgeSetup) => ({ request, route: routeOf(setup.options, request) }),
       runtimeContext,
       (context, env) => (withEnv ? fetch.call(thisArg, request, env, context) : fetch.call(thisArg, request, context)),
-      requestIdOf(request),
+      requestIdOf(request, runtime),
     ) as Promise<Response>;
   };
 }

@@ -9,7 +9,9 @@ import {
   type Attributes,
   type Context,
   type Link,
+  type Span,
 } from '@opentelemetry/api';
+import { isError, safeRead } from '../core/safe-read.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import { lastArnPart, pick, pickString } from '../core/trigger.ts';
@@ -108,41 +110,60 @@ function recordContext(carrier: Record<string, unknown>): { parent: Context; lin
   return { parent: producer, links: invocation && isSpanContextValid(invocation) ? [{ context: invocation }] : [] };
 }
 
+/** The record's `process` span; a record that cannot be read (a Proxy, throwing getters) gets a bare one. */
+function startRecordSpan(source: RecordSource, record: unknown): { span: Span; parent: Context } {
+  const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
+  const attributes: Attributes = {
+    'messaging.system': source.system,
+    'messaging.operation.type': 'process',
+    'messaging.operation.name': 'process',
+  };
+  try {
+    const destination = source.destination(record);
+    const { parent, links } = recordContext(source.carrier(record));
+    if (destination) attributes['messaging.destination.name'] = destination;
+    Object.assign(attributes, source.attributes(record));
+    const name = destination ? `process ${destination}` : 'process';
+    return { span: tracer.startSpan(name, { kind: SpanKind.CONSUMER, links, attributes }, parent), parent };
+  } catch {
+    const parent = context.active();
+    return { span: tracer.startSpan('process', { kind: SpanKind.CONSUMER, attributes }, parent), parent };
+  }
+}
+
 async function processOne(
   source: RecordSource,
   record: unknown,
   index: number,
   fn: (record: never, index: number) => unknown,
-): Promise<unknown> {
-  const destination = source.destination(record);
-  const { parent, links } = recordContext(source.carrier(record));
-  const span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
-    destination ? `process ${destination}` : 'process',
-    {
-      kind: SpanKind.CONSUMER,
-      links,
-      attributes: {
-        'messaging.system': source.system,
-        'messaging.operation.type': 'process',
-        'messaging.operation.name': 'process',
-        ...(destination ? { 'messaging.destination.name': destination } : {}),
-        ...source.attributes(record),
-      },
-    },
-    parent,
-  );
+): Promise<{ readonly error: unknown } | undefined> {
+  const { span, parent } = startRecordSpan(source, record);
   try {
     await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
   } catch (error) {
-    const known = error instanceof Error ? error : new Error(String(error));
-    span.recordException(known);
-    span.setAttribute('error.type', known.name || 'Error');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
-    return error ?? new Error('a record failed with a falsy error');
+    // Recorded without trusting what was thrown (a null-prototype object, a Proxy, a throwing toString or
+    // getter): the record still counts as failed and the batch goes on.
+    try {
+      recordRecordError(span, error);
+    } catch {
+      // the span keeps what was recorded; the failure itself is returned below
+    }
+    // Boxed: an async function resolving with a Proxy (or a revoked one) reads its `then`, which may throw.
+    return { error: error ?? new Error('a record failed with a falsy error') };
   } finally {
     span.end();
   }
+}
+
+function recordRecordError(span: Span, error: unknown): void {
+  const known = isError(error);
+  const name = known ? safeRead(() => String(error.name), 'Error') : 'Error';
+  const message = safeRead(() => String(known ? error.message : error), 'unprintable error');
+  const stack: unknown = known ? safeRead(() => error.stack, undefined) : undefined;
+  span.recordException(typeof stack === 'string' ? { name, message, stack } : { name, message });
+  span.setAttribute('error.type', name || 'Error');
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /**
@@ -169,11 +190,13 @@ export async function forEachRecord<R = unknown>(event: unknown, fn: (record: R,
   const batchItemFailures: BatchItemFailure[] = [];
   const errors: unknown[] = [];
   for (let i = 0; i < source.records.length; i++) {
-    const error = await processOne(source, source.records[i], i, fn);
-    if (error === undefined) continue;
-    errors.push(error);
+    const failure = await processOne(source, source.records[i], i, fn);
+    if (failure === undefined) continue;
+    errors.push(failure.error);
     const failed = source.onFailure === 'rest' ? source.records.slice(i) : [source.records[i]];
-    for (const record of failed) batchItemFailures.push({ itemIdentifier: source.itemIdentifier?.(record) ?? '' });
+    for (const record of failed) {
+      batchItemFailures.push({ itemIdentifier: safeRead(() => source.itemIdentifier?.(record), undefined) ?? '' });
+    }
     if (source.onFailure !== 'continue') break;
   }
   if (source.itemIdentifier === undefined && errors.length > 0) {

@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import { normalizeHeaders } from '../core/propagation.ts';
 import type { SpanStart } from '../core/trigger.ts';
+import { redactQuery } from '../core/outbound/url-full.ts';
 
 export interface HttpRequestParts {
   readonly method: string;
@@ -30,7 +31,8 @@ export function httpSpanStart(request: HttpRequestParts): SpanStart {
     'url.scheme': request.scheme,
   };
   if (request.route) attributes['http.route'] = request.route;
-  if (request.query) attributes['url.query'] = request.query;
+  // Signature and credential values (presigned URLs) never reach the span: the semantic conventions list.
+  if (request.query) attributes['url.query'] = redactQuery(request.query);
   if (headers.host) attributes['server.address'] = headers.host.split(':')[0];
   if (headers['user-agent']) attributes['user_agent.original'] = headers['user-agent'];
   if (request.clientAddress) attributes['client.address'] = request.clientAddress;

@@ -123,6 +123,25 @@ describe('forEachRecord', () => {
     expect(records[1]!.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.kafka.offset': 16 });
   });
 
+  it('a record that cannot be read (a Proxy whose reads throw) still runs, in a bare process span, and the batch result comes back', async () => {
+    const event = sqsEvent(3);
+    const hostile = new Proxy(event.Records[1]!, {
+      get() {
+        throw new Error('hostile record');
+      },
+    });
+    event.Records[1] = hostile;
+    const seen: unknown[] = [];
+    const { result, records } = await run(event, (record: unknown, index) => {
+      seen.push(record);
+      if (index === 1) throw new Error('failed');
+    });
+    expect(seen).toHaveLength(3);
+    expect(Object.is(seen[1], hostile)).toBe(true);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '' }] });
+    expect(records.map((s) => s.name)).toEqual(['process my-queue', 'process', 'process my-queue']);
+  });
+
   it('another event is refused with a TypeError', async () => {
     const { error } = await run(loadEvent('s3'), () => {});
     expect(error).toBeInstanceOf(TypeError);

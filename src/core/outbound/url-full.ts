@@ -26,17 +26,28 @@ export function urlFull(url: URL): string {
     copy.password = 'REDACTED';
   }
   if (copy.search === '') return copy.href;
-  // Rebuilt by hand: URLSearchParams would re-encode every other value and change the URL.
-  const query = copy.search
-    .slice(1)
+  copy.search = `?${redactQuery(copy.search.slice(1))}`;
+  return copy.href;
+}
+
+/**
+ * A query string (without `?`) with the values of signature and credential parameters replaced by
+ * `REDACTED`, as the HTTP semantic conventions want `url.query` (inbound requests) and `url.full`:
+ * https://opentelemetry.io/docs/specs/semconv/registry/attributes/url/#url-query
+ *
+ * @example
+ * redactQuery('id=7&X-Amz-Signature=abc'); // 'id=7&X-Amz-Signature=REDACTED'
+ */
+export function redactQuery(query: string): string {
+  // Rebuilt by hand: URLSearchParams would re-encode every other value and change the query.
+  return query
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
       const name = eq === -1 ? pair : pair.slice(0, eq);
       return eq !== -1 && SECRET_PARAMS.has(safeDecode(name).toLowerCase()) ? `${name}=REDACTED` : pair;
-    });
-  copy.search = `?${query.join('&')}`;
-  return copy.href;
+    })
+    .join('&');
 }
 
 function safeDecode(text: string): string {

@@ -41,9 +41,13 @@ export const LAMBDA_TRIGGERS: readonly MatchingTrigger[] = LAMBDA_TRIGGERS_BY_KE
 /** The adapter for a Lambda event: the first that matches (in a group whose key the event has), else the generic one. */
 export function triggerFor(event: unknown, byKey = LAMBDA_TRIGGERS_BY_KEY): TriggerAdapter {
   if (typeof event !== 'object' || event === null) return generic;
-  for (const [key, triggers] of byKey) {
-    if ((event as Record<string, unknown>)[key] === undefined) continue;
-    for (const trigger of triggers) if (trigger.matches(event)) return trigger;
+  try {
+    for (const [key, triggers] of byKey) {
+      if ((event as Record<string, unknown>)[key] === undefined) continue;
+      for (const trigger of triggers) if (trigger.matches(event)) return trigger;
+    }
+  } catch {
+    // A Proxy event whose traps throw, or a throwing getter: the handler still runs, in a generic span.
   }
   return generic;
 }
