@@ -11,7 +11,8 @@ import {
 /**
  * POSTs with `fetch`: Web APIs only, so it runs on workerd, Deno and Vercel alike. The timeout (an abort,
  * counted in time the event loop was free: `LoopDeadline`) covers the exchange; once the status has
- * arrived it alone classifies the answer, of which only a bounded prefix is read (the rest is cancelled).
+ * arrived it alone classifies the answer: a 2xx body is read up to a bound, another status is answered at
+ * once and its body only drained up to a bound; a longer body is cancelled, a slower one aborted.
  * Never rejects: headers `fetch` will not send are a failure.
  *
  * @example
@@ -27,18 +28,23 @@ export async function postWithFetch(request: PostRequest, fetchImpl: typeof fetc
   }
   const controller = new AbortController();
   const deadline = new LoopDeadline(request.timeoutMs, { onExpiry: () => controller.abort() });
+  let response: Response;
   try {
-    const response = await fetchImpl(request.url, { method: 'POST', headers, body: request.body as BodyInit, signal: controller.signal });
-    const body = await readPrefix(response, answerLimit(response.status));
-    return resultOfStatus(request, response.status, response.statusText, response.headers.get('retry-after'), {
+    response = await fetchImpl(request.url, { method: 'POST', headers, body: request.body as BodyInit, signal: controller.signal });
+  } catch (cause) {
+    deadline.cancel();
+    return resultOfNetworkError(request, cause, deadline.expired);
+  }
+  const retryAfter = response.headers.get('retry-after');
+  const answer = (body: Uint8Array | undefined) =>
+    resultOfStatus(request, response.status, response.statusText, retryAfter, {
       body,
       contentType: response.headers.get('content-type') ?? undefined,
     });
-  } catch (cause) {
-    return resultOfNetworkError(request, cause, deadline.expired);
-  } finally {
-    deadline.cancel();
-  }
+  const reading = readPrefix(response, answerLimit(response.status)).finally(() => deadline.cancel());
+  // Outside 2xx the status says it all: the body is only drained (for the connection), within the deadline.
+  if (response.status < 200 || response.status >= 300) return answer(undefined);
+  return answer(await reading);
 }
 
 /**

@@ -36,7 +36,8 @@ function clientOf(module: { Agent: new (options: { keepAlive: boolean }) => Agen
  * which costs tens of milliseconds of cold start (measured in bench/README.md). The timeout covers the
  * exchange, counted in time the event loop was free (`LoopDeadline`): a handler that keeps the loop busy
  * does not time the request out before it is written. Once the status has arrived it alone classifies the
- * answer: only a bounded prefix of the body is read, and a body that is too long or too slow is dropped.
+ * answer: a 2xx body is read up to a bound, another status settles at once and its body is only drained up
+ * to a bound; a body that is too long or too slow is dropped with its connection.
  * Never rejects: a request `http.request` will not build (a header value HTTP does not allow) is a failure.
  *
  * @example
@@ -54,21 +55,19 @@ export function postWithNodeHttp(request: PostRequest): Promise<TransportResult>
 
 function send(client: Client, url: URL, request: PostRequest, resolve: (result: TransportResult) => void): void {
   let settled = false;
-  let deadline: LoopDeadline | undefined;
   const settle = (result: TransportResult) => {
     if (settled) return;
     settled = true;
-    deadline?.cancel();
     resolve(result);
   };
   const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
   let outgoing: ClientRequest;
-  let abandonAnswer: (() => void) | undefined;
+  let answer: Answer | undefined;
   try {
     outgoing = client.request(
       url,
       { method: 'POST', agent: client.agent, headers: { ...request.headers, 'content-length': String(body.byteLength) } },
-      (response) => (abandonAnswer = readAnswer(response, request, settle)),
+      (response) => (answer = readAnswer(response, request, settle, () => timer.cancel())),
     );
   } catch (cause) {
     // http.request throws at once on a header it will not send (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN).
@@ -76,39 +75,59 @@ function send(client: Client, url: URL, request: PostRequest, resolve: (result: 
   }
   const timer = new LoopDeadline(request.timeoutMs, {
     // With the status in hand the answer is known; without it, the exchange timed out.
-    onExpiry: () => (abandonAnswer ? abandonAnswer() : outgoing.destroy(new Error('export timed out'))),
+    onExpiry: () => (answer ? answer.abandon() : outgoing.destroy(new Error('export timed out'))),
   });
-  deadline = timer;
-  outgoing.on('error', (cause) => settle(resultOfNetworkError(request, cause, timer.expired)));
+  outgoing.on('error', (cause) => {
+    timer.cancel();
+    settle(resultOfNetworkError(request, cause, timer.expired));
+  });
   outgoing.end(body);
 }
 
+interface Answer {
+  /** Settles by the status now and drops the rest of the body with its connection. */
+  abandon(): void;
+}
+
 /**
- * Reads at most `answerLimit(status)` bytes of the answer (an OTLP partial_success, or enough of an error
- * body for the socket to be reused) and settles by its status; returns what settles it at once (the
- * deadline came while the body was still arriving). Past the limit the rest is dropped with the connection.
+ * Settles by the status: a 2xx once its body is read (an OTLP partial_success, `MAX_ANSWER_BYTES` at most),
+ * any other status at once, its body only drained (`MAX_ERROR_ANSWER_BYTES` at most) so the socket can be
+ * reused. A body past its limit is dropped with the connection; `finished` is called when the body is done.
  */
-function readAnswer(response: IncomingMessage, request: PostRequest, settle: (result: TransportResult) => void): () => void {
+function readAnswer(
+  response: IncomingMessage,
+  request: PostRequest,
+  settle: (result: TransportResult) => void,
+  finished: () => void,
+): Answer {
   const status = response.statusCode ?? 0;
   const limit = answerLimit(status);
   const chunks: Buffer[] = [];
   let size = 0;
-  const finish = (complete: boolean) => {
+  const settleWith = (body: Uint8Array | undefined) => {
     const retryAfter = response.headers['retry-after'];
-    const answer = { body: complete ? Buffer.concat(chunks) : undefined, contentType: response.headers['content-type'] };
+    const answer = { body, contentType: response.headers['content-type'] };
     settle(resultOfStatus(request, status, response.statusMessage ?? '', typeof retryAfter === 'string' ? retryAfter : null, answer));
   };
   const abandon = () => {
-    finish(false);
+    settleWith(undefined);
     response.destroy();
+    finished();
   };
+  if (status < 200 || status >= 300) settleWith(undefined);
   response.on('data', (chunk: Buffer) => {
     size += chunk.length;
     if (size <= limit) chunks.push(chunk);
     else abandon();
   });
-  response.on('end', () => finish(true));
+  response.on('end', () => {
+    settleWith(Buffer.concat(chunks));
+    finished();
+  });
   // A connection that breaks mid-body still answered: the status stands.
-  response.on('error', () => finish(false));
-  return abandon;
+  response.on('error', () => {
+    settleWith(undefined);
+    finished();
+  });
+  return { abandon };
 }
