@@ -3,6 +3,7 @@ import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
 import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
+import { readHeaders, validHeaders } from './read-headers.ts';
 import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
@@ -104,7 +105,8 @@ function signalReader(
   defaultTimeoutMs: number,
 ) {
   const exportTimeout = readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', defaultTimeoutMs, warn, POSITIVE_MS);
-  const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const sharedHeaders = readHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const optionHeaders = options.headers && validHeaders(options.headers, 'option headers', warn);
   const compression = readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', OTLP_COMPRESSIONS, 'none', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
   return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined): SignalConfig =>
@@ -113,7 +115,7 @@ function signalReader(
         option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
         readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
         joinPath(baseUrl, `v1/${name.toLowerCase()}`),
-      headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
+      headers: { ...sharedHeaders, ...readHeaders(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...optionHeaders },
       timeoutMs:
         option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS) ??
         readNumber(env, `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`, exportTimeout, warn, POSITIVE_MS),
