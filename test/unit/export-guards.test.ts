@@ -1,0 +1,77 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { describe, expect, it } from 'vitest';
+import { DeliveryReport } from '../../src/exporters/delivery-report.ts';
+import { FailoverLogExporter } from '../../src/exporters/failover.ts';
+import { printable } from '../../src/exporters/printable.ts';
+import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
+import { LoopDeadline } from '../../src/exporters/transport/loop-deadline.ts';
+
+function busyFor(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+}
+
+describe('LoopDeadline: a limit counted in time the event loop was free', () => {
+  it('a block longer than the limit costs it one step, not the block: it expires only after the loop has been free', async () => {
+    let expiredAt: number | undefined;
+    const deadline = new LoopDeadline(200, { onExpiry: () => (expiredAt = performance.now()) });
+    busyFor(600);
+    const freeFrom = performance.now();
+    expect(deadline.remainingMs).toBeGreaterThan(100); // 600 ms of wall time went by; at most a step was counted
+    await new Promise<void>((resolve) => {
+      const poll = () => (expiredAt === undefined ? setTimeout(poll, 10) : resolve());
+      poll();
+    });
+    expect(deadline.expired).toBe(true);
+    expect(deadline.remainingMs).toBe(0);
+    // After the block it still had most of its 200 ms to give (timers never fire early).
+    expect(expiredAt! - freeFrom).toBeGreaterThanOrEqual(100);
+  });
+
+  it('without a block it expires after its limit, and not before', async () => {
+    const started = performance.now();
+    await new Promise<void>((resolve) => new LoopDeadline(120, { onExpiry: resolve }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(119);
+  });
+
+  it('cancel() stops it: onExpiry is never called, nothing keeps running', async () => {
+    let called = false;
+    const deadline = new LoopDeadline(30, { onExpiry: () => (called = true) });
+    deadline.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(called).toBe(false);
+    expect(deadline.expired).toBe(false);
+  });
+});
+
+describe('printable: remote words made safe for a diagnostic line', () => {
+  it('escapes line breaks, ANSI escapes, C1 controls, line separators and bidi overrides; bounds the length', () => {
+    expect(printable('a\nb\r\x1b[2J\x85\u2028\u202e')).toBe('a\\x0ab\\x0d\\x1b[2J\\x85\\u2028\\u202e');
+    expect(printable('x'.repeat(500), 20)).toBe(`${'x'.repeat(20)}…`);
+    // Never half an escape at the cut.
+    expect(printable(`${'x'.repeat(18)}\n`, 20)).toBe(`${'x'.repeat(18)}…`);
+    expect(printable('plain text ✓')).toBe('plain text ✓');
+  });
+});
+
+describe('the failover chain and an exporter that throws', () => {
+  it('a primary that throws synchronously settles as FAILED (no outage), and the records go on to stdout', async () => {
+    const breaker = new CircuitBreaker();
+    const lines: string[] = [];
+    const failover = new FailoverLogExporter({
+      primary: {
+        exporter: {
+          export() {
+            throw new TypeError('Invalid character in header content ["x-api-key"]');
+          },
+        },
+        breaker,
+      },
+      lastResort: (line) => lines.push(line),
+      report: new DeliveryReport(),
+    });
+    const result = await new Promise<ExportResult>((resolve) => failover.export([], resolve));
+    expect(result.code).toBe(ExportResultCode.SUCCESS); // delivered by the last resort
+    expect(breaker.state.open).toBe(false);
+  });
+});
