@@ -1,6 +1,7 @@
 // C0 controls (ESC starts an ANSI sequence; CR and LF start a new line), DEL, C1 controls, the Unicode line and
 // paragraph separators and the bidirectional overrides that can make a line read as something else
 // (https://trojansource.codes/).
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const escapeChar = (char: string): string => {
