@@ -13,9 +13,11 @@ const ROOT = resolve(import.meta.dirname, '..');
  * LoggerProvider setup is 41 KiB), and bench/RESULTS.md shows what the rest buys, feature by feature. So the
  * budgets sit just above what the examples measure, to catch regressions: after issue 17 (and the extension's
  * /event/next retries) the Lambda examples load at most 120.8 KiB and the edge ones 103.5 KiB; the margins are
- * 1.2 KiB and 0.5 KiB.
+ * 1.2 KiB and 0.5 KiB. The export path's hardening against hostile input (timeouts counted in free event-loop
+ * time, bounded answers, header checks, escaped diagnostics) added 2.7 KiB to Lambda (123.5 KiB) and 2.4 KiB
+ * to the edge (105.8 KiB): 124 and 106 KiB.
  */
-export const BUDGETS = { lambda: 122 * 1024, edge: 104 * 1024 } as const;
+export const BUDGETS = { lambda: 124 * 1024, edge: 106 * 1024 } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {

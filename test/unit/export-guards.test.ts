@@ -4,7 +4,7 @@ import { DeliveryReport } from '../../src/exporters/delivery-report.ts';
 import { FailoverLogExporter } from '../../src/exporters/failover.ts';
 import { printable } from '../../src/exporters/printable.ts';
 import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
-import { LoopDeadline } from '../../src/exporters/transport/loop-deadline.ts';
+import { startLoopDeadline } from '../../src/exporters/transport/loop-deadline.ts';
 
 function busyFor(ms: number): void {
   const end = Date.now() + ms;
@@ -14,7 +14,7 @@ function busyFor(ms: number): void {
 describe('LoopDeadline: a limit counted in time the event loop was free', () => {
   it('a block longer than the limit costs it one step, not the block: it expires only after the loop has been free', async () => {
     let expiredAt: number | undefined;
-    const deadline = new LoopDeadline(200, { onExpiry: () => (expiredAt = performance.now()) });
+    const deadline = startLoopDeadline(200, { onExpiry: () => (expiredAt = performance.now()) });
     busyFor(600);
     const freeFrom = performance.now();
     expect(deadline.remainingMs).toBeGreaterThan(100); // 600 ms of wall time went by; at most a step was counted
@@ -30,13 +30,13 @@ describe('LoopDeadline: a limit counted in time the event loop was free', () => 
 
   it('without a block it expires after its limit, and not before', async () => {
     const started = performance.now();
-    await new Promise<void>((resolve) => new LoopDeadline(120, { onExpiry: resolve }));
+    await new Promise<void>((resolve) => startLoopDeadline(120, { onExpiry: resolve }));
     expect(performance.now() - started).toBeGreaterThanOrEqual(119);
   });
 
   it('cancel() stops it: onExpiry is never called, nothing keeps running', async () => {
     let called = false;
-    const deadline = new LoopDeadline(30, { onExpiry: () => (called = true) });
+    const deadline = startLoopDeadline(30, { onExpiry: () => (called = true) });
     deadline.cancel();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(called).toBe(false);

@@ -1,4 +1,4 @@
-import { LoopDeadline } from './loop-deadline.ts';
+import { startLoopDeadline } from './loop-deadline.ts';
 import { originOf, type PostRequest, type Transport, type TransportResult } from './transport.ts';
 
 const MAX_ATTEMPTS = 3;
@@ -20,7 +20,7 @@ export async function sendWithRetries(
   request: Omit<PostRequest, 'timeoutMs'>,
   timeoutMs: number,
 ): Promise<TransportResult | undefined> {
-  const deadline = new LoopDeadline(timeoutMs, { unref: true });
+  const deadline = startLoopDeadline(timeoutMs, { unref: true });
   let result: TransportResult | undefined;
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

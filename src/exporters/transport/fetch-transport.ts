@@ -1,4 +1,4 @@
-import { LoopDeadline } from './loop-deadline.ts';
+import { startLoopDeadline } from './loop-deadline.ts';
 import {
   answerLimit,
   resultOfNetworkError,
@@ -27,7 +27,7 @@ export async function postWithFetch(request: PostRequest, fetchImpl: typeof fetc
     return resultOfUnsentRequest(request, cause);
   }
   const controller = new AbortController();
-  const deadline = new LoopDeadline(request.timeoutMs, { onExpiry: () => controller.abort() });
+  const deadline = startLoopDeadline(request.timeoutMs, { onExpiry: () => controller.abort() });
   let response: Response;
   try {
     response = await fetchImpl(request.url, { method: 'POST', headers, body: request.body as BodyInit, signal: controller.signal });

@@ -8,7 +8,14 @@ export interface LoopDeadlineOptions {
   readonly onExpiry?: () => void;
   /** `unref()` the timers: for a deadline that only counts, whose expiry nothing waits for. */
   readonly unref?: boolean;
-  readonly now?: () => number;
+}
+
+export interface LoopDeadline {
+  /** What is left of the limit, in whole ms of event-loop time; 0 once spent. */
+  readonly remainingMs: number;
+  readonly expired: boolean;
+  /** Stops the timers; `onExpiry` is not called. */
+  cancel(): void;
 }
 
 /**
@@ -26,63 +33,45 @@ export interface LoopDeadlineOptions {
  * the flush's own deadline (wall time) still bounds what the caller waits for.
  *
  * @example
- * const deadline = new LoopDeadline(450, { onExpiry: () => request.destroy(new Error('export timed out')) });
+ * const deadline = startLoopDeadline(450, { onExpiry: () => request.destroy(new Error('export timed out')) });
  * request.on('close', () => deadline.cancel());
  */
-export class LoopDeadline {
-  readonly #limitMs: number;
-  readonly #options: LoopDeadlineOptions;
-  readonly #now: () => number;
-  #spentMs = 0;
-  #stepMs = 0;
-  #stepStartedAt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #done = false;
-
-  constructor(limitMs: number, options: LoopDeadlineOptions = {}) {
-    this.#limitMs = Math.max(0, limitMs);
-    this.#options = options;
-    this.#now = options.now ?? (() => performance.now());
-    this.#arm();
-  }
-
-  /** What is left of the limit, in whole ms of event-loop time; 0 once spent. */
-  get remainingMs(): number {
-    const current = this.#done ? 0 : this.#credit(this.#now() - this.#stepStartedAt);
-    return Math.max(0, Math.ceil(this.#limitMs - this.#spentMs - current));
-  }
-
-  get expired(): boolean {
-    return this.#done && this.#spentMs >= this.#limitMs;
-  }
-
-  /** Stops the timers; `onExpiry` is not called. */
-  cancel(): void {
-    this.#done = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  #arm(): void {
-    const left = this.#limitMs - this.#spentMs;
+export function startLoopDeadline(limitMs: number, options: LoopDeadlineOptions = {}): LoopDeadline {
+  let spentMs = 0;
+  let stepMs = 0;
+  let stepStartedAt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let done = false;
+  // The part of the step's elapsed time that counts: a timer that fired late counts its step, not the block
+  // that delayed it.
+  const credit = (elapsedMs: number) => (elapsedMs > stepMs + LATE_TOLERANCE_MS ? stepMs : Math.max(0, elapsedMs));
+  const arm = (): void => {
+    const left = limitMs - spentMs;
     if (left <= 0) {
-      this.#done = true;
-      this.#timer = undefined;
-      this.#options.onExpiry?.();
-      return;
+      done = true;
+      return options.onExpiry?.();
     }
-    this.#stepMs = Math.min(left, STEP_MS);
-    this.#stepStartedAt = this.#now();
-    this.#timer = setTimeout(() => {
+    stepMs = Math.min(left, STEP_MS);
+    stepStartedAt = performance.now();
+    timer = setTimeout(() => {
       // The timer says the step has passed, even when the clock shows a hair less.
-      this.#spentMs += Math.max(this.#stepMs, this.#credit(this.#now() - this.#stepStartedAt));
-      if (!this.#done) this.#arm();
-    }, this.#stepMs);
-    if (this.#options.unref) (this.#timer as { unref?: () => void }).unref?.();
-  }
-
-  /** The part of `elapsedMs` that counts: a timer that fired late counts its step, not the block that delayed it. */
-  #credit(elapsedMs: number): number {
-    return elapsedMs > this.#stepMs + LATE_TOLERANCE_MS ? this.#stepMs : Math.max(0, elapsedMs);
-  }
+      spentMs += Math.max(stepMs, credit(performance.now() - stepStartedAt));
+      if (!done) arm();
+    }, stepMs);
+    if (options.unref) (timer as { unref?: () => void }).unref?.();
+  };
+  arm();
+  return {
+    get remainingMs() {
+      const current = done ? 0 : credit(performance.now() - stepStartedAt);
+      return Math.max(0, Math.ceil(limitMs - spentMs - current));
+    },
+    get expired() {
+      return done && spentMs >= limitMs;
+    },
+    cancel() {
+      done = true;
+      clearTimeout(timer);
+    },
+  };
 }

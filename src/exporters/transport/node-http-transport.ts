@@ -1,5 +1,5 @@
 import type { Agent, ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
-import { LoopDeadline } from './loop-deadline.ts';
+import { startLoopDeadline } from './loop-deadline.ts';
 import {
   answerLimit,
   resultOfNetworkError,
@@ -73,7 +73,7 @@ function send(client: Client, url: URL, request: PostRequest, resolve: (result: 
     // http.request throws at once on a header it will not send (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN).
     return settle(resultOfUnsentRequest(request, cause));
   }
-  const timer = new LoopDeadline(request.timeoutMs, {
+  const timer = startLoopDeadline(request.timeoutMs, {
     // With the status in hand the answer is known; without it, the exchange timed out.
     onExpiry: () => (answer ? answer.abandon() : outgoing.destroy(new Error('export timed out'))),
   });
