@@ -4,7 +4,9 @@ import { DeliveryReport } from '../../src/exporters/delivery-report.ts';
 import { FailoverLogExporter } from '../../src/exporters/failover.ts';
 import { printable } from '../../src/exporters/printable.ts';
 import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
+import { sendWithRetries } from '../../src/exporters/transport/export-with-retries.ts';
 import { startLoopDeadline } from '../../src/exporters/transport/loop-deadline.ts';
+import type { Transport } from '../../src/exporters/transport/transport.ts';
 
 function busyFor(ms: number): void {
   const end = Date.now() + ms;
@@ -41,6 +43,38 @@ describe('LoopDeadline: a limit counted in time the event loop was free', () => 
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(called).toBe(false);
     expect(deadline.expired).toBe(false);
+  });
+});
+
+describe('the retry budget counts the same free event-loop time', () => {
+  it('an attempt that straddled a block (a busy handler, the freeze) and met a reset socket still gets its retry', async () => {
+    let attempts = 0;
+    const post: Transport = async () => {
+      attempts++;
+      if (attempts > 1) return { status: 'success', statusCode: 200 };
+      busyFor(600); // 3x the whole budget in wall time, before the keep-alive socket turns out reset
+      return { status: 'retryable', error: new Error('socket hang up') };
+    };
+    const result = await sendWithRetries(
+      post,
+      { url: 'http://127.0.0.1:1/v1/logs', body: '', headers: {}, retryableStatuses: new Set() },
+      200,
+    );
+    expect(attempts).toBe(2);
+    expect(result?.status).toBe('success');
+  });
+
+  it('a transport that throws (or rejects) gives a failure, never an exception', async () => {
+    const post: Transport = () => {
+      throw new TypeError('broken transport');
+    };
+    const result = await sendWithRetries(
+      post,
+      { url: 'http://127.0.0.1:1/v1/logs', body: '', headers: {}, retryableStatuses: new Set() },
+      200,
+    );
+    expect(result).toMatchObject({ status: 'failure' });
+    expect((result as { error: Error }).error.message).toBe('the transport threw sending to http://127.0.0.1:1');
   });
 });
 
