@@ -41,6 +41,11 @@ export interface LoopbackBehaviour {
    * client that sends them in parallel gets its answers (a sequential one times out on the first).
    */
   together?: number;
+  /**
+   * Answer with the status and headers and the first bytes of the body, then hold the rest for good (a
+   * slow-loris answer): a client that waits for the end of the body waits forever.
+   */
+  stallBody?: boolean;
 }
 
 export interface LoopbackServerOptions {
@@ -109,7 +114,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
     };
     requests.push(request);
     response.on('close', () => settled++);
-    const { latencyMs = 0, status, headers = {}, times, reset, until, together } = current;
+    const { latencyMs = 0, status, headers = {}, times, reset, until, together, stallBody } = current;
     if (times !== undefined) current = times <= 1 ? {} : { ...current, times: times - 1 };
     if (reset) return void incoming.socket.destroy();
     // setTimeout(fn, 0) waits at least 1 ms in Node: without latency, answer at once.
@@ -129,7 +134,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       if (status !== undefined && answer.status >= 200 && answer.status < 300) answer = { ...answer, status };
     }
     if (response.destroyed) return;
-    response.writeHead(answer.status, { ...always, ...answer.headers, ...headers }).end(answer.body);
+    response.writeHead(answer.status, { ...always, ...answer.headers, ...headers });
+    if (stallBody) return void response.write(answer.body === undefined || answer.body.length === 0 ? ' ' : answer.body);
+    response.end(answer.body);
   });
   server.on('connection', () => connections++);
   // As the collector: an idle keep-alive socket stays open for a while.

@@ -1,4 +1,8 @@
+import { printable } from './printable.ts';
+
 export type Signal = 'spans' | 'logs';
+
+const MAX_REASON_LENGTH = 400;
 
 /**
  * Where records went that did not take the normal path: `fallback` (Loki), `stdout` (JSON lines, the last
@@ -34,8 +38,9 @@ export class DeliveryReport {
     this.#counts[signal][outcome] += count;
   }
 
+  /** Keeps a reason for the line (five at most); escaped and bounded, as reasons can quote an endpoint's answer. */
   note(reason: string): void {
-    if (this.#reasons.size < 5) this.#reasons.add(reason);
+    if (this.#reasons.size < 5) this.#reasons.add(printable(reason, MAX_REASON_LENGTH));
   }
 
   /** Returns the counts and resets them; undefined when everything took the normal path. */

@@ -26,9 +26,14 @@ export function describeFailure(result: ExportResult): string {
   return `${error.message}${cause}`;
 }
 
-/** The ExportResult of a request that did not succeed: an outage unless the endpoint answered 4xx. */
+/**
+ * The ExportResult of a request that did not succeed: an outage unless the endpoint answered 4xx (the status
+ * decides, whatever became of the body) or the request never left.
+ */
 export function failedExport(message: string, result: TransportResult | undefined): ExportResult {
-  const rejected = result?.status === 'failure' && result.statusCode !== undefined && result.statusCode < 500 && result.statusCode !== 429;
+  const answered4xx =
+    result?.status === 'failure' && result.statusCode !== undefined && result.statusCode < 500 && result.statusCode !== 429;
+  const rejected = answered4xx || (result?.status === 'failure' && result.notSent === true);
   return {
     code: ExportResultCode.FAILED,
     error: new ExportFailure(message, !rejected, result?.status === 'success' ? undefined : result?.error),

@@ -4,7 +4,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CircuitBreaker } from './transport/circuit-breaker.ts';
 import type { DeliveryReport, Signal } from './delivery-report.ts';
 import type { OtlpExportResult } from './otlp/otlp-exporter.ts';
-import { describeFailure, isOutage } from './export-failure.ts';
+import { describeFailure, ExportFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from './stdout-records.ts';
 
@@ -23,13 +23,20 @@ function exportThrough<T>(target: GuardedExporter<T>, items: T[]): Promise<Expor
       error: new Error(`circuit open after ${reason}; next probe in ${Math.ceil(probeInMs / 1000)} s`),
     });
   }
-  return new Promise((resolve) =>
-    target.exporter.export(items, (result) => {
+  return new Promise((resolve) => {
+    const done = (result: ExportResult) => {
       if (result.code === ExportResultCode.SUCCESS) target.breaker.success();
       else if (isOutage(result)) target.breaker.failure(describeFailure(result));
       resolve(result);
-    }),
-  );
+    };
+    try {
+      target.exporter.export(items, done);
+    } catch (cause) {
+      // An exporter must answer through its callback; one that throws gets a failure (not an outage) here,
+      // or the flush waiting for this attempt would never settle.
+      done({ code: ExportResultCode.FAILED, error: new ExportFailure('the exporter threw', false, cause) });
+    }
+  });
 }
 
 export interface FailoverOptions<T> {

@@ -33,7 +33,8 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     option: 'headers',
     env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
     default: '—',
-    meaning: 'export headers (`k=v`, percent-decoded); never printed',
+    meaning:
+      'export headers (`k=v`, percent-decoded); never printed; a header HTTP does not allow (a value with a control character or past Latin-1, such as `caf%E2%82%AC`) is dropped with one warning at setup',
   },
   {
     option: 'exportTimeoutMs',

@@ -4,6 +4,7 @@ import { readBoolean, readEnum, readKeyValueList, readNumber, readOptionalNumber
 import { splitFlushBudget, type RequestedTimeout } from './flush-split.ts';
 import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
+import { readHeaders, validHeaders } from './read-headers.ts';
 import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
@@ -120,7 +121,8 @@ const TIMEOUT_INSTEAD = 'ignoring it (the timeout is a share of the flush budget
 function signalReader(options: ObservabilityOptions, env: Env, warn: Warn, option: OptionReader, defaultEndpoint: string) {
   const optionTimeout = option.number('exportTimeoutMs', options.exportTimeoutMs, POSITIVE_MS);
   const sharedTimeout = readOptionalNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', warn, POSITIVE_MS, TIMEOUT_INSTEAD);
-  const sharedHeaders = readKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const sharedHeaders = readHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', warn);
+  const optionHeaders = options.headers && validHeaders(options.headers, 'option headers', warn);
   const optionCompression = option.compression(options.compression);
   const compression = readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', OTLP_COMPRESSIONS, 'none', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
@@ -137,7 +139,7 @@ function signalReader(options: ObservabilityOptions, env: Env, warn: Warn, optio
         option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
         readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
         joinPath(baseUrl, `v1/${name.toLowerCase()}`),
-      headers: { ...sharedHeaders, ...readKeyValueList(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...options.headers },
+      headers: { ...sharedHeaders, ...readHeaders(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...optionHeaders },
       compression: optionCompression ?? readEnum(env, `OTEL_EXPORTER_OTLP_${name}_COMPRESSION`, OTLP_COMPRESSIONS, compression, warn),
     },
     requested: requestedTimeout(name),

@@ -51,7 +51,13 @@ export class LokiPushExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    void this.#inFlight.track(context.with(suppressTracing(context.active()), () => this.#push(records)).then(resultCallback));
+    const pushed = context
+      .with(suppressTracing(context.active()), () => this.#push(records))
+      .catch((cause: unknown): ExportResult => ({
+        code: ExportResultCode.FAILED,
+        error: new ExportFailure('the Loki push threw', false, cause),
+      }));
+    void this.#inFlight.track(pushed.then(resultCallback));
   }
 
   forceFlush(): Promise<void> {

@@ -97,7 +97,12 @@ export class OtlpProtobufExporter<T> {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
-    void this.#inFlight.track(context.with(suppressTracing(context.active()), () => this.#send(items)).then(resultCallback));
+    // Whatever #send meets (a custom transport or encoder that throws), the callback is called: a batch
+    // processor waits for it, and so does the flush before the freeze.
+    const sent = context
+      .with(suppressTracing(context.active()), () => this.#send(items))
+      .catch((cause: unknown) => failed('the OTLP export threw', cause));
+    void this.#inFlight.track(sent.then(resultCallback));
   }
 
   /** Resolves when every export started before the call has finished. */

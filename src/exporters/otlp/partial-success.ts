@@ -1,3 +1,5 @@
+import { printable } from '../printable.ts';
+
 /** What an OTLP endpoint said it did not accept from a request it answered with 2xx. */
 export interface PartialSuccess {
   readonly rejected: number;
@@ -86,7 +88,9 @@ export function sumPartialSuccess(
   for (const answer of answers) {
     const partial = answer && partialSuccessOf(answer.body, answer.contentType);
     rejected += partial?.rejected ?? 0;
-    if (partial?.errorMessage) messages.add(partial.errorMessage.slice(0, 200));
+    // The endpoint's own words, printed on stderr: escaped (a newline or an ANSI escape in them cannot forge
+    // a diagnostic line) and bounded.
+    if (partial?.errorMessage) messages.add(printable(partial.errorMessage, 200));
   }
   return rejected === 0 && messages.size === 0 ? undefined : { rejected, errorMessage: [...messages].join('; ') };
 }

@@ -1,11 +1,31 @@
+import { printable } from '../printable.ts';
+import { firstHeaderProblem } from './http-fields.ts';
+
 /** Answers longer than this are not kept (an OTLP partial_success answer is a few hundred bytes). */
 export const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Of an answer outside 2xx, only this much is read (so a short one leaves the socket reusable); a longer or
+ * slower body is dropped with its connection. The status says what happened: the body is never waited for.
+ */
+export const MAX_ERROR_ANSWER_BYTES = 4 * 1024;
+
+/** How much of an answer with this status a transport reads at most. */
+export function answerLimit(status: number): number {
+  return status >= 200 && status < 300 ? MAX_ANSWER_BYTES : MAX_ERROR_ANSWER_BYTES;
+}
 
 /** The outcome of one HTTP request, classified for retry decisions. Never thrown. */
 export type TransportResult =
   | { readonly status: 'success'; readonly statusCode: number; readonly body?: Uint8Array; readonly contentType?: string }
   | { readonly status: 'retryable'; readonly error: Error; readonly retryAfterMs?: number }
-  | { readonly status: 'failure'; readonly error: Error; readonly statusCode?: number };
+  | {
+      readonly status: 'failure';
+      readonly error: Error;
+      readonly statusCode?: number;
+      /** The request never left (it could not be built: a header value HTTP does not allow): says nothing about the endpoint. */
+      readonly notSent?: boolean;
+    };
 
 export interface PostRequest {
   readonly url: string;
@@ -31,7 +51,8 @@ export function resultOfStatus(
   answer: { body?: Uint8Array; contentType?: string } = {},
 ): TransportResult {
   if (status >= 200 && status < 300) return { status: 'success', statusCode: status, ...answer };
-  const error = new Error(`HTTP ${status} ${statusText} from ${originOf(request.url)}`);
+  // The status text is the endpoint's to choose: printed escaped and bounded.
+  const error = new Error(`HTTP ${status} ${printable(statusText, 100)} from ${originOf(request.url)}`);
   if (!request.retryableStatuses.has(status)) return { status: 'failure', error, statusCode: status };
   const retryAfterMs = parseRetryAfter(retryAfter);
   return retryAfterMs === undefined ? { status: 'retryable', error } : { status: 'retryable', error, retryAfterMs };
@@ -50,6 +71,16 @@ export function resultOfNetworkError(request: PostRequest, cause: unknown, timed
   }
   const error = new Error(`cannot reach ${originOf(request.url)}`, { cause });
   return NOT_LISTENING.has(errorCode(cause) ?? '') ? { status: 'failure', error } : { status: 'retryable', error };
+}
+
+/**
+ * A request that could not even be built (`http.request` and `new Headers` throw on a header value HTTP does
+ * not allow): a failure, not retried, and not an outage.
+ */
+export function resultOfUnsentRequest(request: PostRequest, cause: unknown): TransportResult {
+  // Named from our own check: the runtime's message can quote the header value, often a secret.
+  const why = firstHeaderProblem(request.headers) ?? 'the runtime would not build it';
+  return { status: 'failure', error: new Error(`could not send a request to ${originOf(request.url)}: ${why}`, { cause }), notSent: true };
 }
 
 /** Node and undici nest the socket error: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`. */
