@@ -11,7 +11,7 @@ const ROOT = resolve(import.meta.dirname, '..');
  * statically; chunks loaded on demand, such as the Loki fallback, are not counted). The goal was 80 KiB
  * (Lambda) and 70 KiB (edge), the official setup's size; the OpenTelemetry SDK parts in them are 46 KiB (a bare TracerProvider and
  * LoggerProvider setup is 41 KiB), and bench/RESULTS.md shows what the rest buys, feature by feature. So the
- * budgets sit just above what the examples measure, to catch regressions: after issue 17 (and the extension's
+ * budgets sit just above what the examples measure, to catch regressions: after the bundle-size work (and the extension's
  * /event/next retries) the Lambda examples load at most 120.8 KiB and the edge ones 103.5 KiB; the margins are
  * 1.2 KiB and 0.5 KiB. The export path's hardening against hostile input (timeouts counted in free event-loop
  * time, bounded answers, header checks, escaped diagnostics) added 2.7 KiB to Lambda (123.5 KiB) and 2.4 KiB
