@@ -1,4 +1,16 @@
-import { context, diag, propagation, trace, type ContextManager, type TextMapPropagator } from '@opentelemetry/api';
+import {
+  DiagLogLevel,
+  ProxyTracerProvider,
+  context,
+  diag,
+  propagation,
+  trace,
+  type Context,
+  type ContextManager,
+  type DiagLogger,
+  type TextMapPropagator,
+  type Tracer,
+} from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -17,32 +29,98 @@ import {
 import type { DeliveryReport } from '../exporters/delivery-report.ts';
 import type { ResolvedConfig } from './config/resolved-config.ts';
 import type { Diagnostics } from './diagnostics.ts';
+import { setupOf } from './invocation-context.ts';
+import { holdHook } from './process-owner.ts';
 
+/** What a setup lends the OpenTelemetry API while the invocations that use it run. */
 export interface Globals {
-  readonly config: ResolvedConfig;
   readonly diagnostics: Diagnostics;
   readonly report: DeliveryReport;
-  readonly contextManager: ContextManager;
   readonly tracerProvider: TracerProvider;
   readonly propagator: TextMapPropagator;
 }
 
-/** Registers the setup with the OpenTelemetry API, so user code's `trace.getTracer()` nests under the invocation. */
-export function registerGlobals({ config, diagnostics, report, contextManager, tracerProvider, propagator }: Globals): void {
-  diag.setLogger(diagnostics, { logLevel: config.logLevel, suppressOverrideMessage: true });
-  // Errors the SDK reports join the per-invocation report instead of a line each.
-  setGlobalErrorHandler((error) => report.note(errorText(error)));
-  context.setGlobalContextManager(contextManager.enable());
-  trace.setGlobalTracerProvider(tracerProvider);
-  propagation.setGlobalPropagator(propagator);
+// The setups that registered, in order: the API serves the one whose invocation runs, else the first.
+const registered = new Map<object, Globals>();
+
+/**
+ * Registers `setup` with the OpenTelemetry API, so user code's `trace.getTracer()` nests under the
+ * invocation span. The API holds one of each global per process: the first registering setup installs
+ * routers (a tracer provider, a propagator, a diag logger and an error handler that serve the setup whose
+ * invocation runs, else the first registered) over the process's context manager; the last to detach removes them.
+ */
+export function registerGlobals(setup: object, globals: Globals, contextManager: ContextManager): void {
+  registered.set(setup, globals);
+  holdHook('api', setup, () => installRouters(contextManager));
 }
 
-export function unregisterGlobals(): void {
-  setGlobalErrorHandler(loggingErrorHandler());
-  trace.disable();
-  propagation.disable();
-  context.disable();
-  diag.disable();
+/** `setup` no longer serves the API (its detach releases the registration itself). */
+export function forgetGlobals(setup: object): void {
+  registered.delete(setup);
+}
+
+function globalsFor(ctx?: Context): Globals | undefined {
+  const setup = setupOf(ctx);
+  return (setup && registered.get(setup)) ?? registered.values().next().value;
+}
+
+function installRouters(contextManager: ContextManager): () => void {
+  // Each setup's diagnostics filter at their own level: the API passes everything on.
+  diag.setLogger(routedDiag, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+  // Errors the SDK reports join the per-invocation report instead of a line each.
+  setGlobalErrorHandler((error) => globalsFor()?.report.note(errorText(error)));
+  context.setGlobalContextManager(undisabled(contextManager));
+  trace.setGlobalTracerProvider({ getTracer: routedTracer });
+  propagation.setGlobalPropagator(routedPropagator);
+  return () => {
+    setGlobalErrorHandler(loggingErrorHandler());
+    trace.disable();
+    propagation.disable();
+    context.disable();
+    diag.disable();
+  };
+}
+
+const routedDiag: DiagLogger = {
+  error: (message, ...args) => globalsFor()?.diagnostics.error(message, ...args),
+  warn: (message, ...args) => globalsFor()?.diagnostics.warn(message, ...args),
+  info: (message, ...args) => globalsFor()?.diagnostics.info(message, ...args),
+  debug: (message, ...args) => globalsFor()?.diagnostics.debug(message, ...args),
+  verbose: (message, ...args) => globalsFor()?.diagnostics.verbose(message, ...args),
+};
+
+const routedPropagator: TextMapPropagator = {
+  inject: (ctx, carrier, setter) => globalsFor(ctx)?.propagator.inject(ctx, carrier, setter),
+  extract: (ctx, carrier, getter) => globalsFor(ctx)?.propagator.extract(ctx, carrier, getter) ?? ctx,
+  fields: () => globalsFor()?.propagator.fields() ?? [],
+};
+
+/** A tracer that starts each span with the tracer of the setup serving the API at that moment. */
+function routedTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+  // No setup left (a tracer kept past the last shutdown): the API's no-op tracer.
+  const now = (): Tracer => (globalsFor()?.tracerProvider ?? new ProxyTracerProvider()).getTracer(name, version, options);
+  return {
+    startSpan: (spanName, spanOptions, ctx) => now().startSpan(spanName, spanOptions, ctx),
+    startActiveSpan: ((...args: unknown[]) => {
+      const tracer = now();
+      return (tracer.startActiveSpan as (...a: unknown[]) => unknown).apply(tracer, args);
+    }) as Tracer['startActiveSpan'],
+  };
+}
+
+/** The process's context manager as the API sees it: `context.disable()` must not switch it off under the setups. */
+function undisabled(contextManager: ContextManager): ContextManager {
+  return {
+    active: () => contextManager.active(),
+    with: (ctx, fn, thisArg, ...args) => contextManager.with(ctx, fn, thisArg, ...args),
+    bind: (ctx, target) => contextManager.bind(ctx, target),
+    enable() {
+      return this;
+    },
+    disable() {
+      return this;
+    },
+  };
 }
 
 /** The sampler `OTEL_TRACES_SAMPLER` names. */

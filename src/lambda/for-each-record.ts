@@ -1,15 +1,13 @@
 import {
-  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  context,
   isSpanContextValid,
-  propagation,
   trace,
   type Attributes,
   type Context,
   type Link,
 } from '@opentelemetry/api';
+import { ambient, type Ambient } from '../core/ambient.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import { lastArnPart, pick, pickString } from '../core/trigger.ts';
@@ -96,9 +94,9 @@ function sourceOf(event: unknown): RecordSource | undefined {
  * The context a record's span starts in: the producer's, when the record carries W3C context (SQS message
  * attributes, Kafka headers), linked to the invocation span; otherwise a child of the invocation span.
  */
-function recordContext(carrier: Record<string, unknown>): { parent: Context; links: Link[] } {
-  const active = context.active();
-  const producer = propagation.extract(ROOT_CONTEXT, normalizeHeaders(carrier), {
+function recordContext({ active, propagator }: Ambient, carrier: Record<string, unknown>): { parent: Context; links: Link[] } {
+  // The invocation's context without its span: the setup and the invocation id it carries stay with the record.
+  const producer = propagator.extract(trace.deleteSpan(active), normalizeHeaders(carrier), {
     keys: (c) => Object.keys(c),
     get: (c, key) => c[key.toLowerCase()],
   });
@@ -115,8 +113,10 @@ async function processOne(
   fn: (record: never, index: number) => unknown,
 ): Promise<unknown> {
   const destination = source.destination(record);
-  const { parent, links } = recordContext(source.carrier(record));
-  const span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
+  // The setup whose invocation runs, read without the API globals (registerGlobals: false).
+  const setup = ambient(INSTRUMENTATION_SCOPE);
+  const { parent, links } = recordContext(setup, source.carrier(record));
+  const span = setup.tracer.startSpan(
     destination ? `process ${destination}` : 'process',
     {
       kind: SpanKind.CONSUMER,
@@ -132,7 +132,7 @@ async function processOne(
     parent,
   );
   try {
-    await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
+    await setup.run.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
   } catch (error) {
     const known = error instanceof Error ? error : new Error(String(error));

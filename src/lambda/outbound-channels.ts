@@ -28,7 +28,7 @@ interface UndiciRequest {
  * @example
  * const uninstall = installOutboundChannels(createOutboundTracer({ tracer, propagator, lists, diagnostics }), diagnostics);
  */
-export function installOutboundChannels(outbound: OutboundTracer, diagnostics: Diagnostics): () => void {
+export function installOutboundChannels(outbound: OutboundTracer, diagnostics: Pick<Diagnostics, 'debug'>): () => void {
   const handlers: [string, (message: unknown) => void][] = [
     ['undici:request:create', (m) => begin(outbound, (m as { request: UndiciRequest }).request, undiciView)],
     ['undici:request:headers', (m) => finish(m, (s, { response }) => s.response((response as { statusCode: number }).statusCode))],
