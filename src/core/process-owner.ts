@@ -61,11 +61,6 @@ export function holdHook(name: string, holder: object, install: () => Uninstall)
   hook.holders.add(holder);
 }
 
-/** Whether `name` is installed. */
-export function isHeld(name: string): boolean {
-  return hooks.has(name);
-}
-
 /** `holder` lets go of every hook it holds; the hooks left without a holder are uninstalled. */
 export function releaseHooks(holder: object): void {
   for (const [name, hook] of hooks) {

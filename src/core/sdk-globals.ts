@@ -1,13 +1,10 @@
 import {
-  DiagLogLevel,
   ProxyTracerProvider,
   context,
   diag,
   propagation,
   trace,
-  type Context,
   type ContextManager,
-  type DiagLogger,
   type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
@@ -34,6 +31,7 @@ import { holdHook } from './process-owner.ts';
 
 /** What a setup lends the OpenTelemetry API while the invocations that use it run. */
 export interface Globals {
+  readonly config: ResolvedConfig;
   readonly diagnostics: Diagnostics;
   readonly report: DeliveryReport;
   readonly tracerProvider: TracerProvider;
@@ -45,13 +43,28 @@ const registered = new Map<object, Globals>();
 
 /**
  * Registers `setup` with the OpenTelemetry API, so user code's `trace.getTracer()` nests under the
- * invocation span. The API holds one of each global per process: the first registering setup installs
- * routers (a tracer provider, a propagator, a diag logger and an error handler that serve the setup whose
- * invocation runs, else the first registered) over the process's context manager; the last to detach removes them.
+ * invocation span. The API holds one of each global per process: the first registering setup installs the
+ * process's context manager and a tracer provider and an error handler that serve the setup whose
+ * invocation runs (else the first registered); the propagator and the diag logger are the first's (the
+ * same text whichever setup writes it). The last setup to detach removes them.
  */
 export function registerGlobals(setup: object, globals: Globals, contextManager: ContextManager): void {
   registered.set(setup, globals);
-  holdHook('api', setup, () => installRouters(contextManager));
+  holdHook('api', setup, () => {
+    diag.setLogger(globals.diagnostics, { logLevel: globals.config.logLevel, suppressOverrideMessage: true });
+    // Errors the SDK reports join the per-invocation report instead of a line each.
+    setGlobalErrorHandler((error) => globalsNow()?.report.note(errorText(error)));
+    context.setGlobalContextManager(undisabled(contextManager));
+    trace.setGlobalTracerProvider({ getTracer: routedTracer });
+    propagation.setGlobalPropagator(globals.propagator);
+    return () => {
+      setGlobalErrorHandler(loggingErrorHandler());
+      trace.disable();
+      propagation.disable();
+      context.disable();
+      diag.disable();
+    };
+  });
 }
 
 /** `setup` no longer serves the API (its detach releases the registration itself). */
@@ -59,67 +72,39 @@ export function forgetGlobals(setup: object): void {
   registered.delete(setup);
 }
 
-function globalsFor(ctx?: Context): Globals | undefined {
-  const setup = setupOf(ctx);
+function globalsNow(): Globals | undefined {
+  const setup = setupOf();
   return (setup && registered.get(setup)) ?? registered.values().next().value;
 }
 
-function installRouters(contextManager: ContextManager): () => void {
-  // Each setup's diagnostics filter at their own level: the API passes everything on.
-  diag.setLogger(routedDiag, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
-  // Errors the SDK reports join the per-invocation report instead of a line each.
-  setGlobalErrorHandler((error) => globalsFor()?.report.note(errorText(error)));
-  context.setGlobalContextManager(undisabled(contextManager));
-  trace.setGlobalTracerProvider({ getTracer: routedTracer });
-  propagation.setGlobalPropagator(routedPropagator);
-  return () => {
-    setGlobalErrorHandler(loggingErrorHandler());
-    trace.disable();
-    propagation.disable();
-    context.disable();
-    diag.disable();
-  };
-}
-
-const routedDiag: DiagLogger = {
-  error: (message, ...args) => globalsFor()?.diagnostics.error(message, ...args),
-  warn: (message, ...args) => globalsFor()?.diagnostics.warn(message, ...args),
-  info: (message, ...args) => globalsFor()?.diagnostics.info(message, ...args),
-  debug: (message, ...args) => globalsFor()?.diagnostics.debug(message, ...args),
-  verbose: (message, ...args) => globalsFor()?.diagnostics.verbose(message, ...args),
-};
-
-const routedPropagator: TextMapPropagator = {
-  inject: (ctx, carrier, setter) => globalsFor(ctx)?.propagator.inject(ctx, carrier, setter),
-  extract: (ctx, carrier, getter) => globalsFor(ctx)?.propagator.extract(ctx, carrier, getter) ?? ctx,
-  fields: () => globalsFor()?.propagator.fields() ?? [],
-};
-
-/** A tracer that starts each span with the tracer of the setup serving the API at that moment. */
-function routedTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
-  // No setup left (a tracer kept past the last shutdown): the API's no-op tracer.
-  const now = (): Tracer => (globalsFor()?.tracerProvider ?? new ProxyTracerProvider()).getTracer(name, version, options);
-  return {
-    startSpan: (spanName, spanOptions, ctx) => now().startSpan(spanName, spanOptions, ctx),
-    startActiveSpan: ((...args: unknown[]) => {
-      const tracer = now();
-      return (tracer.startActiveSpan as (...a: unknown[]) => unknown).apply(tracer, args);
-    }) as Tracer['startActiveSpan'],
-  };
-}
-
-/** The process's context manager as the API sees it: `context.disable()` must not switch it off under the setups. */
+/**
+ * The process's context manager as the API holds it: the API's `context.disable()` at the last registered
+ * setup's detach must not exit the contexts of setups that run without the globals.
+ */
 function undisabled(contextManager: ContextManager): ContextManager {
   return {
     active: () => contextManager.active(),
-    with: (ctx, fn, thisArg, ...args) => contextManager.with(ctx, fn, thisArg, ...args),
-    bind: (ctx, target) => contextManager.bind(ctx, target),
+    with: (...args) => contextManager.with(...args),
+    bind: (...args) => contextManager.bind(...args),
     enable() {
       return this;
     },
     disable() {
       return this;
     },
+  };
+}
+
+/** A tracer that starts each span with the tracer of the setup serving the API at that moment. */
+function routedTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+  // No setup left (a tracer kept past the last shutdown): the API's no-op tracer.
+  const now = (): Tracer => (globalsNow()?.tracerProvider ?? new ProxyTracerProvider()).getTracer(name, version, options);
+  return {
+    startSpan: (spanName, spanOptions, ctx) => now().startSpan(spanName, spanOptions, ctx),
+    startActiveSpan: ((...args: unknown[]) => {
+      const tracer = now();
+      return (tracer.startActiveSpan as (...a: unknown[]) => unknown).apply(tracer, args);
+    }) as Tracer['startActiveSpan'],
   };
 }
 

@@ -111,7 +111,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     diagnostics,
     contextManager,
     outbound: config.outbound.enabled ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }) : undefined,
-    countNotEmitted: (count) => report.add('logs', 'notEmitted', count),
+    countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
     flush,
     takeDeliveryReport: () => report.take(),
@@ -126,6 +126,6 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     },
   };
   attachSetup(telemetry);
-  if (config.registerGlobals) registerGlobals(telemetry, { diagnostics, report, tracerProvider, propagator }, contextManager);
+  if (config.registerGlobals) registerGlobals(telemetry, { config, diagnostics, report, tracerProvider, propagator }, contextManager);
   return telemetry;
 }

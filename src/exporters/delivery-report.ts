@@ -3,7 +3,7 @@ export type Signal = 'spans' | 'logs';
 /**
  * Where records went that did not take the normal path: `fallback` (Loki), `stdout` (JSON lines, the last
  * resort, also for what a flush out of time still held), `overCap` (past the memory cap, straight to stdout)
- * and `lost` (only when the stdout fallback is turned off).
+ * and `lost` (when the stdout fallback is turned off, and console calls the bridge could not make a record of).
  */
 export interface DeliveryCounts {
   fallback: number;
@@ -12,8 +12,6 @@ export interface DeliveryCounts {
   lost: number;
   /** Accepted requests whose records the endpoint rejected (OTLP `partial_success`). */
   rejected: number;
-  /** Console calls that could not become a record at all (their line was printed). */
-  notEmitted: number;
 }
 
 export interface DeliverySnapshot {
@@ -22,7 +20,7 @@ export interface DeliverySnapshot {
   readonly reasons: readonly string[];
 }
 
-const zero = (): DeliveryCounts => ({ fallback: 0, stdout: 0, overCap: 0, lost: 0, rejected: 0, notEmitted: 0 });
+const zero = (): DeliveryCounts => ({ fallback: 0, stdout: 0, overCap: 0, lost: 0, rejected: 0 });
 
 /**
  * Counts what could not take the normal path since it was last taken, so the wrapper can say it in one
@@ -43,7 +41,7 @@ export class DeliveryReport {
   /** Returns the counts and resets them; undefined when everything took the normal path. */
   take(): DeliverySnapshot | undefined {
     const { spans, logs } = this.#counts;
-    const total = (counts: DeliveryCounts) => counts.fallback + counts.stdout + counts.overCap + counts.lost + counts.rejected + counts.notEmitted;
+    const total = (counts: DeliveryCounts) => counts.fallback + counts.stdout + counts.overCap + counts.lost + counts.rejected;
     if (total(spans) + total(logs) === 0 && this.#reasons.size === 0) return undefined;
     const snapshot = { spans, logs, reasons: [...this.#reasons] };
     this.#counts = { spans: zero(), logs: zero() };
@@ -70,7 +68,6 @@ export function describeDelivery(snapshot: DeliverySnapshot): string[] {
     if (counts.overCap > 0) parts.push(`${counts.overCap} ${noun} over the memory cap written to stdout as JSON lines`);
     if (counts.lost > 0) parts.push(`${counts.lost} ${noun} not delivered`);
     if (counts.rejected > 0) parts.push(`${counts.rejected} ${noun} rejected by the endpoint (partial success)`);
-    if (counts.notEmitted > 0) parts.push(`${counts.notEmitted} console call(s) printed but not made into a log record`);
   }
   return [...parts, ...snapshot.reasons];
 }

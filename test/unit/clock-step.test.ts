@@ -53,6 +53,6 @@ describe('the wall clock steps back inside an invocation (an NTP step)', () => {
     })({}, lambdaContext());
     expect(setup.logs().map((r) => r.body)).toEqual(['kept']);
     expect(setup.lines.map((l) => l.args[0])).toEqual(['lost as a record', expect.stringMatching(/^kept trace_id=/)]);
-    expect(warnings).toEqual([expect.stringContaining('1 console call(s) printed but not made into a log record')]);
+    expect(warnings).toEqual([expect.stringContaining('1 log record(s) not delivered')]);
   });
 });
