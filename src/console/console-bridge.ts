@@ -48,7 +48,9 @@ type Patched = Console & { [INSTALLED]?: ConsoleBridge; [ORIGINALS]?: Partial<Re
 
 /**
  * Patches `console.*` so every call becomes an OpenTelemetry log record carrying the active trace
- * context, while the line still goes to the original method. Installing twice returns the first bridge.
+ * context (the process's context, not the API's), while the line still goes to the original method.
+ * Installing twice returns the first bridge: setups share the one the process owner installed, which sends
+ * each call to the setup whose invocation runs (`retarget` with a function).
  * A re-entrancy guard sends calls made while a record is being built (a logging getter, the SDK itself)
  * straight to the original, and a failure inside the bridge never loses the line.
  *

@@ -138,7 +138,8 @@ export function bridgeConsole(telemetry: Telemetry, writeLine?: (line: string) =
   const target = targetOf(telemetry);
   if (capture && target) {
     for (const record of capture.buffer.records.splice(0)) target.logger.emit(record);
-    if (capture.buffer.dropped > 0) diagnostics.warn(`${capture.buffer.dropped} console calls made during init were not kept (buffer full)`);
+    if (capture.buffer.dropped > 0)
+      diagnostics.warn(`${capture.buffer.dropped} console calls made during init were not kept (buffer full)`);
   }
   releaseHooks(LAMBDA_CAPTURE);
 }

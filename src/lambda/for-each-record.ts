@@ -1,12 +1,4 @@
-import {
-  SpanKind,
-  SpanStatusCode,
-  isSpanContextValid,
-  trace,
-  type Attributes,
-  type Context,
-  type Link,
-} from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Attributes, type Context, type Link } from '@opentelemetry/api';
 import { ambient, type Ambient } from '../core/ambient.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';

@@ -33,7 +33,8 @@ afterAll(async () => {
 
 describe('two setups in one isolate of real workerd', () => {
   it('requests A, B, A: each setup exports exactly its own logs and spans; no duplicate registration on stderr', async () => {
-    for (const path of ['/a/1', '/b/2', '/a/3']) expect(await (await mf.dispatchFetch(`http://worker.test${path}`)).text()).toMatch(/^[ab] /);
+    for (const path of ['/a/1', '/b/2', '/a/3'])
+      expect(await (await mf.dispatchFetch(`http://worker.test${path}`)).text()).toMatch(/^[ab] /);
     await waitFor(() => receiver.logs.length >= 6 && receiver.spans.length >= 6);
     const logsOf = (service: string) =>
       receiver.logs

@@ -60,6 +60,8 @@ describe('registerGlobals: false', () => {
     const send = spans.find((s) => s.name === 'SQS/SendMessage')!;
     expect(send).toBeDefined();
     expect(send.parentSpanContext?.spanId).toBe(invocation.spanContext().spanId);
-    expect(endpoint.messages[0]!.attributes.traceparent?.StringValue).toBe(`00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`);
+    expect(endpoint.messages[0]!.attributes.traceparent?.StringValue).toBe(
+      `00-${send.spanContext().traceId}-${send.spanContext().spanId}-01`,
+    );
   });
 });

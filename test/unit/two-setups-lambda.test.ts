@@ -65,8 +65,18 @@ describe('two createLambdaObservability setups in one process', () => {
     expect(bodies(b)).toEqual(['b1']);
     expect(services(a)).toEqual(['a']);
     expect(services(b)).toEqual(['b']);
-    expect(a.spans.getFinishedSpans().map((s) => s.name).sort()).toEqual(['orders-api', 'orders-api', 'user a1', 'user a2']);
-    expect(b.spans.getFinishedSpans().map((s) => s.name).sort()).toEqual(['orders-api', 'user b1']);
+    expect(
+      a.spans
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['orders-api', 'orders-api', 'user a1', 'user a2']);
+    expect(
+      b.spans
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['orders-api', 'user b1']);
     // Each record carries its own invocation's span.
     const bSpan = b.spans.getFinishedSpans().find((s) => s.name === 'orders-api')!;
     expect(b.logs.getFinishedLogRecords()[0]!.spanContext?.spanId).toBe(bSpan.spanContext().spanId);
@@ -80,7 +90,12 @@ describe('two createLambdaObservability setups in one process', () => {
     created.splice(created.indexOf(b), 1);
     await a.handler({ say: 'after b shut down' }, lambdaContext());
     expect(bodies(a)).toEqual(['after b shut down']);
-    expect(a.spans.getFinishedSpans().map((s) => s.name).sort()).toEqual(['orders-api', 'user after b shut down']);
+    expect(
+      a.spans
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['orders-api', 'user after b shut down']);
     expect(bodies(b)).toEqual([]);
     await a.observability.shutdown();
     created.splice(0);

@@ -1,12 +1,4 @@
-import {
-  SpanKind,
-  SpanStatusCode,
-  isSpanContextValid,
-  trace,
-  type Span,
-  type TextMapPropagator,
-  type Tracer,
-} from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Diagnostics } from '../diagnostics.ts';
 import { activeContext } from '../process-owner.ts';
