@@ -12,10 +12,11 @@ const ROOT = resolve(import.meta.dirname, '..');
  * (Lambda) and 70 KiB (edge); the OpenTelemetry SDK parts in them are 46 KiB (a bare TracerProvider and
  * LoggerProvider setup is 41 KiB), and bench/RESULTS.md shows what the rest buys, feature by feature. So the
  * budgets sit just above what the examples measure, to catch regressions: after issue 17 (and the extension's
- * /event/next retries) the Lambda examples load at most 120.8 KiB and the edge ones 103.5 KiB; the margins are
- * 1.2 KiB and 0.5 KiB.
+ * /event/next retries) the Lambda examples loaded at most 120.8 KiB and the edge ones 103.5 KiB; the one owner
+ * of what is process-wide (setups that attach and detach, the API routed to the running setup) adds 1.9 KiB
+ * and 2.1 KiB: 122.8 KiB and 105.2 KiB, margins 0.2 KiB and 0.8 KiB.
  */
-export const BUDGETS = { lambda: 122 * 1024, edge: 104 * 1024 } as const;
+export const BUDGETS = { lambda: 123 * 1024, edge: 106 * 1024 } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {
