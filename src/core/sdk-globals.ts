@@ -46,7 +46,7 @@ const registered = new Map<object, Globals>();
  * invocation span. The API holds one of each global per process: the first registering setup installs the
  * process's context manager and a tracer provider and an error handler that serve the setup whose
  * invocation runs (else the first registered); the propagator and the diag logger are the first's (the
- * same text whichever setup writes it). The last setup to detach removes them.
+ * same text whichever setup writes it), kept until the last registered setup detaches and removes them.
  */
 export function registerGlobals(setup: object, globals: Globals, contextManager: ContextManager): void {
   registered.set(setup, globals);
