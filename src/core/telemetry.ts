@@ -15,7 +15,7 @@ import { createOutboundTracer, type OutboundTracer } from './outbound/outbound-t
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
-/** The one provider bundle of a cold start. Everything per invocation lives elsewhere. */
+/** A setup's provider bundle (`withObservability` makes one per cold start). Everything per invocation lives elsewhere. */
 export interface Telemetry {
   readonly config: ResolvedConfig;
   readonly tracer: Tracer;

@@ -19,7 +19,7 @@ export interface EdgeObservabilityOptions extends ObservabilityOptions {
 /** Options, or a function of the Worker's `env` binding (secrets and OTEL_* values arrive there). */
 export type EdgeOptionsInput<E = unknown> = EdgeObservabilityOptions | ((env: E) => EdgeObservabilityOptions);
 
-/** One isolate's telemetry, created on its first request (when the `env` binding is known). */
+/** A setup's telemetry in an isolate, created on its first request (when the `env` binding is known). */
 export interface EdgeSetup {
   readonly telemetry: Telemetry | undefined;
   readonly options: EdgeObservabilityOptions;

@@ -35,7 +35,7 @@ describe('the extension and setups that shut down', () => {
     // test process after its flush.
     process.on('SIGTERM', () => {});
     process.emit('SIGTERM');
-    await vi.waitFor(() => expect(flushA).toHaveBeenCalled());
+    await vi.waitFor(() => expect(flushA).toHaveBeenCalled(), { timeout: 10_000 });
     expect(flushB).not.toHaveBeenCalled();
     await a.shutdown();
   });
