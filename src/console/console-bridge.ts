@@ -1,7 +1,8 @@
-import { context, trace, type Attributes, type Logger } from '@opentelemetry/api';
+import { trace, type Attributes, type Logger } from '@opentelemetry/api';
 import { CONSOLE_METHODS, ORIGINALS, type ConsoleFn, type ConsoleMethod } from '../core/console-originals.ts';
 import { consoleLineArgs, type LineKind } from './console-line.ts';
 import { invocationIdOf } from '../core/invocation-context.ts';
+import { activeContext } from '../core/process-owner.ts';
 import { consoleCallToLogRecord, severityOf, type ConsoleLogRecord } from './log-record.ts';
 import { runtimeJsonLine } from './runtime-json-line.ts';
 import type { ConsoleFormat } from '../core/config/options.ts';
@@ -26,13 +27,18 @@ export interface ConsoleBridgeOptions {
    * copies those once; the processor setting it after emit would make the SDK copy it again).
    */
   readonly uids?: Pick<RecordUidProcessor, 'stamp'>;
+  /** Counts a call that could not become a record (its line is printed all the same). */
+  readonly notEmitted?: () => void;
 }
 
-export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity' | 'uids'>;
+export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity' | 'uids' | 'notEmitted'>;
 
 export interface ConsoleBridge {
-  /** Sends later calls to another logger with another format (the init-log buffer hands over this way). */
-  retarget(next: BridgeTarget): void;
+  /**
+   * Sends later calls to another logger with another format (the init-log buffer hands over this way), or
+   * to the target a function finds at each call (the setup whose invocation runs); none: the line only.
+   */
+  retarget(next: BridgeTarget | (() => BridgeTarget | undefined)): void;
   /** Restores the methods this bridge still owns; methods patched over since are left to their owner. */
   uninstall(): void;
 }
@@ -42,7 +48,9 @@ type Patched = Console & { [INSTALLED]?: ConsoleBridge; [ORIGINALS]?: Partial<Re
 
 /**
  * Patches `console.*` so every call becomes an OpenTelemetry log record carrying the active trace
- * context, while the line still goes to the original method. Installing twice returns the first bridge.
+ * context (the process's context, not the API's), while the line still goes to the original method.
+ * Installing twice returns the first bridge: setups share the one the process owner installed, which sends
+ * each call to the setup whose invocation runs (`retarget` with a function).
  * A re-entrancy guard sends calls made while a record is being built (a logging getter, the SDK itself)
  * straight to the original, and a failure inside the bridge never loses the line.
  *
@@ -58,7 +66,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 
   const slot = target as unknown as Record<string, ConsoleFn | undefined>;
   const patched = new Map<ConsoleMethod, ConsoleFn>();
-  let current: BridgeTarget = options;
+  let resolve: () => BridgeTarget | undefined = () => options;
   let active = true;
   let busy = false;
 
@@ -69,15 +77,17 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
     originals.set(method, original);
     const severity = severityOf(method);
     const replacement: ConsoleFn = (...args) => {
+      const current = active && !busy ? resolve() : undefined;
+      if (!current) return original.apply(target, args);
       // Below Lambda's log level the runtime client prints nothing; without it, neither do we.
-      if (active && severity < (current.minSeverity ?? 0)) return;
-      if (!active || busy) return original.apply(target, args);
+      if (severity < (current.minSeverity ?? 0)) return;
       busy = true;
       let line: readonly unknown[];
       try {
         line = emitRecord(current, method, args);
       } catch {
-        line = args; // telemetry failed: the line must still reach stdout
+        line = args; // telemetry failed: the line must still reach stdout, and the loss is counted
+        current.notEmitted?.();
       } finally {
         busy = false;
       }
@@ -90,7 +100,7 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 
   const bridge: ConsoleBridge = {
     retarget(next) {
-      current = next;
+      resolve = typeof next === 'function' ? next : () => next;
     },
     uninstall() {
       active = false;
@@ -111,7 +121,10 @@ export function installConsoleBridge(options: ConsoleBridgeOptions): ConsoleBrid
 /** Emits the log record of one console call and returns the arguments of its stdout line. */
 function emitRecord(current: BridgeTarget, method: ConsoleMethod, args: unknown[]): readonly unknown[] {
   const record = consoleCallToLogRecord(method, args, current.maxBodyLength);
-  const active = context.active();
+  // The process's context, not the API's: correlation must not depend on the API globals being registered.
+  const active = activeContext();
+  // The SDK would take the span from the API's context otherwise.
+  record.context = active;
   const attributes = record.attributes as Attributes;
   const invocationId = invocationIdOf(active);
   // Which invocation wrote the line: a Loki query or a de-duplication can use it without the span.

@@ -2,7 +2,6 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
-  context,
   isSpanContextValid,
   trace,
   type Attributes,
@@ -12,7 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeMessage, safeRead } from './safe-read.ts';
-import { withInvocationId } from './invocation-context.ts';
+import { withInvocationId, withSetup } from './invocation-context.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
 import { generic } from './generic-trigger.ts';
@@ -78,8 +77,9 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
   });
   try {
     const invocationId = input.attributes['faas.invocation_id'];
-    const active = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
-    const result = await context.with(active, input.run);
+    const inSpan = withInvocationId(trace.setSpan(parentContext, span), typeof invocationId === 'string' ? invocationId : undefined);
+    // The setup travels in the context: the console, outbound requests and the SDK calls made by the handler serve it.
+    const result = await telemetry.contextManager.with(withSetup(inSpan, telemetry), input.run);
     const { trigger } = input;
     end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result), undefined) : noResult);
     return result;

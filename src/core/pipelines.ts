@@ -13,7 +13,8 @@ import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from 
 import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
 import { originOf, signedTransport } from '../exporters/transport/transport.ts';
 import { postWithFetch } from '../exporters/transport/fetch-transport.ts';
-import { ExportResultCode } from '@opentelemetry/core';
+import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import { ROOT_CONTEXT, type ContextManager } from '@opentelemetry/api';
 import type { BatchConfig, ResolvedConfig } from './config/resolved-config.ts';
 import { snapshotConsole } from './console-originals.ts';
 import { logRecordSize, spanSize } from './queue-processors.ts';
@@ -61,6 +62,11 @@ export interface PipelineInputs {
    * the user imports `faas-observability/loki`. With neither, there is no Loki fallback (stdout takes over).
    */
   readonly loadLoki?: LokiLoader;
+  /**
+   * The process's context manager: exports start in a context with tracing suppressed there too (the API's
+   * alone is not enough when the API globals are not registered), so the outbound instrumentation skips them.
+   */
+  readonly contextManager?: ContextManager;
 }
 
 /** Resolves to the module that holds the Loki exporter. */
@@ -86,7 +92,7 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
   const { config } = inputs;
   const { provided } = config;
   const lastResort = config.stdoutFallback ? (inputs.lineWriter ?? consoleLineWriter()) : undefined;
-  const shared = { budget: new MemoryBudget(config.maxBufferBytes), lastResort, report };
+  const shared = { budget: new MemoryBudget(config.maxBufferBytes), lastResort, report, contextManager: inputs.contextManager };
   const { spanFailover, logFailover } = createFailovers(inputs, lastResort, report);
   return {
     spans: createPipeline<ReadableSpan>(shared, {
@@ -148,12 +154,16 @@ interface Shared {
   readonly budget: MemoryBudget;
   readonly lastResort: LineWriter | undefined;
   readonly report: DeliveryReport;
+  readonly contextManager: ContextManager | undefined;
 }
 
 /** A queue over the signal's exporter: what it cannot export goes to the last resort, counted. */
-function createPipeline<T>({ budget, lastResort, report }: Shared, parts: PipelineParts<T>): Pipeline<T> {
+function createPipeline<T>({ budget, lastResort, report, contextManager }: Shared, parts: PipelineParts<T>): Pipeline<T> {
+  const { exporter } = parts;
   const queue = new ExportQueue<T>({
-    exporter: parts.exporter,
+    exporter: contextManager
+      ? { export: (items, done) => contextManager.with(suppressTracing(ROOT_CONTEXT), () => exporter.export(items, done)) }
+      : exporter,
     maxBatchSize: parts.batch.maxExportBatchSize,
     maxQueueSize: parts.batch.maxQueueSize,
     maxConcurrentExports: MAX_CONCURRENT_EXPORTS,

@@ -36,11 +36,17 @@ export class RecordUidProcessor implements LogRecordProcessor {
   /** The span context `stamp` last found valid (one per invocation, checked once). */
   #valid: SpanContext | undefined;
 
-  /** A new record's timestamp and derived uid, or undefined outside a (valid) span. */
+  /**
+   * A new record's timestamp and derived uid; undefined outside a (valid) span, and when the time is
+   * further behind the last stamp than the nudge window (the wall clock stepped back: NTP): the record
+   * is then emitted unstamped and `onEmit` gives it a random uid, as any record it cannot order.
+   */
   stamp(span: SpanContext | undefined, epochMillis: number): RecordStamp | undefined {
     if (!span || (span !== this.#valid && !isSpanContextValid(span))) return undefined;
     this.#valid = span;
-    const hrTime = (this.#stamped = this.#after(millisToHrTime(epochMillis))!);
+    const hrTime = this.#after(millisToHrTime(epochMillis));
+    if (!hrTime) return undefined;
+    this.#stamped = hrTime;
     return { hrTime, uid: recordUidOf(span.spanId, hrTime) };
   }
 

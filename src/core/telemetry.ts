@@ -9,11 +9,13 @@ import { flushWithin, type FlushSummary } from './flush.ts';
 import { createPipelines, type PipelineInputs } from './pipelines.ts';
 import { QueueLogRecordProcessor, QueueSpanProcessor } from './queue-processors.ts';
 import { RecordUidProcessor } from './record-uid-processor.ts';
-import { propagatorFor, registerGlobals, samplerFor, unregisterGlobals } from './sdk-globals.ts';
+import { forgetGlobals, propagatorFor, registerGlobals, samplerFor } from './sdk-globals.ts';
+import { attachSetup, detachSetup, processContextManager } from './process-owner.ts';
+import { createOutboundTracer, type OutboundTracer } from './outbound/outbound-tracer.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
-/** The one provider bundle of a cold start. Everything per invocation lives elsewhere. */
+/** A setup's provider bundle (`withObservability` makes one per cold start). Everything per invocation lives elsewhere. */
 export interface Telemetry {
   /**
    * The setup's resolved configuration (its shape is not part of the public API).
@@ -24,6 +26,18 @@ export interface Telemetry {
   readonly logger: Logger;
   readonly propagator: TextMapPropagator;
   readonly diagnostics: Diagnostics;
+  /**
+   * The process's context manager, which the invocations of this setup run in: correlation never depends on
+   * the OpenTelemetry API globals being registered.
+   */
+  readonly contextManager: ContextManager;
+  /** CLIENT spans for outgoing requests made in this setup's invocations; none when `outbound` is off. */
+  readonly outbound: OutboundTracer | undefined;
+  /**
+   * Counts console calls that could not become a record, for the per-invocation diagnostic line.
+   * @internal
+   */
+  countNotEmitted(count: number): void;
   /**
    * Gives log records their `log.record.uid`; the console bridge stamps its records with it.
    * @internal
@@ -42,20 +56,26 @@ export interface Telemetry {
 export interface TelemetryInputs extends PipelineInputs {
   /** Resource attributes detected for the runtime (Lambda env, edge platform). */
   readonly detectedResource: Attributes;
-  /** The runtime's context manager (AsyncLocalStorage where available). */
+  /**
+   * The runtime's context manager (AsyncLocalStorage where available). One per process: the first setup's
+   * becomes the process's, and every later setup shares it (`processContextManager`).
+   */
   readonly contextManager: ContextManager;
 }
 
 /**
  * Builds the tracer and logger providers with queue processors that never drop (parallel batches under a
- * memory cap) and the failover exporters (OTLP → Loki → stdout), and registers them with the OpenTelemetry
- * API when `config.registerGlobals` (so `trace.getTracer()` in user code nests under the invocation span).
+ * memory cap) and the failover exporters (OTLP → Loki → stdout), attaches the setup to the process's owner
+ * (the first attached serves what happens outside any invocation) and, when `config.registerGlobals`,
+ * lends it to the OpenTelemetry API for the invocations it runs (so `trace.getTracer()` in user code nests
+ * under the invocation span). `shutdown` detaches it; the last setup to detach uninstalls what is process-wide.
  *
  * @example
  * const telemetry = createTelemetry({ config, detectedResource, contextManager });
  */
 export function createTelemetry(inputs: TelemetryInputs): Telemetry {
-  const { config, detectedResource, contextManager } = inputs;
+  const { config, detectedResource } = inputs;
+  const contextManager = processContextManager(() => inputs.contextManager);
   const diagnostics = createDiagnostics(config.logLevel);
   for (const warning of config.warnings) diagnostics.warn(warning);
   const resource = resourceFromAttributes({
@@ -67,7 +87,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     'telemetry.distro.name': INSTRUMENTATION_SCOPE,
   });
   const report = new DeliveryReport();
-  const pipelines = createPipelines(inputs, report);
+  const pipelines = createPipelines({ ...inputs, contextManager }, report);
   const tracerProvider = new TracerProvider({
     resource,
     sampler: config.provided.sampler ?? samplerFor(config.sampler),
@@ -79,7 +99,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     processors: [uids, new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
   });
   const propagator = propagatorFor(config);
-  if (config.registerGlobals) registerGlobals({ config, diagnostics, report, contextManager, tracerProvider, propagator });
+  const tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
   const both = [pipelines.spans, pipelines.logs];
   // Built once: the flush runs every invocation.
   const stages = both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
@@ -90,21 +110,29 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
       return summary;
     });
 
-  return {
+  const telemetry: Telemetry = {
     config,
-    tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE),
+    tracer,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE),
     propagator,
     diagnostics,
+    contextManager,
+    outbound: config.outbound.enabled ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }) : undefined,
+    countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
     flush,
     takeDeliveryReport: () => report.take(),
     async shutdown() {
+      // Detached first: from now on the console, the channels and the API serve the other setups only.
+      detachSetup(telemetry);
+      forgetGlobals(telemetry);
       const flushed = await flush(config.flushBudgetMs);
       // The providers' shutdown waits for the exporters: bounded by what the budget has left.
       const providers = { forceFlush: () => Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]).then(() => {}) };
       await flushWithin([[providers]], config.flushBudgetMs - flushed.durationMs);
-      if (config.registerGlobals) unregisterGlobals();
     },
   };
+  attachSetup(telemetry);
+  if (config.registerGlobals) registerGlobals(telemetry, { config, diagnostics, report, tracerProvider, propagator }, contextManager);
+  return telemetry;
 }

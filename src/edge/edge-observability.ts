@@ -29,27 +29,35 @@ export interface EdgeObservability<E = unknown> {
   wrap<H extends AnyFunction | object>(handler: H): H;
   /** Written once the setup exists (on the first request), through its diagnostics. */
   warnOnce(key: string, message: string): void;
-  /** Flushes and shuts the providers down and uninstalls the console bridge. */
+  /**
+   * Detaches the setup (the isolate's other setups keep the console, the global fetch and the API; the last
+   * one to shut down restores them), then flushes and shuts the providers down.
+   */
   shutdown(): Promise<void>;
   /** For typing only: the `env` binding its options function takes. */
   readonly env?: E;
 }
 
 /**
- * Creates one telemetry setup for an isolate: the console bridge now (so console calls made while the
+ * Creates one telemetry setup for an isolate: the console capture now (so console calls made while the
  * module initialises are kept), the providers on the first request, when the Worker's `env` binding
- * arrives. Holds no module-level state; `withObservability` keeps one per isolate.
+ * arrives. What is isolate-wide (the console, the global fetch, the API registration) is shared by every
+ * setup: each request's records, spans and outbound calls go to the setup whose wrapped handler serves
+ * it, exported by that setup under its own service.name; calls made outside any request (init logs
+ * included) go to the first setup attached (the first to serve a request). `withObservability` keeps one per isolate.
  *
  * @example
  * const observability = createEdgeObservability((env: Env) => ({ endpoint: env.OTLP_ENDPOINT }));
  * export default observability.wrap({ async fetch(request, env, ctx) { return new Response('ok'); } });
  */
 export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<E>): EdgeObservability<E> {
-  const initCapture = startInitLogCapture({ format: DEFAULTS.consoleFormat, maxBodyLength: DEFAULTS.maxLogBodyLength });
+  // This setup's hold on the console until it exists (its telemetry then holds it, or lets it go).
+  const initCapture = startInitLogCapture({ format: DEFAULTS.consoleFormat, maxBodyLength: DEFAULTS.maxLogBodyLength }, undefined, {});
   const warnings = new Map<string, string>();
   let setup: Promise<EdgeSetup> | undefined;
   let coldStartPending = true;
-  const setupFor = (binding: unknown) => (setup ??= createEdgeSetup(options, binding as E, initCapture, [...warnings.values()]));
+  const setupFor = (binding: unknown) =>
+    (setup ??= createEdgeSetup(options, binding as E, [...warnings.values()]).finally(() => initCapture.end()));
   const observeWith: Observe = async (binding, trigger, event, runtimeContext, run, attributes) => {
     const current = await setupFor(binding);
     const coldStart = coldStartPending;
@@ -68,10 +76,8 @@ export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<
       void setup?.then(({ telemetry }) => telemetry?.diagnostics.warn(message));
     },
     async shutdown() {
+      initCapture.end();
       const current = await setup;
-      current?.bridge?.uninstall();
-      current?.uninstallFetch?.();
-      if (!current) initCapture.bridge.uninstall();
       await current?.telemetry?.shutdown();
     },
   };

@@ -1,10 +1,11 @@
 import { StackContextManager } from '@opentelemetry/sdk-trace';
-import { bridgeConsole, type InitLogCapture } from '../console/init-log-capture.ts';
+import { bridgeConsole } from '../console/init-log-capture.ts';
+import { routedOutbound } from '../core/ambient.ts';
+import { holdHook, processContextManager } from '../core/process-owner.ts';
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
-import { createOutboundTracer, type OutboundTracer } from '../core/outbound/outbound-tracer.ts';
-import type { ConsoleBridge } from '../console/console-bridge.ts';
+import type { OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { AlsContextManager } from './als-context-manager.ts';
 import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
 import { installGlobalFetch } from './outbound-fetch.ts';
@@ -18,17 +19,14 @@ export interface EdgeObservabilityOptions extends ObservabilityOptions {
 /** Options, or a function of the Worker's `env` binding (secrets and OTEL_* values arrive there). */
 export type EdgeOptionsInput<E = unknown> = EdgeObservabilityOptions | ((env: E) => EdgeObservabilityOptions);
 
-/** One isolate's telemetry, created on its first request (when the `env` binding is known). */
+/** A setup's telemetry in an isolate, created on its first request (when the `env` binding is known). */
 export interface EdgeSetup {
   readonly telemetry: Telemetry | undefined;
   readonly options: EdgeObservabilityOptions;
-  readonly bridge: ConsoleBridge | undefined;
   /** Whether the process keeps running after a response (Deno, Node), so a background flush completes. */
   readonly keepsRunning: boolean;
   /** CLIENT spans for outgoing requests (global fetch, service bindings, Durable Object stubs), unless turned off. */
   readonly outbound?: OutboundTracer;
-  /** Puts the global fetch back. */
-  readonly uninstallFetch?: () => void;
 }
 
 // The flush runs after the response (waitUntil allows tens of seconds), so a slow collector can be waited
@@ -41,16 +39,17 @@ const MISSING_LOKI_FALLBACK =
 
 /**
  * Resolves the options (a function of the binding, or an object) and the environment, and builds the
- * telemetry for this runtime. An options function that throws does not take the handler down: the
- * environment and the defaults are used, and a warning says so. `warnings` are written once it exists.
+ * telemetry for this runtime, attached to the isolate's console bridge and global `fetch` (shared by every
+ * setup of the isolate; the first attached takes the init capture). An options function that throws does
+ * not take the handler down: the environment and the defaults are used, and a warning says so. `warnings`
+ * are written once it exists.
  *
  * @example
- * const setup = await createEdgeSetup(options, env, initCapture, []);
+ * const setup = await createEdgeSetup(options, env, []);
  */
 export async function createEdgeSetup<E>(
   input: EdgeOptionsInput<E> | undefined,
   binding: E,
-  initCapture: InitLogCapture,
   warnings: readonly string[],
 ): Promise<EdgeSetup> {
   let options: EdgeObservabilityOptions = {};
@@ -62,16 +61,13 @@ export async function createEdgeSetup<E>(
   }
   const env = edgeEnv(binding);
   const config = resolveConfig(options, env, EDGE_DEFAULTS);
-  if (config.disabled) {
-    initCapture.bridge.uninstall();
-    return { telemetry: undefined, options, bridge: undefined, keepsRunning: false };
-  }
+  if (config.disabled) return { telemetry: undefined, options, keepsRunning: false };
   const runtime = detectRuntime();
   const Storage = await loadAsyncLocalStorage();
   const telemetry = createTelemetry({
     config,
     detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
-    contextManager: Storage ? new AlsContextManager(Storage) : new StackContextManager(),
+    contextManager: processContextManager(() => (Storage ? new AlsContextManager(Storage) : new StackContextManager())),
     // No loader: an edge bundle is one file (tools/build-artifacts.ts), which carries the Loki code only
     // when the user imports `faas-observability/loki` and passes it as `lokiFallback`.
     gzip: compressionStreamGzip(),
@@ -87,9 +83,9 @@ export async function createEdgeSetup<E>(
   // A log exporter from the options replaces the whole chain, Loki included: nothing is missing then.
   if (config.loki && !config.provided.lokiFallback && !config.provided.logExporter) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
   for (const warning of warnings) telemetry.diagnostics.warn(warning);
-  const bridge = bridgeConsole(telemetry, initCapture);
-  const { tracer, propagator, diagnostics } = telemetry;
-  const outbound = config.outbound.enabled ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }) : undefined;
-  const uninstallFetch = outbound ? installGlobalFetch(outbound) : undefined;
-  return { telemetry, options, bridge, keepsRunning: runtime === 'deno' || runtime === 'node', outbound, uninstallFetch };
+  bridgeConsole(telemetry);
+  const { outbound } = telemetry;
+  // One traced global fetch per isolate, serving the setup whose invocation makes the request.
+  if (outbound) holdHook('global-fetch', telemetry, () => installGlobalFetch(routedOutbound));
+  return { telemetry, options, keepsRunning: runtime === 'deno' || runtime === 'node', outbound };
 }

@@ -2,8 +2,8 @@ import type { OutboundRequest, OutboundSpan, OutboundTracer } from '../core/outb
 
 type Fetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
-// Set on the init a traced call passes on: a second setup's wrapper underneath (two setups in one isolate)
-// lets the call through instead of making a second span for it.
+// Set on the init a traced call passes on: a traced fetch underneath (another copy of the library in the
+// isolate) lets the call through instead of making a second span for it.
 const TRACED = Symbol.for('faas-observability.traced-fetch');
 
 /** Method, URL and headers of a fetch call, read without consuming a request body. */
@@ -64,8 +64,9 @@ function startSafely(outbound: OutboundTracer, request: OutboundRequest): Outbou
 }
 
 /**
- * Replaces `globalThis.fetch` with a traced one for this setup; returns the restorer (which leaves a fetch
- * someone replaced since alone). The library's own exports run with tracing suppressed, so they pass through.
+ * Replaces `globalThis.fetch` with a traced one; returns the restorer (which leaves a fetch someone replaced
+ * since alone). The isolate's owner installs it once, with a tracer that serves the setup whose invocation
+ * makes the call. The library's own exports run with tracing suppressed, so they pass through.
  */
 export function installGlobalFetch(outbound: OutboundTracer): () => void {
   const original = globalThis.fetch;

@@ -7,7 +7,7 @@ const MAX_REASON_LENGTH = 400;
 /**
  * Where records went that did not take the normal path: `fallback` (Loki), `stdout` (JSON lines, the last
  * resort, also for what a flush out of time still held), `overCap` (past the memory cap, straight to stdout)
- * and `lost` (only when the stdout fallback is turned off).
+ * and `lost` (when the stdout fallback is turned off, and console calls the bridge could not make a record of).
  */
 export interface DeliveryCounts {
   fallback: number;

@@ -1,16 +1,5 @@
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  context,
-  isSpanContextValid,
-  propagation,
-  trace,
-  type Attributes,
-  type Context,
-  type Link,
-  type Span,
-} from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import { ambient, type Ambient } from '../core/ambient.ts';
 import { isError, safeRead } from '../core/safe-read.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
@@ -98,9 +87,9 @@ function sourceOf(event: unknown): RecordSource | undefined {
  * The context a record's span starts in: the producer's, when the record carries W3C context (SQS message
  * attributes, Kafka headers), linked to the invocation span; otherwise a child of the invocation span.
  */
-function recordContext(carrier: Record<string, unknown>): { parent: Context; links: Link[] } {
-  const active = context.active();
-  const producer = propagation.extract(ROOT_CONTEXT, normalizeHeaders(carrier), {
+function recordContext({ active, propagator }: Ambient, carrier: Record<string, unknown>): { parent: Context; links: Link[] } {
+  // The invocation's context without its span: the setup and the invocation id it carries stay with the record.
+  const producer = propagator.extract(trace.deleteSpan(active), normalizeHeaders(carrier), {
     keys: (c) => Object.keys(c),
     get: (c, key) => c[key.toLowerCase()],
   });
@@ -111,8 +100,8 @@ function recordContext(carrier: Record<string, unknown>): { parent: Context; lin
 }
 
 /** The record's `process` span; a record that cannot be read (a Proxy, throwing getters) gets a bare one. */
-function startRecordSpan(source: RecordSource, record: unknown): { span: Span; parent: Context } {
-  const tracer = trace.getTracer(INSTRUMENTATION_SCOPE);
+function startRecordSpan(setup: Ambient, source: RecordSource, record: unknown): { span: Span; parent: Context } {
+  const { tracer } = setup;
   const attributes: Attributes = {
     'messaging.system': source.system,
     'messaging.operation.type': 'process',
@@ -120,13 +109,13 @@ function startRecordSpan(source: RecordSource, record: unknown): { span: Span; p
   };
   try {
     const destination = source.destination(record);
-    const { parent, links } = recordContext(source.carrier(record));
+    const { parent, links } = recordContext(setup, source.carrier(record));
     if (destination) attributes['messaging.destination.name'] = destination;
     Object.assign(attributes, source.attributes(record));
     const name = destination ? `process ${destination}` : 'process';
     return { span: tracer.startSpan(name, { kind: SpanKind.CONSUMER, links, attributes }, parent), parent };
   } catch {
-    const parent = context.active();
+    const parent = setup.active;
     return { span: tracer.startSpan('process', { kind: SpanKind.CONSUMER, attributes }, parent), parent };
   }
 }
@@ -137,9 +126,11 @@ async function processOne(
   index: number,
   fn: (record: never, index: number) => unknown,
 ): Promise<{ readonly error: unknown } | undefined> {
-  const { span, parent } = startRecordSpan(source, record);
+  // The setup whose invocation runs, read without the API globals (registerGlobals: false).
+  const setup = ambient(INSTRUMENTATION_SCOPE);
+  const { span, parent } = startRecordSpan(setup, source, record);
   try {
-    await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
+    await setup.run.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
   } catch (error) {
     // Recorded without trusting what was thrown (a null-prototype object, a Proxy, a throwing toString or

@@ -1,16 +1,17 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { bridgeConsole } from '../console/init-log-capture.ts';
+import { bridgeConsole, endInitCapture } from '../console/init-log-capture.ts';
 import type { Env } from '../core/config/env-readers.ts';
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { runInvocation, type InvocationInput } from '../core/invocation.ts';
-import { createOutboundTracer } from '../core/outbound/outbound-tracer.ts';
+import { routedOutbound } from '../core/ambient.ts';
+import { setupOf } from '../core/invocation-context.ts';
+import { holdHook, processContextManager } from '../core/process-owner.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
-import { takeInitCapture } from './init-capture.ts';
 import { writeStdoutLine } from './stdout-line.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
 import { processPostResponseFlush, type PostResponseFlush } from './post-response-flush.ts';
@@ -25,14 +26,20 @@ export interface LambdaObservability {
   wrap<H extends AnyHandler>(handler: H): H;
   /** The provider bundle, or undefined when `OTEL_SDK_DISABLED` is set. */
   readonly telemetry: Telemetry | undefined;
-  /** Flushes and shuts the providers down and uninstalls the console bridge. */
+  /**
+   * Detaches the setup (the other setups keep the console, the channels and the API; the last one to shut
+   * down restores them), leaves the extension's flush list, then flushes and shuts the providers down.
+   */
   shutdown(): Promise<void>;
 }
 
 /**
- * Creates one telemetry setup (providers, exporters, console bridge) from options and the environment.
- * `withObservability` uses one per process; create your own for tests or to hold several setups. The
- * first setup created takes the console calls captured while the module initialised.
+ * Creates one telemetry setup (providers, exporters) from options and the environment, and attaches it to
+ * the process's console bridge, outbound instrumentation, API registration and extension, which every
+ * setup shares. `withObservability` uses one per process; create your own for tests or to hold several.
+ * Several setups each see their own: the records, spans and outbound requests of an invocation go to the
+ * setup whose wrapped handler runs it, each exported by that setup under its own service.name; what
+ * happens outside any invocation (init logs included) goes to the first setup attached.
  *
  * @example
  * const observability = createLambdaObservability({ serviceName: 'orders' });
@@ -40,15 +47,14 @@ export interface LambdaObservability {
  */
 export function createLambdaObservability(options: ObservabilityOptions = {}, env: Env = process.env): LambdaObservability {
   const config = resolveConfig(options, env);
-  const initCapture = takeInitCapture();
   if (config.disabled) {
-    initCapture?.bridge.uninstall();
+    endInitCapture();
     return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };
   }
   const telemetry = createTelemetry({
     config,
     detectedResource: lambdaResourceAttributes(env),
-    contextManager: new AsyncLocalStorageContextManager(),
+    contextManager: processContextManager(() => new AsyncLocalStorageContextManager()),
     transport: postWithNodeHttp,
     // node:zlib only once a body is gzipped (OTEL_EXPORTER_OTLP_COMPRESSION=gzip), not at import.
     gzip: (body) => process.getBuiltinModule('node:zlib').gzipSync(body),
@@ -56,25 +62,27 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     // Its own chunk in a split artifact: loaded at the first failed OTLP export, never by a cold start.
     loadLoki: () => import('../exporters/loki/loki-push.ts'),
   });
-  const bridge = bridgeConsole(telemetry, initCapture, writeStdoutLine);
-  const { tracer, propagator, diagnostics } = telemetry;
-  const uninstallOutbound = config.outbound.enabled
-    ? installOutboundChannels(createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }), diagnostics)
-    : undefined;
+  bridgeConsole(telemetry, writeStdoutLine);
+  // One subscription per process, serving the setup whose invocation makes the request.
+  if (telemetry.outbound) holdHook('outbound-channels', telemetry, () => installOutboundChannels(routedOutbound, routedDebug));
   // Registers the internal extension now unless a preload or a top-level await did it already (see README).
   const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
-  extension?.attach((boundMs) => telemetry.flush(boundMs));
+  const flushAtSigterm = (boundMs: number) => telemetry.flush(boundMs);
+  extension?.attach(flushAtSigterm);
   const wrap = handlerWrapper(telemetry, env, extension);
   return {
     wrap,
     telemetry,
     async shutdown() {
-      uninstallOutbound?.();
-      bridge?.uninstall();
+      extension?.detach(flushAtSigterm);
       await telemetry.shutdown();
     },
   };
 }
+
+const routedDebug = {
+  debug: (message: string, ...args: unknown[]) => setupOf<Telemetry>()?.diagnostics.debug(message, ...args),
+};
 
 /** The `wrap` of one setup: the cold-start flag and the ARN attributes are shared by its handlers. */
 function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseFlush | undefined): <H extends AnyHandler>(handler: H) => H {

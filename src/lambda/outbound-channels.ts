@@ -3,8 +3,9 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Diagnostics } from '../core/diagnostics.ts';
 import type { OutboundRequest, OutboundSpan, OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 
-// The span rides on the request object itself: no module state, and when two setups subscribe, the
-// first one that sees a request owns it (one CLIENT span per request, never two).
+// The span rides on the request object itself: no module state, and a subscriber that sees a request
+// already marked (another copy of the library) leaves it to the first (one CLIENT span per request). Within
+// one copy the process owner subscribes once, for every setup.
 const SPAN = Symbol.for('faas-observability.outbound-span');
 type Carrying = { [SPAN]?: OutboundSpan | null };
 
@@ -28,7 +29,7 @@ interface UndiciRequest {
  * @example
  * const uninstall = installOutboundChannels(createOutboundTracer({ tracer, propagator, lists, diagnostics }), diagnostics);
  */
-export function installOutboundChannels(outbound: OutboundTracer, diagnostics: Diagnostics): () => void {
+export function installOutboundChannels(outbound: OutboundTracer, diagnostics: Pick<Diagnostics, 'debug'>): () => void {
   const handlers: [string, (message: unknown) => void][] = [
     ['undici:request:create', (m) => begin(outbound, (m as { request: UndiciRequest }).request, undiciView)],
     ['undici:request:headers', (m) => finish(m, (s, { response }) => s.response((response as { statusCode: number }).statusCode))],

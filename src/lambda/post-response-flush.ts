@@ -23,6 +23,8 @@ export interface PostResponseFlush {
   readonly failure: () => string | undefined;
   /** A setup uses the extension: INVOKE events now wait for the wrapped handler of their request. */
   attach(flush: ShutdownFlush): void;
+  /** A setup that shut down leaves the flush list: SIGTERM no longer flushes it. */
+  detach(flush: ShutdownFlush): void;
   /** The request's work (handler, then flush) is over when `done` settles. */
   track(requestId: string, done: Promise<void>): void;
 }
@@ -147,6 +149,10 @@ function createExtension(api: string): Started {
     state: () => state,
     failure: () => failure,
     attach: (flush) => void flushes.push(flush),
+    detach: (flush) => {
+      const at = flushes.indexOf(flush);
+      if (at >= 0) flushes.splice(at, 1);
+    },
     track: (requestId, done) => {
       const { resolve } = claim(claims, requestId);
       void done.then(resolve, resolve);

@@ -37,7 +37,7 @@ describe('settings are read from the environment by the resolver only', () => {
   it('the init-log capture reads its settings through resolveConfig', () => {
     const recorded = recordingEnv({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9', FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH: '100' });
     const capture = captureInitLogs(recorded.env);
-    capture?.bridge.uninstall();
+    capture?.end();
     expect(capture).toBeDefined();
     expect(recorded.reads.map((read) => read.key)).toContain('FAAS_OBSERVABILITY_MAX_LOG_BODY_LENGTH');
     expect(recorded.outsideResolver()).toEqual([]);

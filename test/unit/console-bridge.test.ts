@@ -1,8 +1,11 @@
 import { SeverityNumber, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { installConsoleBridge } from '../../src/console/console-bridge.ts';
+import { createLambdaObservability } from '../../src/lambda.ts';
 import { derivedRecordUid } from '../../src/exporters/record-uid.ts';
-import { lambdaContext } from '../helpers/lambda-context.ts';
+import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 
 let observability: TestObservability;
@@ -166,24 +169,24 @@ describe('the line on stdout', () => {
 });
 
 describe('bridge mechanics', () => {
-  it('installing twice is harmless: one record per call', async () => {
-    observability = testObservability();
-    const second = installConsoleBridge({
-      logger: {
-        emit() {
-          throw new Error('second logger used');
-        },
-        enabled: () => true,
-      },
-      format: 'text',
-      maxBodyLength: 100,
-    });
-    await observability.wrap(async (_event: unknown, _context: unknown) => console.log('once'))({}, lambdaContext());
-    second.uninstall(); // the same bridge as the first: uninstalling it restores the recorders
-    expect(observability.logs().map((r) => r.body)).toEqual(['once']);
-    console.log('after uninstall');
-    expect(observability.logs()).toHaveLength(1);
-    expect(observability.lines.at(-1)!.args).toEqual(['after uninstall']);
+  it('two setups share one bridge and each sees its own: one record per call, in the setup whose invocation runs', async () => {
+    observability = testObservability({ serviceName: 'first' });
+    const patched = console.log;
+    const logs = new InMemoryLogRecordExporter();
+    const second = createLambdaObservability(
+      { serviceName: 'second', logExporter: logs, spanExporter: new InMemorySpanExporter() },
+      { ...LAMBDA_ENV },
+    );
+    expect(console.log).toBe(patched); // the second setup attached to the bridge the first installed
+    await observability.wrap(async (_event: unknown, _context: unknown) => console.log('first'))({}, lambdaContext());
+    await second.wrap(async (_event: unknown, _context: unknown) => console.log('second'))({}, lambdaContext());
+    expect(observability.logs().map((r) => r.body)).toEqual(['first']);
+    expect(logs.getFinishedLogRecords().map((r) => r.body)).toEqual(['second']);
+    await second.shutdown(); // the first still holds the bridge
+    expect(console.log).toBe(patched);
+    await observability.wrap(async (_event: unknown, _context: unknown) => console.log('first again'))({}, lambdaContext());
+    expect(observability.logs().map((r) => r.body)).toEqual(['first', 'first again']);
+    expect(observability.lines.map((l) => String(l.args[0]).split(' trace_id=')[0])).toEqual(['first', 'second', 'first again']);
   });
 
   it('a console call made while a record is built goes straight to the original (no recursion)', async () => {

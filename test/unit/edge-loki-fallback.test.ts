@@ -10,17 +10,13 @@ const { warnings } = vi.hoisted(() => {
 });
 
 const { createEdgeSetup } = await import('../../src/edge/edge-setup.ts');
-const { startInitLogCapture } = await import('../../src/console/init-log-capture.ts');
 const { lokiFallback } = await import('../../src/loki.ts');
 type Options = Parameters<typeof createEdgeSetup>[0];
 
 /** Sets the edge telemetry up once with `options` and `env`; the warnings it wrote that name the Loki import. */
 async function lokiWarnings(options: Options, env: Record<string, string> = {}): Promise<string[]> {
   warnings.length = 0;
-  const capture = startInitLogCapture({ format: 'text', maxBodyLength: 1000 });
-  const setup = await createEdgeSetup({ spanExporter: new InMemorySpanExporter(), registerGlobals: false, ...options }, env, capture, []);
-  setup.bridge?.uninstall();
-  setup.uninstallFetch?.();
+  const setup = await createEdgeSetup({ spanExporter: new InMemorySpanExporter(), registerGlobals: false, ...options }, env, []);
   await setup.telemetry?.shutdown();
   return warnings.filter((line) => line.includes("import { lokiFallback } from 'faas-observability/loki'"));
 }

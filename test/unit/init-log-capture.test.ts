@@ -5,7 +5,7 @@ import { captureInitLogs, type InitLogCapture } from '../../src/console/init-log
 const saved = console.log;
 let capture: InitLogCapture | undefined;
 afterEach(() => {
-  capture?.bridge.uninstall();
+  capture?.end();
   console.log = saved;
 });
 

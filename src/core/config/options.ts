@@ -124,7 +124,12 @@ export interface ObservabilityOptions {
   readonly propagateUrls?: readonly UrlPattern[];
   /** Never send the trace context to these destinations (same patterns); wins over `propagateUrls`. */
   readonly dontPropagateUrls?: readonly UrlPattern[];
-  /** Register the tracer provider, propagator and context manager with the OpenTelemetry API (default true). */
+  /**
+   * Register with the OpenTelemetry API (default true), so `trace.getTracer()` in user code nests under the
+   * invocation span. Correlation never depends on it. With several setups the API's tracer provider serves
+   * the setup whose invocation runs; its propagator and diag logger are the first registering setup's
+   * (until the last registered setup shuts down).
+   */
   readonly registerGlobals?: boolean;
   /** Replace the sampler chosen by `OTEL_TRACES_SAMPLER`. */
   readonly sampler?: Sampler;

@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, diag, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ambient } from '../ambient.ts';
 import { INSTRUMENTATION_SCOPE } from '../telemetry.ts';
 import { fullWarning, isMessageSend, withTraceAttributes } from './message-attributes.ts';
 
@@ -47,9 +48,9 @@ export function observeAwsClient<C extends AwsClientLike>(client: C): C {
         const started = await prepare(service, operation, args.input, client, warned);
         // The instrumentation failed: the call goes out as the caller made it.
         if (!started) return next(args);
-        const { span, inner, input } = started;
+        const { span, inner, input, run } = started;
         try {
-          const result = await context.with(inner, () => next({ ...args, input }));
+          const result = await run.with(inner, () => next({ ...args, input }));
           recordMetadata(span, (result.output as { $metadata?: Metadata } | undefined)?.$metadata);
           return result;
         } catch (error) {
@@ -70,19 +71,22 @@ export function observeAwsClient<C extends AwsClientLike>(client: C): C {
 /** The span, its context and the input to send (with the trace context in messages); undefined on failure. */
 async function prepare(service: string, operation: string, input: unknown, client: AwsClientLike, warned: Set<string>) {
   try {
-    const span = startSpan(service, operation, await regionOf(client));
-    const inner = trace.setSpan(context.active(), span);
+    const region = await regionOf(client);
+    // The setup whose invocation makes the call, read without the API globals (registerGlobals: false).
+    const { tracer, propagator, active, run } = ambient(INSTRUMENTATION_SCOPE);
+    const span = startSpan(tracer, active, service, operation, region);
+    const inner = trace.setSpan(active, span);
     const sent = isMessageSend(service, operation)
-      ? withTraceAttributes(service, operation, input, inner, fullWarning(warned, service, operation))
+      ? withTraceAttributes(service, operation, input, inner, fullWarning(warned, service, operation), propagator)
       : input;
-    return { span, inner, input: sent };
+    return { span, inner, input: sent, run };
   } catch (error) {
     diag.debug(`could not observe ${service}.${operation}`, error);
     return undefined;
   }
 }
 
-function startSpan(service: string, operation: string, region: string | undefined): Span {
+function startSpan(tracer: Tracer, active: Context, service: string, operation: string, region: string | undefined): Span {
   const attributes: Attributes = { 'rpc.system': 'aws-api', 'rpc.service': service, 'rpc.method': operation };
   if (region) attributes['cloud.region'] = region;
   const producer = isMessageSend(service, operation);
@@ -90,9 +94,7 @@ function startSpan(service: string, operation: string, region: string | undefine
     attributes['messaging.system'] = service === 'SQS' ? 'aws_sqs' : 'aws_sns';
     attributes['messaging.operation.type'] = 'send';
   }
-  return trace
-    .getTracer(INSTRUMENTATION_SCOPE)
-    .startSpan(`${service}/${operation}`, { kind: producer ? SpanKind.PRODUCER : SpanKind.CLIENT, attributes });
+  return tracer.startSpan(`${service}/${operation}`, { kind: producer ? SpanKind.PRODUCER : SpanKind.CLIENT, attributes }, active);
 }
 
 async function regionOf(client: AwsClientLike): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { diag, propagation, type Context } from '@opentelemetry/api';
+import { diag, propagation, type Context, type TextMapPropagator } from '@opentelemetry/api';
 
 // SQS takes at most 10 message attributes, and SNS delivers at most 10 to an SQS subscription.
 const MAX_ATTRIBUTES = 10;
@@ -25,13 +25,20 @@ export function isMessageSend(service: string, operation: string): boolean {
  * A copy of `input` whose message(s) carry the trace context of `active` as String message attributes
  * (`traceparent`, `tracestate`, `baggage`), so the consumer links to (or continues) the producer's trace.
  * A message whose attributes would pass 10 is left as it is, and `onFull` is called. The caller's input
- * is never modified.
+ * is never modified. `propagator`: the setup's (the API's by default).
  */
-export function withTraceAttributes(service: string, operation: string, input: unknown, active: Context, onFull: () => void): unknown {
+export function withTraceAttributes(
+  service: string,
+  operation: string,
+  input: unknown,
+  active: Context,
+  onFull: () => void,
+  propagator: Pick<TextMapPropagator, 'inject'> = propagation,
+): unknown {
   const where = CARRIERS[service]?.[operation];
   if (where === undefined || typeof input !== 'object' || input === null) return input;
   const carrier: Record<string, string> = {};
-  propagation.inject(active, carrier);
+  propagator.inject(active, carrier, { set: (c, key, value) => (c[key] = value) });
   if (Object.keys(carrier).length === 0) return input;
   const add = (message: Message): Message => {
     const existing = message.MessageAttributes ?? {};

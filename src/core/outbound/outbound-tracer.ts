@@ -1,15 +1,7 @@
-import {
-  SpanKind,
-  SpanStatusCode,
-  context,
-  isSpanContextValid,
-  trace,
-  type Span,
-  type TextMapPropagator,
-  type Tracer,
-} from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Diagnostics } from '../diagnostics.ts';
+import { activeContext } from '../process-owner.ts';
 import { shouldPropagate, type PropagationLists, type RequestView } from './propagation-policy.ts';
 import { urlFull } from './url-full.ts';
 
@@ -55,7 +47,7 @@ export function createOutboundTracer(inputs: OutboundTracerInputs): OutboundTrac
   const { tracer, propagator, lists, diagnostics } = inputs;
   return {
     start(request) {
-      const active = context.active();
+      const active = activeContext();
       const parent = trace.getSpanContext(active);
       if (isTracingSuppressed(active) || !parent || !isSpanContextValid(parent)) return undefined;
       const span = tracer.startSpan(
