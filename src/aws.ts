@@ -1,6 +1,6 @@
 // The opt-in AWS entry point (`faas-observability/aws`): only re-exports. Bundles that do not import it
 // carry none of it.
-export { awsOtlp, awsRequestSigner, type AwsCredentials, type AwsOtlpSettings, type CredentialSource } from './core/aws/aws-otlp.ts';
-export { signSigV4, SigningKeyCache, type SigV4Request, type SigV4Scope } from './exporters/transport/sigv4.ts';
+export { awsOtlp, awsRequestSigner, type AwsCredentials, type AwsOtlpSettings, type CredentialSource } from './aws/aws-otlp.ts';
+export { signSigV4, SigningKeyCache, type SigV4Request, type SigV4Scope } from './aws/sigv4.ts';
 export type { PostRequest, RequestSigner } from './exporters/transport/transport.ts';
-export { observeAwsClient, type AwsClientLike } from './core/outbound/aws-client.ts';
+export { observeAwsClient, type AwsClientLike } from './aws/aws-client.ts';

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { INSTRUMENTATION_SCOPE } from '../telemetry.ts';
+import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import { fullWarning, isMessageSend, withTraceAttributes } from './message-attributes.ts';
 
 /**
