@@ -17,10 +17,10 @@ import type { Telemetry } from './telemetry.ts';
 import { generic } from './generic-trigger.ts';
 import type { SpanStart, TriggerAdapter } from './trigger.ts';
 
-export interface InvocationInput {
+export interface InvocationInput<E = unknown> {
   readonly telemetry: Telemetry;
-  readonly trigger: TriggerAdapter;
-  readonly event: unknown;
+  readonly trigger: TriggerAdapter<E>;
+  readonly event: E;
   readonly functionName: string;
   readonly attributes: Attributes;
   /** Milliseconds left before the platform's deadline; absent where there is none. */
@@ -47,7 +47,7 @@ export interface InvocationInput {
  * @example
  * return runInvocation({ telemetry, trigger, event, functionName, attributes, run: () => handler(event, ctx) });
  */
-export async function runInvocation(input: InvocationInput): Promise<unknown> {
+export async function runInvocation<E>(input: InvocationInput<E>): Promise<unknown> {
   const { telemetry } = input;
   const { span, parentContext } = startInvocationSpan(input);
   let ended = false;
@@ -98,7 +98,7 @@ interface StartedSpan {
   readonly parentContext: Context;
 }
 
-function startInvocationSpan(input: InvocationInput): StartedSpan {
+function startInvocationSpan<E>(input: InvocationInput<E>): StartedSpan {
   const { telemetry } = input;
   const start = spanStartFor(input);
   const parentContext = parentFor(input, start);
@@ -115,18 +115,18 @@ function startInvocationSpan(input: InvocationInput): StartedSpan {
   return { span, parentContext };
 }
 
-function spanStartFor(input: InvocationInput): SpanStart {
+function spanStartFor<E>(input: InvocationInput<E>): SpanStart {
   const trigger = { functionName: input.functionName, propagator: input.telemetry.propagator };
   try {
-    return input.trigger.spanStart(input.event as never, trigger);
+    return input.trigger.spanStart(input.event, trigger);
   } catch (error) {
     // An event that looked like a trigger but was malformed: still one span, never a failed invocation.
     input.telemetry.diagnostics.debug(`trigger ${input.trigger.name} could not read the event`, error);
-    return generic.spanStart(input.event as never, trigger);
+    return generic.spanStart(input.event, trigger);
   }
 }
 
-function parentFor(input: InvocationInput, start: SpanStart): Context {
+function parentFor<E>(input: InvocationInput<E>, start: SpanStart): Context {
   // An empty carrier (most direct invokes) gives every built-in propagator nothing: no extraction.
   const carrier = start.parentCarrier;
   const fromEvent = carrier && hasEntries(carrier) ? extractContext(input.telemetry.propagator, carrier) : ROOT_CONTEXT;
@@ -146,7 +146,7 @@ function hasEntries(carrier: object): boolean {
  * Fires `timeoutSafetyMs` before the deadline, or a tenth of the remaining time before it when that is
  * shorter, so a short function (1 s timeout) is not reported as timed out while it still has time.
  */
-function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
+function armTimeoutNet<E>(input: InvocationInput<E>, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
   const remaining = input.remainingTimeMs?.();
   if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
   const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
@@ -177,7 +177,7 @@ function recordError(span: Span, error: unknown): void {
 }
 
 /** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */
-async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
+async function flushBeforeFreeze<E>(input: InvocationInput<E>): Promise<void> {
   const { config, diagnostics } = input.telemetry;
   const remaining = input.remainingTimeMs?.();
   const bound = Math.max(

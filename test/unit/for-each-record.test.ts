@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { forEachRecord } from '../../src/lambda.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
+import { LAMBDA_TRIGGERS, triggerFor } from '../../src/triggers/lambda/trigger-for.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 
 let observability: TestObservability | undefined;
@@ -127,4 +128,32 @@ describe('forEachRecord', () => {
     const { error } = await run(loadEvent('s3'), () => {});
     expect(error).toBeInstanceOf(TypeError);
   });
+});
+
+describe('forEachRecord reads its sources through the Lambda adapters (one description per source)', () => {
+  it('takes exactly the sources whose adapter describes its records', () => {
+    expect(LAMBDA_TRIGGERS.filter((trigger) => trigger.eachRecord).map((trigger) => trigger.name)).toEqual([
+      'sqs',
+      'kinesis',
+      'dynamodb-streams',
+      'kafka',
+    ]);
+  });
+
+  it.each(['sqs', 'kinesis', 'dynamodb-streams', 'kafka-msk', 'kafka-self-managed'])(
+    '%s: each record span carries the system and destination its adapter gives, as the batch span does',
+    async (name) => {
+      const event = loadEvent(name);
+      const each = triggerFor(event).eachRecord!;
+      const { invocation, records } = await run(event, () => {});
+      const described = each.records(event);
+      expect(records).toHaveLength(described.length);
+      records.forEach((span, i) => {
+        expect(span.attributes['messaging.system']).toBe(each.system);
+        expect(span.attributes['messaging.destination.name']).toBe(each.destination(described[i]));
+      });
+      const batchDestination = invocation.attributes['messaging.destination.name'] ?? invocation.attributes['faas.document.collection'];
+      expect(batchDestination).toBe(each.destination(described[0]));
+    },
+  );
 });

@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
+import type { TriggerAdapter } from '../../src/core/trigger.ts';
+import { edgeFetch, type FetchEvent } from '../../src/triggers/edge/fetch.ts';
+import { sqs } from '../../src/triggers/lambda/sqs.ts';
 
 let observability: TestObservability;
 afterEach(() => observability.dispose());
@@ -189,5 +192,14 @@ describe('FaaS attributes', () => {
       'faas.instance': '2026/11/24/[7]abcdef',
       'faas.max_memory': 256 * 1024 * 1024,
     });
+  });
+});
+
+describe('the adapter contract is typed by the event it reads (npm run typecheck holds these)', () => {
+  it('an edge adapter is not taken where any event may come; a Lambda adapter, which checks every field, is', () => {
+    // @ts-expect-error edgeFetch reads a FetchEvent: passing it where any event may arrive does not compile
+    const anyEvent: TriggerAdapter<unknown> = edgeFetch;
+    const forFetch: TriggerAdapter<FetchEvent> = sqs;
+    expect([anyEvent.name, forFetch.name]).toEqual(['edge-fetch', 'sqs']);
   });
 });

@@ -20,7 +20,7 @@ function headersObject(headers: Headers): Record<string, string> {
  * A fetch-style request (Workers, Vercel/Netlify Edge, Deno.serve): SERVER span per the HTTP semantic
  * conventions, parent from W3C headers, status from the Response.
  */
-export const edgeFetch: TriggerAdapter = {
+export const edgeFetch: TriggerAdapter<FetchEvent> = {
   name: 'edge-fetch',
   spanStart: ({ request, route }: FetchEvent) => {
     const url = new URL(request.url);
