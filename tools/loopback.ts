@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
@@ -93,7 +93,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       for (const release of waiting) release();
       waiting = [];
     });
-  const server = createHttpServer(async (incoming, response) => {
+  const serve = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
@@ -130,7 +130,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
     }
     if (response.destroyed) return;
     response.writeHead(answer.status, { ...always, ...answer.headers, ...headers }).end(answer.body);
-  });
+  };
+  // node:http ignores what a listener returns; `serve` catches what it can fail on itself (the body, the handler).
+  const server = createHttpServer((incoming, response) => void serve(incoming, response));
   server.on('connection', () => connections++);
   // As the collector: an idle keep-alive socket stays open for a while.
   server.keepAliveTimeout = 30_000;
