@@ -1,4 +1,6 @@
-import { SpanKind, SpanStatusCode, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, context, diag, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { safeRead } from '../core/safe-read.ts';
+import { recordSpanError } from '../core/span-error.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import { fullWarning, isMessageSend, withTraceAttributes } from './message-attributes.ts';
 
@@ -116,9 +118,9 @@ function recordMetadata(span: Span, metadata: Metadata | undefined): void {
 }
 
 function recordError(span: Span, error: unknown): void {
-  const known = error instanceof Error ? error : new Error(String(error));
-  recordMetadata(span, (error as { $metadata?: Metadata } | undefined)?.$metadata);
-  span.recordException(known);
-  span.setAttribute('error.type', known.name || 'Error');
-  span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+  recordMetadata(
+    span,
+    safeRead(() => (error as { $metadata?: Metadata } | undefined)?.$metadata, undefined),
+  );
+  recordSpanError(span, error);
 }

@@ -12,6 +12,7 @@ import {
 import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeMessage, safeRead } from './safe-read.ts';
 import { withInvocationId } from './invocation-context.ts';
+import { recordSpanError } from './span-error.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
 import { generic } from './generic-trigger.ts';
@@ -81,7 +82,7 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
     end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result)) : noResult);
     return result;
   } catch (error) {
-    end((s) => recordError(s, error));
+    end((s) => recordSpanError(s, error));
     throw error;
   } finally {
     clearTimeout(timeoutNet);
@@ -167,13 +168,6 @@ function noResult(): void {}
 function markTimedOut(span: Span): void {
   span.setAttribute('error.type', 'timeout');
   span.setStatus({ code: SpanStatusCode.ERROR, message: 'invocation timed out: the deadline was reached before the handler settled' });
-}
-
-function recordError(span: Span, error: unknown): void {
-  const exception = isError(error) ? error : { name: typeof error, message: safeString(error) };
-  span.recordException(exception);
-  span.setAttribute('error.type', isError(error) ? safeString(error.name) || 'Error' : typeof error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: exception.message });
 }
 
 /** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */

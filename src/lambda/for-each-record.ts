@@ -1,15 +1,6 @@
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  context,
-  isSpanContextValid,
-  propagation,
-  trace,
-  type Context,
-  type Link,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, isSpanContextValid, propagation, trace, type Context, type Link } from '@opentelemetry/api';
 import { normalizeHeaders } from '../core/propagation.ts';
+import { recordSpanError } from '../core/span-error.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import type { EachRecord } from '../core/trigger.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
@@ -45,7 +36,7 @@ async function processOne(
   record: unknown,
   index: number,
   fn: (record: never, index: number) => unknown,
-): Promise<unknown> {
+): Promise<{ readonly error: unknown } | undefined> {
   const destination = source.destination(record);
   const { parent, links } = recordContext(source.carrier(record));
   const span = trace.getTracer(INSTRUMENTATION_SCOPE).startSpan(
@@ -67,11 +58,10 @@ async function processOne(
     await context.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
   } catch (error) {
-    const known = error instanceof Error ? error : new Error(String(error));
-    span.recordException(known);
-    span.setAttribute('error.type', known.name || 'Error');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
-    return error ?? new Error('a record failed with a falsy error');
+    recordSpanError(span, error);
+    // Wrapped: an async function that returns a thrown value reads its `then`, which a hostile Proxy turns
+    // into a second throw.
+    return { error: error ?? new Error('a record failed with a falsy error') };
   } finally {
     span.end();
   }
@@ -104,9 +94,9 @@ export async function forEachRecord<R = unknown>(event: unknown, fn: (record: R,
   const batchItemFailures: BatchItemFailure[] = [];
   const errors: unknown[] = [];
   for (let i = 0; i < records.length; i++) {
-    const error = await processOne(source, records[i], i, fn);
-    if (error === undefined) continue;
-    errors.push(error);
+    const failure = await processOne(source, records[i], i, fn);
+    if (failure === undefined) continue;
+    errors.push(failure.error);
     const failed = onFailure === 'rest' ? records.slice(i) : [records[i]];
     for (const record of failed) batchItemFailures.push({ itemIdentifier: source.itemIdentifier?.(record) ?? '' });
     if (onFailure !== 'continue') break;

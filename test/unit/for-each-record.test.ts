@@ -82,6 +82,19 @@ describe('forEachRecord', () => {
     expect(invocation.attributes['aws.lambda.batch_item_failures']).toBe(1);
   });
 
+  it('a record error that throws when read (a Proxy whose get trap throws) is reported like any other', async () => {
+    const hostile = new Proxy(new RangeError('hidden'), {
+      get() {
+        throw new Error('read me not');
+      },
+    });
+    const { result, records } = await run(sqsEvent(2), (_record, index) => {
+      if (index === 0) throw hostile;
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(records.map((span) => span.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
+  });
+
   it('SQS FIFO: the first failure stops the batch and every later message is reported, in order', async () => {
     const seen: number[] = [];
     const { result } = await run(sqsEvent(4, 'arn:aws:sqs:us-east-2:123456789012:orders.fifo'), (_record, index) => {

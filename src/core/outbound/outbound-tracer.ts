@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Diagnostics } from '../diagnostics.ts';
+import { recordSpanError } from '../span-error.ts';
 import { shouldPropagate, type PropagationLists, type RequestView } from './propagation-policy.ts';
 import { urlFull } from './url-full.ts';
 
@@ -108,11 +109,7 @@ function outboundSpan(span: Span): OutboundSpan {
       }),
     error: (error) =>
       end(() => {
-        const known = error instanceof Error ? error : new Error(String(error));
-        const code = (known as { code?: unknown }).code;
-        span.recordException(known);
-        span.setAttribute('error.type', typeof code === 'string' ? code : known.name || 'Error');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+        recordSpanError(span, error, { typeFromCode: true });
       }),
   };
 }
