@@ -1,15 +1,4 @@
-// Query values that are credentials: the semantic conventions' list (url.full) plus the SigV4 and GCS V4
-// presigned-URL parameters that carry a signature, a credential scope or a session token.
-const SECRET_PARAMS = new Set([
-  'awsaccesskeyid',
-  'signature',
-  'sig',
-  'x-goog-signature',
-  'x-goog-credential',
-  'x-amz-signature',
-  'x-amz-credential',
-  'x-amz-security-token',
-]);
+import { redactQuery } from '../secret-query.ts';
 
 /**
  * `url.full` as the HTTP semantic conventions want it: user and password replaced by `REDACTED`, and the
@@ -26,23 +15,6 @@ export function urlFull(url: URL): string {
     copy.password = 'REDACTED';
   }
   if (copy.search === '') return copy.href;
-  // Rebuilt by hand: URLSearchParams would re-encode every other value and change the URL.
-  const query = copy.search
-    .slice(1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq === -1 ? pair : pair.slice(0, eq);
-      return eq !== -1 && SECRET_PARAMS.has(safeDecode(name).toLowerCase()) ? `${name}=REDACTED` : pair;
-    });
-  copy.search = `?${query.join('&')}`;
+  copy.search = `?${redactQuery(copy.search.slice(1))}`;
   return copy.href;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
