@@ -35,13 +35,15 @@ describe('HTTP triggers', () => {
       'client.address': '203.0.113.7',
       'http.response.status_code': 404,
     });
+    expect(span.attributes['error.type']).toBeUndefined();
     expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
 
-  it('API Gateway HTTP (v2): route from routeKey, tracestate and status ERROR on 5xx', async () => {
+  it('API Gateway HTTP (v2): route from routeKey, tracestate and status ERROR on 5xx, error.type the status', async () => {
     const span = await invoke(loadEvent('api-gateway-v2'), { statusCode: 503, body: 'down' });
+    expect(span.attributes['error.type']).toBe('503');
     expect(span.name).toBe('POST /orders/{id}/items');
     expect(span.attributes).toMatchObject({
       'http.route': '/orders/{id}/items',

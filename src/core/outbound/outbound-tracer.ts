@@ -1,15 +1,7 @@
-import {
-  SpanKind,
-  SpanStatusCode,
-  context,
-  isSpanContextValid,
-  trace,
-  type Span,
-  type TextMapPropagator,
-  type Tracer,
-} from '@opentelemetry/api';
+import { SpanKind, context, isSpanContextValid, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Diagnostics } from '../diagnostics.ts';
+import { recordHttpStatus } from '../http-status.ts';
 import { recordSpanError } from '../span-error.ts';
 import { shouldPropagate, type PropagationLists, type RequestView } from './propagation-policy.ts';
 import { urlFull } from './url-full.ts';
@@ -99,14 +91,7 @@ function outboundSpan(span: Span): OutboundSpan {
     span.end();
   };
   return {
-    response: (statusCode) =>
-      end(() => {
-        span.setAttribute('http.response.status_code', statusCode);
-        if (statusCode >= 400) {
-          span.setAttribute('error.type', String(statusCode));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
-      }),
+    response: (statusCode) => end(() => recordHttpStatus(span, statusCode, 'client')),
     error: (error) =>
       end(() => {
         recordSpanError(span, error, { typeFromCode: true });

@@ -1,5 +1,6 @@
 import { httpSpanStart } from '../http.ts';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { recordHttpStatus } from '../../core/http-status.ts';
 import type { TriggerAdapter } from '../../core/trigger.ts';
 
 /** The request and, when the user knows it, the route template that matched. */
@@ -37,7 +38,6 @@ export const edgeFetch: TriggerAdapter<FetchEvent> = {
   },
   onResult: (span: Span, result: unknown) => {
     if (!(typeof Response !== 'undefined' && result instanceof Response)) return;
-    span.setAttribute('http.response.status_code', result.status);
-    if (result.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    recordHttpStatus(span, result.status, 'server');
   },
 };
