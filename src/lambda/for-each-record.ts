@@ -3,17 +3,10 @@ import { normalizeHeaders } from '../core/propagation.ts';
 import { recordSpanError } from '../core/span-error.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import type { EachRecord } from '../core/trigger.ts';
+import type { BatchItemFailure, BatchResponse } from '../triggers/lambda/batch-item-failures.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 
-/** One failed record, as Lambda's partial batch response names it. */
-export interface BatchItemFailure {
-  readonly itemIdentifier: string;
-}
-
-/** What the handler returns so that Lambda retries only the failed records (`ReportBatchItemFailures`). */
-export interface BatchResponse {
-  readonly batchItemFailures: BatchItemFailure[];
-}
+export type { BatchItemFailure, BatchResponse } from '../triggers/lambda/batch-item-failures.ts';
 
 /**
  * The context a record's span starts in: the producer's, when the record carries W3C context (SQS message

@@ -4,6 +4,7 @@ import { forEachRecord } from '../../src/lambda.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { LAMBDA_TRIGGERS, triggerFor } from '../../src/triggers/lambda/trigger-for.ts';
+import { recordBatchItemFailures } from '../../src/triggers/lambda/batch-item-failures.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 
 let observability: TestObservability | undefined;
@@ -167,6 +168,20 @@ describe('forEachRecord reads its sources through the Lambda adapters (one descr
       });
       const batchDestination = invocation.attributes['messaging.destination.name'] ?? invocation.attributes['faas.document.collection'];
       expect(batchDestination).toBe(each.destination(described[0]));
+    },
+  );
+});
+
+describe('partial batch responses', () => {
+  it.each(['sqs', 'kinesis', 'dynamodb-streams'])(
+    '%s: the invocation span counts the failed records the handler returned (one onResult for the three)',
+    async (name) => {
+      const { result, invocation } = await run(loadEvent(name), (_record, index) => {
+        if (index === 0) throw new Error('first fails');
+      });
+      expect((result as { batchItemFailures: unknown[] }).batchItemFailures).toHaveLength(1);
+      expect(invocation.attributes['aws.lambda.batch_item_failures']).toBe(1);
+      expect(triggerFor(loadEvent(name)).onResult).toBe(recordBatchItemFailures);
     },
   );
 });

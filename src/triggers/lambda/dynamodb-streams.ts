@@ -1,4 +1,5 @@
-import { SpanKind, type Span } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import { recordBatchItemFailures } from './batch-item-failures.ts';
 import { isFirstRecordFrom, pick, pickString, type EachRecord, type MatchingTrigger } from '../../core/trigger.ts';
 
 const DOCUMENT_OPERATIONS: Record<string, string> = { INSERT: 'insert', MODIFY: 'edit', REMOVE: 'delete' };
@@ -50,8 +51,5 @@ export const dynamodbStreams: MatchingTrigger = {
     };
   },
   eachRecord: dynamodbRecord,
-  onResult: (span: Span, result) => {
-    const failures = pick(result, 'batchItemFailures');
-    if (Array.isArray(failures)) span.setAttribute('aws.lambda.batch_item_failures', failures.length);
-  },
+  onResult: recordBatchItemFailures,
 };

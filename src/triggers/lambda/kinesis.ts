@@ -1,4 +1,5 @@
 import { messageBatchSpanStart } from '../messaging.ts';
+import { recordBatchItemFailures } from './batch-item-failures.ts';
 import { isFirstRecordFrom, pick, pickString, type EachRecord, type MatchingTrigger, type TriggerInput } from '../../core/trigger.ts';
 
 /** `arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream` → `lambda-stream`. */
@@ -44,8 +45,5 @@ export const kinesis: MatchingTrigger = {
     );
   },
   eachRecord: kinesisRecord,
-  onResult: (span, result) => {
-    const failures = pick(result, 'batchItemFailures');
-    if (Array.isArray(failures)) span.setAttribute('aws.lambda.batch_item_failures', failures.length);
-  },
+  onResult: recordBatchItemFailures,
 };

@@ -1,4 +1,5 @@
 import { messageAttributeStrings, messageBatchSpanStart } from '../messaging.ts';
+import { recordBatchItemFailures } from './batch-item-failures.ts';
 import {
   isFirstRecordFrom,
   lastArnPart,
@@ -46,8 +47,5 @@ export const sqs: MatchingTrigger = {
     );
   },
   eachRecord: sqsRecord,
-  onResult: (span, result) => {
-    const failures = pick(result, 'batchItemFailures');
-    if (Array.isArray(failures)) span.setAttribute('aws.lambda.batch_item_failures', failures.length);
-  },
+  onResult: recordBatchItemFailures,
 };
