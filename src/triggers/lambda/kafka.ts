@@ -1,4 +1,4 @@
-import { messageBatchSpanStart } from '../messaging.ts';
+import { headerBytesToString, messageBatchSpanStart } from '../messaging.ts';
 import { pick, pickString, type EachRecord, type MatchingTrigger, type TriggerInput } from '../../core/trigger.ts';
 
 /** Every record of a Kafka event, in order: `records` is keyed by `topic-partition`. */
@@ -16,8 +16,8 @@ function kafkaHeaders(record: unknown): Record<string, string> {
   for (const entry of list) {
     if (typeof entry !== 'object' || entry === null) continue;
     for (const [name, bytes] of Object.entries(entry as Record<string, unknown>)) {
-      if (Array.isArray(bytes) && bytes.every((b) => typeof b === 'number'))
-        headers[name] = new TextDecoder().decode(Uint8Array.from(bytes));
+      const text = headerBytesToString(bytes);
+      if (text !== undefined) headers[name] = text;
     }
   }
   return headers;
