@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSigned } from '../../src/core/outbound/propagation-policy.ts';
 import { urlFull } from '../../src/core/outbound/url-full.ts';
+import { redactUserInfo } from '../../src/core/redact-user-info.ts';
 import { SECRET_QUERY_PARAMS, redactQuery } from '../../src/core/secret-query.ts';
 
 describe('the secret query parameters: one list for url.full, url.query and the signed-request check', () => {
@@ -20,5 +21,17 @@ describe('the secret query parameters: one list for url.full, url.query and the 
     expect(isSigned(view('X-Goog-Signature=1'))).toBe(true);
     expect(isSigned(view('sig=1'))).toBe(true);
     expect(isSigned(view('AWSAccessKeyId=AKIA'))).toBe(false);
+  });
+});
+
+describe('redactUserInfo: the one credential stripping (url.full and configuration warnings)', () => {
+  it.each([
+    ['https://user:token@collector.example.com/v1?q=1', 'https://REDACTED:REDACTED@collector.example.com/v1?q=1'],
+    ['https://user@h.example.com/', 'https://REDACTED:REDACTED@h.example.com/'],
+    [' ftp://u:p@host', ' ftp://REDACTED:REDACTED@host'],
+    ['https://h.example.com/path@v2', 'https://h.example.com/path@v2'],
+    ['https://h.example.com/?to=a@b', 'https://h.example.com/?to=a@b'],
+  ])('%s → %s', (input, output) => {
+    expect(redactUserInfo(input)).toBe(output);
   });
 });

@@ -1,3 +1,4 @@
+import { redactUserInfo } from '../redact-user-info.ts';
 import { redactQuery } from '../secret-query.ts';
 
 /**
@@ -9,12 +10,9 @@ import { redactQuery } from '../secret-query.ts';
  * urlFull(new URL('https://u:p@bucket.s3.amazonaws.com/k?X-Amz-Signature=abc')); // 'https://REDACTED:REDACTED@bucket.s3.amazonaws.com/k?X-Amz-Signature=REDACTED'
  */
 export function urlFull(url: URL): string {
-  const copy = new URL(url.href);
-  if (copy.username !== '' || copy.password !== '') {
-    copy.username = 'REDACTED';
-    copy.password = 'REDACTED';
-  }
-  if (copy.search === '') return copy.href;
+  const href = redactUserInfo(url.href);
+  if (url.search === '') return href;
+  const copy = new URL(href);
   copy.search = `?${redactQuery(copy.search.slice(1))}`;
   return copy.href;
 }
