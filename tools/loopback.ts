@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
@@ -98,7 +98,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
       for (const release of waiting) release();
       waiting = [];
     });
-  const server = createHttpServer(async (incoming, response) => {
+  const serve = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
@@ -137,7 +137,9 @@ export async function startLoopbackServer(options: LoopbackServerOptions = {}): 
     response.writeHead(answer.status, { ...always, ...answer.headers, ...headers });
     if (stallBody) return void response.write(answer.body === undefined || answer.body.length === 0 ? ' ' : answer.body);
     response.end(answer.body);
-  });
+  };
+  // node:http ignores what a listener returns; `serve` catches what it can fail on itself (the body, the handler).
+  const server = createHttpServer((incoming, response) => void serve(incoming, response));
   server.on('connection', () => connections++);
   // As the collector: an idle keep-alive socket stays open for a while.
   server.keepAliveTimeout = 30_000;

@@ -12,15 +12,16 @@ import {
 import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeMessage, safeRead } from './safe-read.ts';
 import { withInvocationId, withSetup } from './invocation-context.ts';
+import { recordSpanError } from './span-error.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
 import { generic } from './generic-trigger.ts';
 import type { SpanStart, TriggerAdapter } from './trigger.ts';
 
-export interface InvocationInput {
+export interface InvocationInput<E = unknown> {
   readonly telemetry: Telemetry;
-  readonly trigger: TriggerAdapter;
-  readonly event: unknown;
+  readonly trigger: TriggerAdapter<E>;
+  readonly event: E;
   readonly functionName: string;
   readonly attributes: Attributes;
   /** Milliseconds left before the platform's deadline; absent where there is none. */
@@ -47,7 +48,7 @@ export interface InvocationInput {
  * @example
  * return runInvocation({ telemetry, trigger, event, functionName, attributes, run: () => handler(event, ctx) });
  */
-export async function runInvocation(input: InvocationInput): Promise<unknown> {
+export async function runInvocation<E>(input: InvocationInput<E>): Promise<unknown> {
   const { telemetry } = input;
   const { span, parentContext } = startInvocationSpan(input);
   let ended = false;
@@ -84,7 +85,7 @@ export async function runInvocation(input: InvocationInput): Promise<unknown> {
     end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result), undefined) : noResult);
     return result;
   } catch (error) {
-    end((s) => recordError(s, error));
+    end((s) => recordSpanError(s, error));
     throw error;
   } finally {
     clearTimeout(timeoutNet);
@@ -101,7 +102,7 @@ interface StartedSpan {
   readonly parentContext: Context;
 }
 
-function startInvocationSpan(input: InvocationInput): StartedSpan {
+function startInvocationSpan<E>(input: InvocationInput<E>): StartedSpan {
   const { telemetry } = input;
   const start = spanStartFor(input);
   const parentContext = safely(telemetry, () => parentFor(input, start), ROOT_CONTEXT, 'could not read the trace context');
@@ -118,16 +119,16 @@ function startInvocationSpan(input: InvocationInput): StartedSpan {
   return { span, parentContext };
 }
 
-function spanStartFor(input: InvocationInput): SpanStart {
+function spanStartFor<E>(input: InvocationInput<E>): SpanStart {
   const trigger = { functionName: input.functionName, propagator: input.telemetry.propagator };
   try {
-    return input.trigger.spanStart(input.event as never, trigger);
+    return input.trigger.spanStart(input.event, trigger);
   } catch (error) {
     // An event that looked like a trigger but was malformed: still one span, never a failed invocation.
     input.telemetry.diagnostics.debug(`trigger ${input.trigger.name} could not read the event`, error);
     // The generic adapter reads the event too (its headers): a Proxy that throws on every read gets a span
     // that reads nothing from it.
-    return safely(input.telemetry, () => generic.spanStart(input.event as never, trigger), unreadableEventStart(input.functionName));
+    return safely(input.telemetry, () => generic.spanStart(input.event, trigger), unreadableEventStart(input.functionName));
   }
 }
 
@@ -135,7 +136,7 @@ function unreadableEventStart(functionName: string): SpanStart {
   return { name: functionName, kind: SpanKind.SERVER, attributes: { 'faas.trigger': 'other' } };
 }
 
-function parentFor(input: InvocationInput, start: SpanStart): Context {
+function parentFor<E>(input: InvocationInput<E>, start: SpanStart): Context {
   // An empty carrier (most direct invokes) gives every built-in propagator nothing: no extraction.
   const carrier = start.parentCarrier;
   const fromEvent = carrier && hasEntries(carrier) ? extractContext(input.telemetry.propagator, carrier) : ROOT_CONTEXT;
@@ -155,7 +156,7 @@ function hasEntries(carrier: object): boolean {
  * Fires `timeoutSafetyMs` before the deadline, or a tenth of the remaining time before it when that is
  * shorter, so a short function (1 s timeout) is not reported as timed out while it still has time.
  */
-function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
+function armTimeoutNet<E>(input: InvocationInput<E>, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
   const remaining = remainingTime(input);
   if (remaining === undefined) return undefined;
   const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
@@ -175,7 +176,7 @@ function armTimeoutNet(input: InvocationInput, onTimeout: () => void): ReturnTyp
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /** The milliseconds left, or undefined when there is no deadline or the context cannot tell (a throwing getter). */
-function remainingTime(input: InvocationInput): number | undefined {
+function remainingTime<E>(input: InvocationInput<E>): number | undefined {
   const remaining = safeRead(() => input.remainingTimeMs?.(), undefined);
   return typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : undefined;
 }
@@ -188,19 +189,8 @@ function markTimedOut(span: Span): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: 'invocation timed out: the deadline was reached before the handler settled' });
 }
 
-function recordError(span: Span, error: unknown): void {
-  // Read once each, without trusting getters: an Error's name, message or stack may throw.
-  const known = isError(error);
-  const name = known ? safeRead(() => String(error.name), 'Error') : typeof error;
-  const message = known ? safeRead(() => String(error.message), '') : safeString(error);
-  const stack: unknown = known ? safeRead(() => error.stack, undefined) : undefined;
-  span.recordException(typeof stack === 'string' ? { name, message, stack } : { name, message });
-  span.setAttribute('error.type', (known && name) || (known ? 'Error' : typeof error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-}
-
 /** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */
-async function flushBeforeFreeze(input: InvocationInput): Promise<void> {
+async function flushBeforeFreeze<E>(input: InvocationInput<E>): Promise<void> {
   const { config, diagnostics } = input.telemetry;
   const remaining = remainingTime(input);
   const bound = Math.max(

@@ -16,19 +16,46 @@ export interface TriggerInput {
   readonly propagator: TextMapPropagator;
 }
 
-/** One per trigger: a plain object of pure functions of the event. */
-export interface TriggerAdapter {
+/**
+ * One per trigger: a plain object of pure functions of the event. `E` is the event it reads: a Lambda
+ * adapter reads `unknown` (it checks every field), an edge adapter the runtime's object (a `Request`, a batch).
+ */
+export interface TriggerAdapter<E = unknown> {
   readonly name: string;
-  spanStart(event: never, input: TriggerInput): SpanStart;
+  // Properties, not methods: the compiler then checks the event type where an adapter is passed on.
+  readonly spanStart: (event: E, input: TriggerInput) => SpanStart;
   /** Adds what the handler's result tells (HTTP status, batch failures) to the span. */
-  onResult?(span: Span, result: unknown): void;
+  readonly onResult?: (span: Span, result: unknown) => void;
+  /** For a batch whose records can each get a span (`forEachRecord`): what the adapter knows about one record. */
+  readonly eachRecord?: EachRecord<E>;
+}
+
+/** What `forEachRecord` does after a record failed: see {@link EachRecord.onFailure}. */
+export type RecordFailureMode = 'continue' | 'rest' | 'stop';
+
+/**
+ * What an adapter knows about each record of its batch: the same knowledge serves the batch span
+ * (`spanStart`) and the per-record spans of `forEachRecord`, so a source is described once.
+ */
+export interface EachRecord<E = unknown> {
+  /** `messaging.system` of the record spans. */
+  readonly system: string;
+  readonly records: (event: E) => readonly unknown[];
+  readonly destination: (record: unknown) => string | undefined;
+  /** The W3C carrier a record brings (SQS message attributes, Kafka headers); empty where the source has none. */
+  readonly carrier: (record: unknown) => Record<string, unknown>;
+  readonly attributes: (record: unknown) => Attributes;
+  /** The partial batch response identifier; none where Lambda has no such report (Kafka: the batch fails). */
+  readonly itemIdentifier?: (record: unknown) => string | undefined;
+  /** After a failure: `rest` reports every later record too (SQS FIFO), `stop` only the failed one (streams). */
+  readonly onFailure: (records: readonly unknown[]) => RecordFailureMode;
 }
 
 /**
  * An adapter chosen by looking at the event (Lambda's: one handler receives every source). `matches` must be
  * cheap and exact enough that the first adapter that matches is the right one.
  */
-export interface MatchingTrigger extends TriggerAdapter {
+export interface MatchingTrigger extends TriggerAdapter<unknown> {
   matches(event: unknown): boolean;
 }
 

@@ -1,3 +1,4 @@
+import { gzipWithCompressionStream } from '../exporters/gzip.ts';
 import type { Gzip } from '../exporters/otlp/otlp-exporter.ts';
 
 /**
@@ -9,9 +10,5 @@ import type { Gzip } from '../exporters/otlp/otlp-exporter.ts';
  * const body = gzip ? await gzip(new TextEncoder().encode('hello')) : undefined;
  */
 export function compressionStreamGzip(): Gzip | undefined {
-  if (typeof CompressionStream !== 'function') return undefined;
-  return async (body) => {
-    const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  };
+  return typeof CompressionStream === 'function' ? gzipWithCompressionStream : undefined;
 }

@@ -63,7 +63,7 @@ export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<
     const coldStart = coldStartPending;
     coldStartPending = false;
     const env = current.outbound ? tracedEnv(binding, current.outbound) : binding;
-    return observe(current, trigger, typeof event === 'function' ? event(current) : event, runtimeContext, (context) => run(context, env), {
+    return observe(current, trigger, event(current), runtimeContext, (context) => run(context, env), {
       'faas.coldstart': coldStart,
       ...attributes,
     });
@@ -83,20 +83,20 @@ export function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<
   };
 }
 
-type Observe = (
+type Observe = <E>(
   binding: unknown,
-  trigger: TriggerAdapter,
-  event: unknown | ((setup: EdgeSetup) => unknown),
+  trigger: TriggerAdapter<E>,
+  event: (setup: EdgeSetup) => E,
   runtimeContext: unknown,
   run: (context: unknown, env: unknown) => unknown,
   attributes: Attributes,
 ) => Promise<unknown>;
 
 /** Runs one invocation; flushes through waitUntil after the user's own work, or before returning without one. */
-function observe(
+function observe<E>(
   { telemetry, keepsRunning }: EdgeSetup,
-  trigger: TriggerAdapter,
-  event: unknown,
+  trigger: TriggerAdapter<E>,
+  event: E,
   runtimeContext: unknown,
   run: (context: unknown) => unknown,
   attributes: Attributes,
@@ -148,9 +148,16 @@ function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, w
   };
 }
 
-function wrapBatch(observeWith: Observe, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter) {
-  return async function observedEvent(event: unknown, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
-    return observeWith(binding, trigger, event, runtimeContext, (context, env) => method.call(thisArg, event, env, context), {});
+function wrapBatch<E>(observeWith: Observe, method: AnyFunction, thisArg: unknown, trigger: TriggerAdapter<E>) {
+  return async function observedEvent(event: E, binding: unknown, runtimeContext: WaitUntilContext): Promise<unknown> {
+    return observeWith(
+      binding,
+      trigger,
+      () => event,
+      runtimeContext,
+      (context, env) => method.call(thisArg, event, env, context),
+      {},
+    );
   };
 }
 

@@ -1,87 +1,14 @@
-import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import { SpanKind, isSpanContextValid, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import { ambient, type Ambient } from '../core/ambient.ts';
-import { isError, safeRead } from '../core/safe-read.ts';
+import { safeRead } from '../core/safe-read.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
+import { recordSpanError } from '../core/span-error.ts';
 import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
-import { lastArnPart, pick, pickString } from '../core/trigger.ts';
-import { messageAttributeStrings } from '../triggers/messaging.ts';
-import { DOCUMENT_OPERATIONS, dynamoTableName } from '../triggers/lambda/dynamodb-streams.ts';
-import { kafkaHeaders, kafkaRecords } from '../triggers/lambda/kafka.ts';
-import { kinesisStreamName } from '../triggers/lambda/kinesis.ts';
+import type { EachRecord } from '../core/trigger.ts';
+import type { BatchItemFailure, BatchResponse } from '../triggers/lambda/batch-item-failures.ts';
+import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 
-/** One failed record, as Lambda's partial batch response names it. */
-export interface BatchItemFailure {
-  readonly itemIdentifier: string;
-}
-
-/** What the handler returns so that Lambda retries only the failed records (`ReportBatchItemFailures`). */
-export interface BatchResponse {
-  readonly batchItemFailures: BatchItemFailure[];
-}
-
-interface RecordSource {
-  readonly system: string;
-  readonly records: readonly unknown[];
-  readonly destination: (record: unknown) => string | undefined;
-  readonly carrier: (record: unknown) => Record<string, unknown>;
-  readonly attributes: (record: unknown) => Attributes;
-  /** The partial batch response identifier; none where Lambda has no such report (Kafka: the batch fails). */
-  readonly itemIdentifier?: (record: unknown) => string | undefined;
-  /** After a failure: `rest` reports every later record too (SQS FIFO), `stop` only the failed one (streams). */
-  readonly onFailure: 'continue' | 'rest' | 'stop';
-}
-
-function sourceOf(event: unknown): RecordSource | undefined {
-  const records = pick(event, 'Records');
-  const first = Array.isArray(records) ? records[0] : undefined;
-  switch (pick(first, 'eventSource') ?? pick(event, 'eventSource')) {
-    case 'aws:sqs':
-      return {
-        system: 'aws_sqs',
-        records: records as unknown[],
-        destination: (r) => lastArnPart(pickString(r, 'eventSourceARN')),
-        carrier: (r) => messageAttributeStrings(pick(r, 'messageAttributes')),
-        attributes: (r) => ({ 'messaging.message.id': pickString(r, 'messageId') ?? '' }),
-        itemIdentifier: (r) => pickString(r, 'messageId'),
-        onFailure: pickString(first, 'eventSourceARN')?.endsWith('.fifo') ? 'rest' : 'continue',
-      };
-    case 'aws:kinesis':
-      return {
-        system: 'aws_kinesis',
-        records: records as unknown[],
-        destination: (r) => kinesisStreamName(pickString(r, 'eventSourceARN')),
-        carrier: () => ({}),
-        attributes: (r) => ({ 'messaging.destination.partition.id': pickString(r, 'eventID')?.split(':')[0] ?? '' }),
-        itemIdentifier: (r) => pickString(r, 'kinesis', 'sequenceNumber'),
-        onFailure: 'stop',
-      };
-    case 'aws:dynamodb':
-      return {
-        system: 'aws_dynamodb_streams',
-        records: records as unknown[],
-        destination: (r) => dynamoTableName(pickString(r, 'eventSourceARN')),
-        carrier: () => ({}),
-        attributes: (r) => ({ 'faas.document.operation': DOCUMENT_OPERATIONS[pickString(r, 'eventName') ?? ''] ?? 'edit' }),
-        itemIdentifier: (r) => pickString(r, 'dynamodb', 'SequenceNumber'),
-        onFailure: 'stop',
-      };
-    case 'aws:kafka':
-    case 'SelfManagedKafka':
-      return {
-        system: 'kafka',
-        records: kafkaRecords(event),
-        destination: (r) => pickString(r, 'topic'),
-        carrier: kafkaHeaders,
-        attributes: (r) => ({
-          'messaging.destination.partition.id': String(pick(r, 'partition')),
-          'messaging.kafka.offset': Number(pick(r, 'offset')),
-        }),
-        onFailure: 'continue',
-      };
-    default:
-      return undefined;
-  }
-}
+export type { BatchItemFailure, BatchResponse } from '../triggers/lambda/batch-item-failures.ts';
 
 /**
  * The context a record's span starts in: the producer's, when the record carries W3C context (SQS message
@@ -100,7 +27,7 @@ function recordContext({ active, propagator }: Ambient, carrier: Record<string, 
 }
 
 /** The record's `process` span; a record that cannot be read (a Proxy, throwing getters) gets a bare one. */
-function startRecordSpan(setup: Ambient, source: RecordSource, record: unknown): { span: Span; parent: Context } {
+function startRecordSpan(setup: Ambient, source: EachRecord, record: unknown): { span: Span; parent: Context } {
   const { tracer } = setup;
   const attributes: Attributes = {
     'messaging.system': source.system,
@@ -121,7 +48,7 @@ function startRecordSpan(setup: Ambient, source: RecordSource, record: unknown):
 }
 
 async function processOne(
-  source: RecordSource,
+  source: EachRecord,
   record: unknown,
   index: number,
   fn: (record: never, index: number) => unknown,
@@ -133,28 +60,13 @@ async function processOne(
     await setup.run.with(trace.setSpan(parent, span), () => fn(record as never, index));
     return undefined;
   } catch (error) {
-    // Recorded without trusting what was thrown (a null-prototype object, a Proxy, a throwing toString or
-    // getter): the record still counts as failed and the batch goes on.
-    try {
-      recordRecordError(span, error);
-    } catch {
-      // the span keeps what was recorded; the failure itself is returned below
-    }
-    // Boxed: an async function resolving with a Proxy (or a revoked one) reads its `then`, which may throw.
+    recordSpanError(span, error);
+    // Wrapped: an async function that returns a thrown value reads its `then`, which a hostile Proxy turns
+    // into a second throw.
     return { error: error ?? new Error('a record failed with a falsy error') };
   } finally {
     span.end();
   }
-}
-
-function recordRecordError(span: Span, error: unknown): void {
-  const known = isError(error);
-  const name = known ? safeRead(() => String(error.name), 'Error') : 'Error';
-  const message = safeRead(() => String(known ? error.message : error), 'unprintable error');
-  const stack: unknown = known ? safeRead(() => error.stack, undefined) : undefined;
-  span.recordException(typeof stack === 'string' ? { name, message, stack } : { name, message });
-  span.setAttribute('error.type', name || 'Error');
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /**
@@ -176,22 +88,25 @@ function recordRecordError(span: Span, error: unknown): void {
  * );
  */
 export async function forEachRecord<R = unknown>(event: unknown, fn: (record: R, index: number) => unknown): Promise<BatchResponse> {
-  const source = sourceOf(event);
+  // The adapter that names the invocation span knows the source's records too: one description per source.
+  const source = triggerFor(event).eachRecord;
   if (!source) throw new TypeError('forEachRecord takes an SQS, Kinesis, DynamoDB Streams or Kafka event');
+  const records = source.records(event);
+  const onFailure = source.onFailure(records);
   const batchItemFailures: BatchItemFailure[] = [];
   const errors: unknown[] = [];
-  for (let i = 0; i < source.records.length; i++) {
-    const failure = await processOne(source, source.records[i], i, fn);
+  for (let i = 0; i < records.length; i++) {
+    const failure = await processOne(source, records[i], i, fn);
     if (failure === undefined) continue;
     errors.push(failure.error);
-    const failed = source.onFailure === 'rest' ? source.records.slice(i) : [source.records[i]];
+    const failed = onFailure === 'rest' ? records.slice(i) : [records[i]];
     for (const record of failed) {
       batchItemFailures.push({ itemIdentifier: safeRead(() => source.itemIdentifier?.(record), undefined) ?? '' });
     }
-    if (source.onFailure !== 'continue') break;
+    if (onFailure !== 'continue') break;
   }
   if (source.itemIdentifier === undefined && errors.length > 0) {
-    throw new AggregateError(errors, `${errors.length} of ${source.records.length} records failed`);
+    throw new AggregateError(errors, `${errors.length} of ${records.length} records failed`);
   }
   return { batchItemFailures };
 }

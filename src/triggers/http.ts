@@ -1,7 +1,8 @@
-import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, type Attributes, type Span } from '@opentelemetry/api';
+import { recordHttpStatus } from '../core/http-status.ts';
 import { normalizeHeaders } from '../core/propagation.ts';
 import type { SpanStart } from '../core/trigger.ts';
-import { redactQuery } from '../core/outbound/url-full.ts';
+import { redactQuery } from '../core/secret-query.ts';
 
 export interface HttpRequestParts {
   readonly method: string;
@@ -46,15 +47,14 @@ export function httpSpanStart(request: HttpRequestParts): SpanStart {
 }
 
 /**
- * Sets `http.response.status_code` from the handler's result and status ERROR on 5xx.
+ * Sets `http.response.status_code` from the handler's result, and ERROR on 5xx (`recordHttpStatus`).
  * `implicitOk`: API Gateway HTTP APIs and Function URLs answer 200 when the result has no statusCode.
  */
 export function recordHttpResult(span: Span, result: unknown, implicitOk: boolean): void {
   const statusCode = typeof result === 'object' && result !== null ? (result as { statusCode?: unknown }).statusCode : undefined;
   const code = typeof statusCode === 'number' ? statusCode : implicitOk ? 200 : undefined;
   if (code === undefined) return;
-  span.setAttribute('http.response.status_code', code);
-  if (code >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  recordHttpStatus(span, code, 'server');
 }
 
 /** Builds a query string from API Gateway v1 / ALB parameter maps (multi-value first). */

@@ -54,3 +54,17 @@ export function messageAttributeStrings(attributes: unknown): Record<string, unk
   }
   return flat;
 }
+
+const UTF8 = new TextDecoder();
+
+/**
+ * A header value that a Lambda event source delivers as bytes (Kafka record headers: `[48, 48, …]`; RabbitMQ
+ * headers: `{ bytes: [...] }`, unwrapped by the caller) as text; undefined for anything but an array of numbers.
+ *
+ * @example
+ * headerBytesToString([48, 48]); // '00'
+ */
+export function headerBytesToString(bytes: unknown): string | undefined {
+  if (!Array.isArray(bytes) || !bytes.every((b) => typeof b === 'number')) return undefined;
+  return UTF8.decode(Uint8Array.from(bytes));
+}

@@ -52,7 +52,7 @@ describe('the aws-direct function under the Runtime API (frozen at every /next) 
 });
 
 describe('the opt-in entry point costs nothing to bundles that do not import it', () => {
-  const awsFiles = (inputs: string[]) => inputs.filter((path) => /sigv4|core\/aws\/|aws-endpoints/.test(path));
+  const awsFiles = (inputs: string[]) => inputs.filter((path) => /sigv4|aws-otlp|aws-endpoints/.test(path));
 
   it('a Lambda bundle without it has no signer; with it, the signer and awsOtlp (sizes in the test output)', async () => {
     const orders = await buildExampleFunction('orders-api');
@@ -62,17 +62,13 @@ describe('the opt-in entry point costs nothing to bundles that do not import it'
     expect(awsFiles(without)).toEqual(['src/core/config/aws-endpoints.ts']);
     for (const file of [...orders.coldStartFiles, ...orders.lazyFiles])
       expect(readFileSync(join(orders.dir, file), 'utf8'), file).not.toContain('AWS4-HMAC-SHA256');
-    expect(awsFiles(inputsOf(artifact)).sort()).toEqual([
-      'src/core/aws/aws-otlp.ts',
-      'src/core/config/aws-endpoints.ts',
-      'src/exporters/transport/sigv4.ts',
-    ]);
+    expect(awsFiles(inputsOf(artifact)).sort()).toEqual(['src/aws/aws-otlp.ts', 'src/aws/sigv4.ts', 'src/core/config/aws-endpoints.ts']);
     console.info(`loaded at a cold start: orders-api ${orders.bytes} bytes; aws-direct ${artifact.bytes} bytes`);
   }, 60_000);
 
   it('an edge bundle with it uses WebCrypto only: no Node built-in but node:async_hooks', async () => {
     const { inputs, code } = await buildEdgeBundle('test/edge/fixtures/aws-worker.ts', '.cache/edge/check-aws-worker.mjs');
-    expect(awsFiles(inputs)).toContain('src/exporters/transport/sigv4.ts');
+    expect(awsFiles(inputs)).toContain('src/aws/sigv4.ts');
     expect([...code.matchAll(/["'](node:[\w/]+)["']/g)].map((m) => m[1])).toEqual(['node:async_hooks']);
     expect(code).toContain('crypto.subtle');
   }, 60_000);

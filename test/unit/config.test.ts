@@ -99,7 +99,7 @@ describe('resolveConfig', () => {
     [
       'OTEL_EXPORTER_OTLP_ENDPOINT',
       'ftp://user:pw@host',
-      'OTEL_EXPORTER_OTLP_ENDPOINT="ftp://***@host" is not an http(s) URL; ignoring it (the default is http://localhost:4318)',
+      'OTEL_EXPORTER_OTLP_ENDPOINT="ftp://REDACTED:REDACTED@host" is not an http(s) URL; ignoring it (the default is http://localhost:4318)',
     ],
     [
       'OTEL_PROPAGATORS',

@@ -80,6 +80,8 @@ describe('the layers of src/ (tools/check-layers.ts, run by npm run lint)', () =
     ['exporters/otlp/otlp-exporter.ts', 'core/telemetry.ts', /upward/],
     ['lambda/lambda-observability.ts', 'edge/detect-runtime.ts', /sideways/],
     ['console/console-bridge.ts', 'triggers/http.ts', /sideways/],
+    ['lambda/for-each-record.ts', 'aws/message-attributes.ts', /sideways/],
+    ['core/config/resolve-config.ts', 'aws/aws-otlp.ts', /upward/],
     ['index.ts', 'lambda.ts', /entry points/],
   ])('reports %s → %s', (from, to, message) => {
     expect(violation(from, to)).toMatch(message);
@@ -89,6 +91,9 @@ describe('the layers of src/ (tools/check-layers.ts, run by npm run lint)', () =
     ['lambda/lambda-observability.ts', 'console/init-log-capture.ts'],
     ['triggers/lambda/sqs.ts', 'core/trigger.ts'],
     ['core/telemetry.ts', 'exporters/export-queue.ts'],
+    ['aws/aws-client.ts', 'core/telemetry.ts'],
+    ['aws/aws-otlp.ts', 'exporters/transport/transport.ts'],
+    ['aws.ts', 'aws/aws-otlp.ts'],
     ['exporters/loki/loki-push.ts', 'exporters/transport/transport.ts'],
     ['lambda.ts', 'lambda/lambda-observability.ts'],
   ])('allows %s → %s', (from, to) => {

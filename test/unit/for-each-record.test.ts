@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { forEachRecord } from '../../src/lambda.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
+import { LAMBDA_TRIGGERS, triggerFor } from '../../src/triggers/lambda/trigger-for.ts';
+import { recordBatchItemFailures } from '../../src/triggers/lambda/batch-item-failures.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
 
 let observability: TestObservability | undefined;
@@ -81,6 +83,19 @@ describe('forEachRecord', () => {
     expect(invocation.attributes['aws.lambda.batch_item_failures']).toBe(1);
   });
 
+  it('a record error that throws when read (a Proxy whose get trap throws) is reported like any other', async () => {
+    const hostile = new Proxy(new RangeError('hidden'), {
+      get() {
+        throw new Error('read me not');
+      },
+    });
+    const { result, records } = await run(sqsEvent(2), (_record, index) => {
+      if (index === 0) throw hostile;
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(records.map((span) => span.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
+  });
+
   it('SQS FIFO: the first failure stops the batch and every later message is reported, in order', async () => {
     const seen: number[] = [];
     const { result } = await run(sqsEvent(4, 'arn:aws:sqs:us-east-2:123456789012:orders.fifo'), (_record, index) => {
@@ -146,4 +161,46 @@ describe('forEachRecord', () => {
     const { error } = await run(loadEvent('s3'), () => {});
     expect(error).toBeInstanceOf(TypeError);
   });
+});
+
+describe('forEachRecord reads its sources through the Lambda adapters (one description per source)', () => {
+  it('takes exactly the sources whose adapter describes its records', () => {
+    expect(LAMBDA_TRIGGERS.filter((trigger) => trigger.eachRecord).map((trigger) => trigger.name)).toEqual([
+      'sqs',
+      'kinesis',
+      'dynamodb-streams',
+      'kafka',
+    ]);
+  });
+
+  it.each(['sqs', 'kinesis', 'dynamodb-streams', 'kafka-msk', 'kafka-self-managed'])(
+    '%s: each record span carries the system and destination its adapter gives, as the batch span does',
+    async (name) => {
+      const event = loadEvent(name);
+      const each = triggerFor(event).eachRecord!;
+      const { invocation, records } = await run(event, () => {});
+      const described = each.records(event);
+      expect(records).toHaveLength(described.length);
+      records.forEach((span, i) => {
+        expect(span.attributes['messaging.system']).toBe(each.system);
+        expect(span.attributes['messaging.destination.name']).toBe(each.destination(described[i]));
+      });
+      const batchDestination = invocation.attributes['messaging.destination.name'] ?? invocation.attributes['faas.document.collection'];
+      expect(batchDestination).toBe(each.destination(described[0]));
+    },
+  );
+});
+
+describe('partial batch responses', () => {
+  it.each(['sqs', 'kinesis', 'dynamodb-streams'])(
+    '%s: the invocation span counts the failed records the handler returned (one onResult for the three)',
+    async (name) => {
+      const { result, invocation } = await run(loadEvent(name), (_record, index) => {
+        if (index === 0) throw new Error('first fails');
+      });
+      expect((result as { batchItemFailures: unknown[] }).batchItemFailures).toHaveLength(1);
+      expect(invocation.attributes['aws.lambda.batch_item_failures']).toBe(1);
+      expect(triggerFor(loadEvent(name)).onResult).toBe(recordBatchItemFailures);
+    },
+  );
 });

@@ -45,6 +45,22 @@ describe('handler shapes', () => {
     expect(observability.logs().map((r) => r.body)).toEqual(['charging']);
   });
 
+  it('an error that throws when read (a Proxy whose get trap throws): the span still ends as ERROR, the error passes unchanged', async () => {
+    observability = testObservability();
+    const hostile = new Proxy(new TypeError('hidden'), {
+      get() {
+        throw new Error('read me not');
+      },
+    });
+    const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
+      throw hostile;
+    });
+    await expect(wrapped({}, lambdaContext())).rejects.toBe(hostile);
+    const [span] = observability.spans();
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span!.attributes['error.type']).toBe('Error');
+  });
+
   it('non-Error rejections pass through unchanged too', async () => {
     observability = testObservability();
     const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {

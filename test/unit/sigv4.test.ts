@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { signSigV4, SigningKeyCache } from '../../src/exporters/transport/sigv4.ts';
+import { signSigV4, SigningKeyCache } from '../../src/aws/sigv4.ts';
 import { verifySigV4 } from '../helpers/sigv4-verifier.ts';
 
 interface Vector {

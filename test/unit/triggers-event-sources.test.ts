@@ -4,6 +4,8 @@ import { triggerFor } from '../../src/triggers/lambda/trigger-for.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
+import { headerBytesToString } from '../../src/triggers/messaging.ts';
+import { rabbitHeaders } from '../../src/triggers/lambda/amazon-mq.ts';
 
 let observability: TestObservability | undefined;
 afterEach(async () => {
@@ -175,5 +177,18 @@ describe('other sources, named after what they are', () => {
     });
     expect(JSON.stringify(span.attributes)).not.toMatch(/X-Amz/);
     expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+  });
+});
+
+describe('header values delivered as bytes (Kafka, RabbitMQ): one decoder', () => {
+  it('decodes an array of byte values as UTF-8 and refuses anything else', () => {
+    expect(headerBytesToString([0x74, 0xc3, 0xa9])).toBe('té');
+    expect(headerBytesToString(['0', 1])).toBeUndefined();
+    expect(headerBytesToString('00')).toBeUndefined();
+  });
+
+  it('RabbitMQ: bytes and plain strings are read, a bytes list with a non-number is skipped (it was decoded as NUL)', () => {
+    const message = { basicProperties: { headers: { traceparent: { bytes: [0x30, 0x30] }, plain: 'x', odd: { bytes: ['a'] } } } };
+    expect(rabbitHeaders(message)).toEqual({ traceparent: '00', plain: 'x' });
   });
 });

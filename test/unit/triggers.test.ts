@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
 import { testObservability, type TestObservability } from '../helpers/observability.ts';
+import type { TriggerAdapter } from '../../src/core/trigger.ts';
+import { edgeFetch, type FetchEvent } from '../../src/triggers/edge/fetch.ts';
+import { sqs } from '../../src/triggers/lambda/sqs.ts';
 
 let observability: TestObservability;
 afterEach(() => observability.dispose());
@@ -32,13 +35,15 @@ describe('HTTP triggers', () => {
       'client.address': '203.0.113.7',
       'http.response.status_code': 404,
     });
+    expect(span.attributes['error.type']).toBeUndefined();
     expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
 
-  it('API Gateway HTTP (v2): route from routeKey, tracestate and status ERROR on 5xx', async () => {
+  it('API Gateway HTTP (v2): route from routeKey, tracestate and status ERROR on 5xx, error.type the status', async () => {
     const span = await invoke(loadEvent('api-gateway-v2'), { statusCode: 503, body: 'down' });
+    expect(span.attributes['error.type']).toBe('503');
     expect(span.name).toBe('POST /orders/{id}/items');
     expect(span.attributes).toMatchObject({
       'http.route': '/orders/{id}/items',
@@ -189,5 +194,14 @@ describe('FaaS attributes', () => {
       'faas.instance': '2026/11/24/[7]abcdef',
       'faas.max_memory': 256 * 1024 * 1024,
     });
+  });
+});
+
+describe('the adapter contract is typed by the event it reads (npm run typecheck holds these)', () => {
+  it('an edge adapter is not taken where any event may come; a Lambda adapter, which checks every field, is', () => {
+    // @ts-expect-error edgeFetch reads a FetchEvent: passing it where any event may arrive does not compile
+    const anyEvent: TriggerAdapter<unknown> = edgeFetch;
+    const forFetch: TriggerAdapter<FetchEvent> = sqs;
+    expect([anyEvent.name, forFetch.name]).toEqual(['edge-fetch', 'sqs']);
   });
 });

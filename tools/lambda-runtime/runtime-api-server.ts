@@ -35,16 +35,19 @@ export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } 
  */
 export class RuntimeApiServer {
   readonly #config: FunctionConfig;
-  readonly #server = createServer((request, response) =>
-    routeRuntimeApi(request, response, {
-      extension: (request, body, response) => this.#extension(request, body, response),
-      next: (response) => this.#next(response),
-      post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
-      initError: (body) => {
-        this.#kill();
-        this.#book.failInit(body, this.#processNumber);
-      },
-    }),
+  // node:http ignores what a listener returns: a request whose body breaks off (the client went away) would
+  // reject unhandled and end the test process, so its response is destroyed instead.
+  readonly #server = createServer(
+    (request, response) =>
+      void routeRuntimeApi(request, response, {
+        extension: (request, body, response) => this.#extension(request, body, response),
+        next: (response) => this.#next(response),
+        post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
+        initError: (body) => {
+          this.#kill();
+          this.#book.failInit(body, this.#processNumber);
+        },
+      }).catch(() => response.destroy()),
   );
   readonly #book = new InvocationBook();
   #child: ChildProcess | undefined;

@@ -2,6 +2,7 @@ import { numberProblem, readString, type Env, type NumberRule, type Warn } from 
 import { OTLP_COMPRESSIONS, type ConsoleFormat, type OtlpCompression } from './options.ts';
 import { DEFAULTS } from './defaults.ts';
 import { CONSOLE_FORMATS } from './console-controls.ts';
+import { redactUserInfo } from '../redact-user-info.ts';
 
 export const POSITIVE_MS: NumberRule = { min: 1, max: 900_000 };
 export const NON_NEGATIVE_MS: NumberRule = { min: 0, max: 900_000 };
@@ -54,9 +55,9 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** URLs may carry credentials (`https://user:token@host`); print only the part before them. */
+/** URLs may carry credentials (`https://user:token@host`): never printed. */
 function redactUrl(value: string): string {
-  return value.replace(/\/\/[^/@]*@/, '//***@').slice(0, 200);
+  return redactUserInfo(value).slice(0, 200);
 }
 
 export function joinPath(base: string, path: string): string {

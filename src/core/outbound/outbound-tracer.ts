@@ -1,7 +1,9 @@
-import { SpanKind, SpanStatusCode, isSpanContextValid, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import { SpanKind, isSpanContextValid, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Diagnostics } from '../diagnostics.ts';
+import { recordHttpStatus } from '../http-status.ts';
 import { activeContext } from '../process-owner.ts';
+import { recordSpanError } from '../span-error.ts';
 import { shouldPropagate, type PropagationLists, type RequestView } from './propagation-policy.ts';
 import { urlFull } from './url-full.ts';
 
@@ -90,21 +92,10 @@ function outboundSpan(span: Span): OutboundSpan {
     span.end();
   };
   return {
-    response: (statusCode) =>
-      end(() => {
-        span.setAttribute('http.response.status_code', statusCode);
-        if (statusCode >= 400) {
-          span.setAttribute('error.type', String(statusCode));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
-      }),
+    response: (statusCode) => end(() => recordHttpStatus(span, statusCode, 'client')),
     error: (error) =>
       end(() => {
-        const known = error instanceof Error ? error : new Error(String(error));
-        const code = (known as { code?: unknown }).code;
-        span.recordException(known);
-        span.setAttribute('error.type', typeof code === 'string' ? code : known.name || 'Error');
-        span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+        recordSpanError(span, error, { typeFromCode: true });
       }),
   };
 }

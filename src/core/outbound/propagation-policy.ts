@@ -1,3 +1,4 @@
+import { isSignatureParam } from '../secret-query.ts';
 import { matchesAny, type UrlPattern } from './url-patterns.ts';
 
 /** Which outgoing requests get `traceparent`/`tracestate`/`baggage` (a CLIENT span is made either way). */
@@ -14,9 +15,6 @@ export interface RequestView {
   header(name: string): string | undefined;
 }
 
-// Query parameters of presigned URLs: AWS SigV4 and SigV2, Google Cloud Storage V4, Azure SAS.
-const SIGNATURE_PARAMS = ['x-amz-signature', 'x-amz-credential', 'x-goog-signature', 'x-goog-credential', 'signature', 'sig'];
-
 /**
  * A signed request is never touched: a signature covers the headers its signer saw (the AWS SDK signs every
  * header it sends, `traceparent` included when present), so a header changed afterwards fails verification,
@@ -25,7 +23,7 @@ const SIGNATURE_PARAMS = ['x-amz-signature', 'x-amz-credential', 'x-goog-signatu
  */
 export function isSigned(request: RequestView): boolean {
   if (/^AWS4-/i.test(request.header('authorization') ?? '')) return true;
-  for (const name of request.url.searchParams.keys()) if (SIGNATURE_PARAMS.includes(name.toLowerCase())) return true;
+  for (const name of request.url.searchParams.keys()) if (isSignatureParam(name)) return true;
   return false;
 }
 

@@ -1,5 +1,7 @@
 import type { LokiStream } from './loki-streams.ts';
-import { ByteSink, snappyCompress } from './snappy.ts';
+import { gzipWithCompressionStream } from '../gzip.ts';
+import { ProtobufWriter } from '../otlp/protobuf-writer.ts';
+import { snappyCompress } from './snappy.ts';
 
 export type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
 
@@ -27,60 +29,44 @@ export async function encodeLokiPush(streams: readonly LokiStream[], format: Lok
     })),
   });
   if (format === 'json') return { body: json, headers: { 'content-type': 'application/json' } };
-  return { body: await gzip(json), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } };
-}
-
-/** Gzip through the Web Streams API, present in Node, workerd, Deno and Vercel alike. */
-async function gzip(text: string): Promise<Uint8Array> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return { body: await gzipWithCompressionStream(json), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } };
 }
 
 // logproto.PushRequest { repeated StreamAdapter streams = 1; }
 // StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; }
 // EntryAdapter { google.protobuf.Timestamp timestamp = 1; string line = 2; repeated LabelPairAdapter structuredMetadata = 3; }
 // LabelPairAdapter { string name = 1; string value = 2; }   Timestamp { int64 seconds = 1; int32 nanos = 2; }
-const encoder = new TextEncoder();
-
 function encodePushRequest(streams: readonly LokiStream[]): Uint8Array {
-  const request = new ByteSink();
+  const w = new ProtobufWriter();
   for (const stream of streams) {
-    const message = new ByteSink();
-    stringField(message, 1, prometheusLabels(stream.labels));
+    const message = w.open(1);
+    stringField(w, 1, prometheusLabels(stream.labels));
     for (const entry of stream.entries) {
-      const item = new ByteSink();
+      const item = w.open(2);
       const nanos = BigInt(entry.timestampNs);
-      const timestamp = new ByteSink();
-      timestamp.byte((1 << 3) | 0).varint(Number(nanos / 1_000_000_000n));
-      timestamp.byte((2 << 3) | 0).varint(Number(nanos % 1_000_000_000n));
-      messageField(item, 1, timestamp);
-      stringField(item, 2, entry.line);
+      const timestamp = w.open(1);
+      w.tag(1, 0);
+      w.varint(Number(nanos / 1_000_000_000n));
+      w.tag(2, 0);
+      w.varint(Number(nanos % 1_000_000_000n));
+      w.close(timestamp);
+      stringField(w, 2, entry.line);
       for (const [name, value] of Object.entries(entry.metadata)) {
-        const pair = new ByteSink();
-        stringField(pair, 1, name);
-        stringField(pair, 2, value);
-        messageField(item, 3, pair);
+        const pair = w.open(3);
+        stringField(w, 1, name);
+        stringField(w, 2, value);
+        w.close(pair);
       }
-      messageField(message, 2, item);
+      w.close(item);
     }
-    messageField(request, 1, message);
+    w.close(message);
   }
-  return request.bytes();
+  return w.finish();
 }
 
-function stringField(sink: ByteSink, field: number, value: string): void {
-  const bytes = encoder.encode(value);
-  sink
-    .byte((field << 3) | 2)
-    .varint(bytes.length)
-    .copy(bytes);
-}
-
-function messageField(sink: ByteSink, field: number, message: ByteSink): void {
-  sink
-    .byte((field << 3) | 2)
-    .varint(message.length)
-    .copy(message.bytes());
+function stringField(w: ProtobufWriter, field: number, value: string): void {
+  w.tag(field, 2);
+  w.string(value);
 }
 
 /** `{service_name="orders", level="info"}`, values escaped as Prometheus label values. */

@@ -5,7 +5,8 @@ const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
 
 /**
- * A growable protobuf buffer. A nested message reserves one byte for its length and moves its content when
+ * A growable protobuf buffer, and the one byte writer of the exporters (Loki's protobuf and snappy use it:
+ * snappy's lengths are the same LEB128 varints). A nested message reserves one byte for its length and moves its content when
  * the length needs more (most OTLP messages are under 128 bytes), so a request is written in one pass.
  * Byte for byte what `@opentelemetry/otlp-transformer`'s writer produces for the same calls.
  *
@@ -17,8 +18,12 @@ const floatBytes = new Uint8Array(float.buffer);
  * w.finish(); // Uint8Array [10, 6, 10, 4, 110, 97, 109, 101]
  */
 export class ProtobufWriter {
-  buf = new Uint8Array(1024);
+  buf: Uint8Array;
   pos = 0;
+
+  constructor(capacity = 1024) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   /** Room for `n` more bytes. */
   room(n: number): void {
@@ -81,9 +86,20 @@ export class ProtobufWriter {
 
   bytes(bytes: Uint8Array): void {
     this.varint(bytes.length);
-    this.room(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.raw(bytes);
+  }
+
+  /** One byte as it is (snappy's element tags). */
+  byte(value: number): void {
+    this.room(1);
+    this.buf[this.pos++] = value & 0xff;
+  }
+
+  /** `source[from, to)` as it is, with no length before it (snappy's literals). */
+  raw(source: Uint8Array, from = 0, to = source.length): void {
+    this.room(to - from);
+    this.buf.set(source.subarray(from, to), this.pos);
+    this.pos += to - from;
   }
 
   /** UTF-8, lone surrogates as U+FFFD (as TextEncoder does). ASCII is copied as it is checked. */

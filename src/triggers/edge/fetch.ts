@@ -1,5 +1,6 @@
 import { httpSpanStart } from '../http.ts';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { recordHttpStatus } from '../../core/http-status.ts';
 import type { TriggerAdapter } from '../../core/trigger.ts';
 
 /** The request and, when the user knows it, the route template that matched. */
@@ -20,7 +21,7 @@ function headersObject(headers: Headers): Record<string, string> {
  * A fetch-style request (Workers, Vercel/Netlify Edge, Deno.serve): SERVER span per the HTTP semantic
  * conventions, parent from W3C headers, status from the Response.
  */
-export const edgeFetch: TriggerAdapter = {
+export const edgeFetch: TriggerAdapter<FetchEvent> = {
   name: 'edge-fetch',
   spanStart: ({ request, route }: FetchEvent) => {
     const url = new URL(request.url);
@@ -37,7 +38,6 @@ export const edgeFetch: TriggerAdapter = {
   },
   onResult: (span: Span, result: unknown) => {
     if (!(typeof Response !== 'undefined' && result instanceof Response)) return;
-    span.setAttribute('http.response.status_code', result.status);
-    if (result.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    recordHttpStatus(span, result.status, 'server');
   },
 };

@@ -3,7 +3,7 @@ import type { MessageBatchLike } from './edge-types.ts';
 import type { TriggerAdapter } from '../../core/trigger.ts';
 
 /** A Queues consumer batch (Workers `queue`): CONSUMER span, `pubsub` trigger, messaging attributes. */
-export const edgeQueue: TriggerAdapter = {
+export const edgeQueue: TriggerAdapter<MessageBatchLike> = {
   name: 'edge-queue',
   spanStart: (batch: MessageBatchLike) => ({
     name: `process ${batch.queue}`,

@@ -1,4 +1,4 @@
-import { messageBatchSpanStart } from '../messaging.ts';
+import { headerBytesToString, messageBatchSpanStart } from '../messaging.ts';
 import { pick, pickString, type MatchingTrigger, type TriggerInput } from '../../core/trigger.ts';
 
 /** RabbitMQ header values arrive as `{ bytes: [...] }` (strings) or as plain numbers and booleans. */
@@ -7,9 +7,8 @@ export function rabbitHeaders(message: unknown): Record<string, string> {
   const source = pick(message, 'basicProperties', 'headers');
   if (typeof source !== 'object' || source === null) return headers;
   for (const [name, value] of Object.entries(source as Record<string, unknown>)) {
-    const bytes = pick(value, 'bytes');
-    if (Array.isArray(bytes)) headers[name] = new TextDecoder().decode(Uint8Array.from(bytes as number[]));
-    else if (typeof value === 'string') headers[name] = value;
+    const text = typeof value === 'string' ? value : headerBytesToString(pick(value, 'bytes'));
+    if (text !== undefined) headers[name] = text;
   }
   return headers;
 }

@@ -1,12 +1,27 @@
-import { SpanKind, type Span } from '@opentelemetry/api';
-import { isFirstRecordFrom, pick, pickString, type MatchingTrigger } from '../../core/trigger.ts';
+import { SpanKind } from '@opentelemetry/api';
+import { recordBatchItemFailures } from './batch-item-failures.ts';
+import { isFirstRecordFrom, pick, pickString, type EachRecord, type MatchingTrigger } from '../../core/trigger.ts';
 
-export const DOCUMENT_OPERATIONS: Record<string, string> = { INSERT: 'insert', MODIFY: 'edit', REMOVE: 'delete' };
+const DOCUMENT_OPERATIONS: Record<string, string> = { INSERT: 'insert', MODIFY: 'edit', REMOVE: 'delete' };
 
 /** `arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2026-…` → `Orders`. */
-export function dynamoTableName(arn: string | undefined): string | undefined {
+function dynamoTableName(arn: string | undefined): string | undefined {
   return arn?.split(':table/')[1]?.split('/')[0];
 }
+
+/**
+ * One DynamoDB Streams record: the table as destination, its operation; like Kinesis, the batch stops at
+ * a failure. https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
+ */
+const dynamodbRecord: EachRecord = {
+  system: 'aws_dynamodb_streams',
+  records: (event) => pick(event, 'Records') as unknown[],
+  destination: (record) => dynamoTableName(pickString(record, 'eventSourceARN')),
+  carrier: () => ({}),
+  attributes: (record) => ({ 'faas.document.operation': DOCUMENT_OPERATIONS[pickString(record, 'eventName') ?? ''] ?? 'edit' }),
+  itemIdentifier: (record) => pickString(record, 'dynamodb', 'SequenceNumber'),
+  onFailure: () => 'stop',
+};
 
 /**
  * DynamoDB Streams batch: a `datasource` trigger with the FaaS document attributes (the table, and the
@@ -17,8 +32,8 @@ export const dynamodbStreams: MatchingTrigger = {
   name: 'dynamodb-streams',
   matches: (event) => isFirstRecordFrom(event, 'eventSource', 'aws:dynamodb'),
   spanStart: (event: unknown) => {
-    const records = pick(event, 'Records') as unknown[];
-    const table = dynamoTableName(pickString(records[0], 'eventSourceARN')) ?? 'unknown';
+    const records = dynamodbRecord.records(event);
+    const table = dynamodbRecord.destination(records[0]) ?? 'unknown';
     const names = new Set(records.map((record) => pickString(record, 'eventName')));
     const operation = names.size === 1 ? DOCUMENT_OPERATIONS[[...names][0] ?? ''] : undefined;
     const created = pick(records[0], 'dynamodb', 'ApproximateCreationDateTime');
@@ -35,8 +50,6 @@ export const dynamodbStreams: MatchingTrigger = {
       },
     };
   },
-  onResult: (span: Span, result) => {
-    const failures = pick(result, 'batchItemFailures');
-    if (Array.isArray(failures)) span.setAttribute('aws.lambda.batch_item_failures', failures.length);
-  },
+  eachRecord: dynamodbRecord,
+  onResult: recordBatchItemFailures,
 };

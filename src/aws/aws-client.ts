@@ -1,6 +1,8 @@
-import { SpanKind, SpanStatusCode, diag, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { ambient } from '../ambient.ts';
-import { INSTRUMENTATION_SCOPE } from '../telemetry.ts';
+import { SpanKind, diag, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ambient } from '../core/ambient.ts';
+import { safeRead } from '../core/safe-read.ts';
+import { recordSpanError } from '../core/span-error.ts';
+import { INSTRUMENTATION_SCOPE } from '../core/telemetry.ts';
 import { fullWarning, isMessageSend, withTraceAttributes } from './message-attributes.ts';
 
 /**
@@ -118,9 +120,9 @@ function recordMetadata(span: Span, metadata: Metadata | undefined): void {
 }
 
 function recordError(span: Span, error: unknown): void {
-  const known = error instanceof Error ? error : new Error(String(error));
-  recordMetadata(span, (error as { $metadata?: Metadata } | undefined)?.$metadata);
-  span.recordException(known);
-  span.setAttribute('error.type', known.name || 'Error');
-  span.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+  recordMetadata(
+    span,
+    safeRead(() => (error as { $metadata?: Metadata } | undefined)?.$metadata, undefined),
+  );
+  recordSpanError(span, error);
 }

@@ -1,9 +1,9 @@
-import { awsOtlpEndpointOf } from '../config/aws-endpoints.ts';
-import type { ObservabilityOptions } from '../config/options.ts';
-import { signSigV4, SigningKeyCache, type AwsCredentials } from '../../exporters/transport/sigv4.ts';
-import type { PostRequest, RequestSigner } from '../../exporters/transport/transport.ts';
+import { awsOtlpEndpointOf } from '../core/config/aws-endpoints.ts';
+import type { ObservabilityOptions } from '../core/config/options.ts';
+import { signSigV4, SigningKeyCache, type AwsCredentials } from './sigv4.ts';
+import type { PostRequest, RequestSigner } from '../exporters/transport/transport.ts';
 
-export type { AwsCredentials } from '../../exporters/transport/sigv4.ts';
+export type { AwsCredentials } from './sigv4.ts';
 
 /** Where the credentials come from at each request; a function, so rotated credentials are picked up. */
 export type CredentialSource = AwsCredentials | (() => AwsCredentials | Promise<AwsCredentials>);
