@@ -1,7 +1,19 @@
 // API report of faas-observability/aws (lib/aws.d.ts): npm run api:update writes it.
 // Exported: AwsClientLike, AwsCredentials, AwsOtlpSettings, CredentialSource, PostRequest, RequestSigner, awsOtlp, awsRequestSigner, observeAwsClient
 
-// AwsOtlpSettings (src/core/aws/aws-otlp.ts)
+// AwsClientLike (src/aws/aws-client.ts)
+interface AwsClientLike {
+    readonly config: {
+        readonly serviceId?: string;
+        readonly region?: unknown;
+    };
+    readonly middlewareStack: {
+        add(middleware: never, options: never): void;
+    };
+}
+// observeAwsClient (src/aws/aws-client.ts)
+function observeAwsClient<C extends AwsClientLike>(client: C): C;
+// AwsOtlpSettings (src/aws/aws-otlp.ts)
 interface AwsOtlpSettings {
     readonly region?: string;
     readonly credentials?: CredentialSource;
@@ -14,27 +26,15 @@ interface AwsOtlpSettings {
     readonly logsEndpoint?: string;
     readonly env?: Readonly<Record<string, string | undefined>>;
 }
-// CredentialSource (src/core/aws/aws-otlp.ts)
+// CredentialSource (src/aws/aws-otlp.ts)
 type CredentialSource = AwsCredentials | (() => AwsCredentials | Promise<AwsCredentials>);
-// awsOtlp (src/core/aws/aws-otlp.ts)
+// awsOtlp (src/aws/aws-otlp.ts)
 function awsOtlp(settings?: AwsOtlpSettings): ObservabilityOptions;
-// awsRequestSigner (src/core/aws/aws-otlp.ts)
+// awsRequestSigner (src/aws/aws-otlp.ts)
 function awsRequestSigner(settings: AwsOtlpSettings & {
     readonly region: string;
 }): RequestSigner;
-// AwsClientLike (src/core/outbound/aws-client.ts)
-interface AwsClientLike {
-    readonly config: {
-        readonly serviceId?: string;
-        readonly region?: unknown;
-    };
-    readonly middlewareStack: {
-        add(middleware: never, options: never): void;
-    };
-}
-// observeAwsClient (src/core/outbound/aws-client.ts)
-function observeAwsClient<C extends AwsClientLike>(client: C): C;
-// AwsCredentials (src/exporters/transport/sigv4.ts)
+// AwsCredentials (src/aws/sigv4.ts)
 interface AwsCredentials {
     readonly accessKeyId: string;
     readonly secretAccessKey: string;
@@ -150,4 +150,5 @@ type TransportResult = {
     readonly status: 'failure';
     readonly error: Error;
     readonly statusCode?: number;
+    readonly notSent?: boolean;
 };

@@ -111,4 +111,5 @@ type TransportResult = {
     readonly status: 'failure';
     readonly error: Error;
     readonly statusCode?: number;
+    readonly notSent?: boolean;
 };

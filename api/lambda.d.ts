@@ -68,19 +68,13 @@ interface Telemetry {
     readonly logger: Logger;
     readonly propagator: TextMapPropagator;
     readonly diagnostics: Diagnostics;
+    readonly contextManager: ContextManager;
+    readonly outbound: OutboundTracer | undefined;
     flush(boundMs: number): Promise<FlushSummary>;
     shutdown(): Promise<void>;
 }
 // LokiFormat (src/exporters/loki/loki-encode.ts)
 type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
-// BatchItemFailure (src/lambda/for-each-record.ts)
-interface BatchItemFailure {
-    readonly itemIdentifier: string;
-}
-// BatchResponse (src/lambda/for-each-record.ts)
-interface BatchResponse {
-    readonly batchItemFailures: BatchItemFailure[];
-}
 // forEachRecord (src/lambda/for-each-record.ts)
 function forEachRecord<R = unknown>(event: unknown, fn: (record: R, index: number) => unknown): Promise<BatchResponse>;
 // AnyHandler (src/lambda/handler-shapes.ts)
@@ -108,9 +102,36 @@ interface LambdaContext {
 }
 // startPostResponseFlush (src/lambda/post-response-flush.ts)
 function startPostResponseFlush(env?: Env): Promise<boolean>;
+// BatchItemFailure (src/triggers/lambda/batch-item-failures.ts)
+interface BatchItemFailure {
+    readonly itemIdentifier: string;
+}
+// BatchResponse (src/triggers/lambda/batch-item-failures.ts)
+interface BatchResponse {
+    readonly batchItemFailures: BatchItemFailure[];
+}
 
 // ---- Reached through the exports (not importable by name) ----
 
+// OutboundRequest (src/core/outbound/outbound-tracer.ts)
+interface OutboundRequest extends RequestView {
+    readonly method: string;
+    setHeader(name: string, value: string): boolean;
+}
+// OutboundSpan (src/core/outbound/outbound-tracer.ts)
+interface OutboundSpan {
+    response(statusCode: number): void;
+    error(error: unknown): void;
+}
+// OutboundTracer (src/core/outbound/outbound-tracer.ts)
+interface OutboundTracer {
+    start(request: OutboundRequest): OutboundSpan | undefined;
+}
+// RequestView (src/core/outbound/propagation-policy.ts)
+interface RequestView {
+    readonly url: URL;
+    header(name: string): string | undefined;
+}
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;
@@ -169,4 +190,5 @@ type TransportResult = {
     readonly status: 'failure';
     readonly error: Error;
     readonly statusCode?: number;
+    readonly notSent?: boolean;
 };

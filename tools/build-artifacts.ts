@@ -9,15 +9,17 @@ const ROOT = resolve(import.meta.dirname, '..');
 /**
  * Size budgets, minified, of what a default cold start loads (the entry and the chunks it imports
  * statically; chunks loaded on demand, such as the Loki fallback, are not counted). The goal was 80 KiB
- * (Lambda) and 70 KiB (edge), the official setup's size; the OpenTelemetry SDK parts in them are 46 KiB (a bare TracerProvider and
- * LoggerProvider setup is 41 KiB), and bench/RESULTS.md shows what the rest buys, feature by feature. So the
- * budgets sit just above what the examples measure, to catch regressions: after the bundle-size work (and the extension's
- * /event/next retries) the Lambda examples load at most 120.8 KiB and the edge ones 103.5 KiB; the margins are
- * 1.2 KiB and 0.5 KiB. The export path's hardening against hostile input (timeouts counted in free event-loop
- * time, bounded answers, header checks, escaped diagnostics) added 2.7 KiB to Lambda (123.5 KiB) and 2.4 KiB
- * to the edge (105.8 KiB): 124 and 106 KiB.
+ * (Lambda) and 70 KiB (edge), the official setup's size; the OpenTelemetry SDK parts in them are 46 KiB (a bare
+ * TracerProvider and LoggerProvider setup is 41 KiB), and bench/RESULTS.md shows what the rest buys, feature by
+ * feature. So the budgets sit just above what the examples measure, to catch regressions. After the bundle-size
+ * work the Lambda examples loaded at most 120.8 KiB and the edge ones 103.5 KiB; then, Lambda / edge:
+ * the export path's hardening against hostile input (timeouts in free event-loop time, bounded answers, header
+ * checks, escaped diagnostics) +2.7 / +2.4 KiB; the console and wrapper's (collections read as far as printed,
+ * attribute caps, query redaction, spans that always end, the platform's request id) +1.1 / +1.3 KiB; one owner
+ * of what is process-wide (setups that attach and detach, the active setup in the context) +1.9 / +2.1 KiB; the
+ * flush budget split and the AWS room with its shared pieces +2.2 / +0.8 KiB: 128.7 and 110.1 KiB.
  */
-export const BUDGETS = { lambda: 124 * 1024, edge: 106 * 1024 } as const;
+export const BUDGETS = { lambda: 129 * 1024, edge: 111 * 1024 } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {
