@@ -28,14 +28,16 @@ async function call(lambda: RuntimeApiServer, method: string, path: string, head
 const register = (lambda: RuntimeApiServer, name: string, events: string[]) =>
   call(lambda, 'POST', '/register', { 'Lambda-Extension-Name': name }, JSON.stringify({ events }));
 const next = (lambda: RuntimeApiServer, id: string) => call(lambda, 'GET', '/event/next', { 'Lambda-Extension-Identifier': id });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The name the library registers its own extension under (EXTENSION_NAME in src/lambda/extension-client.ts). */
+const LIBRARY_EXTENSION = 'faas-observability-internal';
 
 describe('the Runtime API emulator speaks the Extensions API', () => {
   it('register, its 403s, INVOKE events, and the freeze only when the runtime and every extension wait', async () => {
     const lambda = await start();
     try {
       const first = lambda.invoke({ i: 1 }); // starts the process; its init sleeps 400 ms
-      await sleep(100);
+      // The library's own extension registers at the start of init; the refusals below need it there.
+      await lambda.until(() => lambda.extensions.names.includes(LIBRARY_EXTENSION), 'the library registered its extension');
       expect((await register(lambda, 'test-shutdown', ['SHUTDOWN'])).body).toEqual({
         errorType: 'Extension.InvalidEventType',
         errorMessage: 'SHUTDOWN: ShutdownEventNotSupportedForInternalExtension',
@@ -45,7 +47,7 @@ describe('the Runtime API emulator speaks the Extensions API', () => {
       expect(ours.status).toBe(200);
       expect(ours.body).toEqual({ functionName: 'local-function', functionVersion: '$LATEST', handler: 'index.handler' });
       expect((await register(lambda, 'test-extension', ['INVOKE'])).body.errorType).toBe('Extension.InvalidExtensionState');
-      expect((await register(lambda, 'faas-observability-internal', ['INVOKE'])).body.errorType).toBe('Extension.InvalidExtensionState');
+      expect((await register(lambda, LIBRARY_EXTENSION, ['INVOKE'])).body.errorType).toBe('Extension.InvalidExtensionState');
       const id = ours.id!;
       expect((await next(lambda, '4f0e1c3a-0000-4000-8000-000000000000')).body.errorType).toBe('Extension.UnknownExtensionIdentifier');
       expect((await call(lambda, 'GET', '/event/next', {})).body.errorType).toBe('Extension.MissingExtensionIdentifier');
@@ -68,7 +70,11 @@ describe('the Runtime API emulator speaks the Extensions API', () => {
       // and the next invocation waits for it too.
       const frozenBefore = lambda.freezes; // the end of init freezes (and thaws at once for event 1)
       const second = lambda.invoke({ i: 2 });
-      await sleep(300);
+      // Everyone but this extension waits now: the moment the emulator would wrongly freeze.
+      await lambda.until(
+        () => lambda.runtimeWaiting && lambda.extensions.waitingNames.includes(LIBRARY_EXTENSION),
+        'the runtime and the library wait for their next event',
+      );
       expect(lambda.freezes).toBe(frozenBefore);
       expect(lambda.phases).toHaveLength(0);
       const invoke2 = next(lambda, id); // done with event 1: the phase ends, event 2 goes out
@@ -78,7 +84,10 @@ describe('the Runtime API emulator speaks the Extensions API', () => {
 
       // Done with event 2: now everyone waits and the process freezes; a second pending /next is refused.
       const parked = next(lambda, id);
-      await sleep(300);
+      await lambda.until(
+        () => lambda.runtimeWaiting && lambda.extensions.waitingNames.length === 2,
+        'the runtime and both extensions wait for their next event',
+      );
       expect(lambda.freezes).toBe(frozenBefore + 2); // after event 1 (thawed for event 2), after event 2
       expect((await next(lambda, id)).body.errorType).toBe('Extension.InvalidExtensionState');
       void parked.catch(() => {});

@@ -14,6 +14,7 @@ import {
 } from './function-process.ts';
 import { InvocationBook } from './invocation-book.ts';
 import { routeRuntimeApi } from './runtime-api-routes.ts';
+import { StateWatch } from './state-watch.ts';
 
 export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } from './function-process.ts';
 
@@ -35,7 +36,8 @@ export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } 
  */
 export class RuntimeApiServer {
   readonly #config: FunctionConfig;
-  readonly #server = createServer((request, response) =>
+  readonly #server = createServer((request, response) => void this.#route(request, response).finally(() => this.#changed()));
+  readonly #route = (request: IncomingMessage, response: ServerResponse) =>
     routeRuntimeApi(request, response, {
       extension: (request, body, response) => this.#extension(request, body, response),
       next: (response) => this.#next(response),
@@ -44,8 +46,9 @@ export class RuntimeApiServer {
         this.#kill();
         this.#book.failInit(body, this.#processNumber);
       },
-    }),
-  );
+    });
+  /** The conditions `until()` waits for, re-checked after every state change. */
+  readonly #watch = new StateWatch();
   readonly #book = new InvocationBook();
   #child: ChildProcess | undefined;
   #processNumber = 0;
@@ -127,6 +130,28 @@ export class RuntimeApiServer {
     return this.#processNumber;
   }
 
+  /** The runtime is parked in GET /invocation/next (it waits for its next event). */
+  get runtimeWaiting(): boolean {
+    return this.#waitingNext !== undefined;
+  }
+
+  /**
+   * Resolves once `condition()` holds: checked now, then again after every Runtime or Extensions API request
+   * the emulator has answered (or parked), every line of output and every process exit. A test waits for the
+   * mechanism (an extension registered, the process frozen) instead of sleeping and hoping it happened on a
+   * loaded machine. Rejects after `timeoutMs`, naming `what`.
+   *
+   * @example
+   * await lambda.until(() => lambda.extensions.names.includes('faas-observability-internal'), 'the library registered');
+   */
+  until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    return this.#watch.until(condition, what, timeoutMs);
+  }
+
+  #changed(): void {
+    this.#watch.changed();
+  }
+
   #ensureProcess(): void {
     if (this.#child) return;
     this.#processNumber += 1;
@@ -139,6 +164,7 @@ export class RuntimeApiServer {
       child[stream]!.setEncoding('utf8').on('data', (text: string) => {
         this.output.push({ stream, text, processNumber: number });
         config.onOutput?.(stream, text);
+        this.#changed();
       });
     }
     child.on('exit', () => {
@@ -150,6 +176,7 @@ export class RuntimeApiServer {
       // The process died during an invocation (a crash, or a kill after init/error): report and move on.
       if (this.#book.current) this.#finish('crash', 'the function process exited');
       this.#deliver();
+      this.#changed();
     });
     this.#child = child;
   }
