@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
+import { startInitGate, type InitGate } from '../helpers/init-gate.ts';
 
 // The emulator's Extensions API, driven by the test as a second extension beside the library's own one:
 // the 403s rapid answers, INVOKE events, and the freeze held until the runtime AND every extension wait.
@@ -11,13 +12,17 @@ beforeAll(async () => {
   taskRoot = artifact.dir;
 }, 60_000);
 
-const start = (config: { extensions?: boolean } = {}) =>
+const start = (config: { extensions?: boolean; gate?: InitGate } = {}) =>
   RuntimeApiServer.start({
     taskRoot,
     handler: 'index.handler',
-    ...config,
-    // No collector: the export fails fast to stdout; a slow init leaves time to register.
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', FIXTURE_TOP_LEVEL_AWAIT: '1', FIXTURE_INIT_SLEEP_MS: '400' },
+    extensions: config.extensions,
+    // No collector: the export fails fast to stdout; an init held at the gate leaves time to register.
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      FIXTURE_TOP_LEVEL_AWAIT: '1',
+      ...(config.gate && { FIXTURE_INIT_GATE: config.gate.url }),
+    },
   });
 
 async function call(lambda: RuntimeApiServer, method: string, path: string, headers: Record<string, string>, body?: string) {
@@ -33,10 +38,12 @@ const LIBRARY_EXTENSION = 'faas-observability-internal';
 
 describe('the Runtime API emulator speaks the Extensions API', () => {
   it('register, its 403s, INVOKE events, and the freeze only when the runtime and every extension wait', async () => {
-    const lambda = await start();
+    const gate = await startInitGate();
+    const lambda = await start({ gate });
     try {
-      const first = lambda.invoke({ i: 1 }); // starts the process; its init sleeps 400 ms
-      // The library's own extension registers at the start of init; the refusals below need it there.
+      const first = lambda.invoke({ i: 1 }); // starts the process; its init waits at the gate
+      await gate.reached;
+      // The library's own extension registers (top-level await) before that; the refusals below need it there.
       await lambda.until(() => lambda.extensions.names.includes(LIBRARY_EXTENSION), 'the library registered its extension');
       expect((await register(lambda, 'test-shutdown', ['SHUTDOWN'])).body).toEqual({
         errorType: 'Extension.InvalidEventType',
@@ -53,6 +60,7 @@ describe('the Runtime API emulator speaks the Extensions API', () => {
       expect((await call(lambda, 'GET', '/event/next', {})).body.errorType).toBe('Extension.MissingExtensionIdentifier');
 
       // Init ends only once this extension asks for its first event: then it gets the INVOKE.
+      gate.open();
       const invoke = await next(lambda, id);
       const result = await first;
       expect(invoke.body).toMatchObject({
@@ -93,6 +101,7 @@ describe('the Runtime API emulator speaks the Extensions API', () => {
       void parked.catch(() => {});
     } finally {
       await lambda.stop({ graceful: false });
+      await gate.close();
     }
   }, 60_000);
 
