@@ -248,7 +248,10 @@ export class RuntimeApiServer {
 
   async #extension(request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
     const hold = this.#config.holdRegistrationMs;
-    if (hold && request.url!.endsWith('/register')) await new Promise((resolve) => setTimeout(resolve, hold));
+    const registering = request.url!.endsWith('/register');
+    if (hold && registering) await new Promise((resolve) => setTimeout(resolve, hold));
+    if (this.#config.holdRegistrationUntilRuntimeAsks && registering)
+      await this.until(() => this.#runtimeAsked, 'the runtime asked for its first event');
     this.extensions.route(request.method ?? '', request.url!, request.headers, body, response);
   }
 
