@@ -4,8 +4,10 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/loopback.ts';
 import { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
+import { onFreshPortsWhenTaken } from '../../tools/stack/process.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
+import { startInitGate, type InitGate } from '../helpers/init-gate.ts';
 
 // Protocol conformance: the same Extensions API conversation held with AWS's Runtime Interface Emulator
 // (the rapid state machine Lambda runs, built from its Go module by tools/rie-build.sh) and with our
@@ -16,7 +18,7 @@ const RIE = new URL('../../.cache/rie/aws-lambda-rie', import.meta.url).pathname
 const BOOTSTRAP = new URL('../../tools/lambda-runtime/bootstrap.mjs', import.meta.url).pathname;
 if (process.env.CI && !existsSync(RIE)) throw new Error(`no RIE at ${RIE}: CI must run \`npm run rie:build\` first`);
 const collector = collectorAvailability();
-const ENV = { FIXTURE_TOP_LEVEL_AWAIT: '1', FIXTURE_INIT_SLEEP_MS: '400' };
+const ENV = { FIXTURE_TOP_LEVEL_AWAIT: '1' };
 
 interface Target {
   /** AWS_LAMBDA_RUNTIME_API of the function. */
@@ -27,7 +29,11 @@ interface Target {
   output?(): string;
 }
 
-async function startRie(taskRoot: string, env: Record<string, string>): Promise<Target> {
+/** The RIE on two free ports, started again on fresh ones when one was taken before it bound it. */
+const startRie = (taskRoot: string, env: Record<string, string>): Promise<Target> =>
+  onFreshPortsWhenTaken(() => startRieOnce(taskRoot, env));
+
+async function startRieOnce(taskRoot: string, env: Record<string, string>): Promise<Target> {
   const [apiPort, riePort] = [await freePort(), await freePort()];
   const api = `127.0.0.1:${apiPort}`;
   const child = spawn(
@@ -48,9 +54,20 @@ async function startRie(taskRoot: string, env: Record<string, string>): Promise<
   );
   let output = '';
   for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (text: string) => (output += text));
+  let exit: number | string | undefined;
+  child.on('exit', (code, signal) => (exit = code ?? signal ?? 'unknown'));
   const url = `http://127.0.0.1:${riePort}/2015-03-31/functions/function/invocations`;
-  // Ready once it accepts connections (any HTTP request to it would be an invocation).
-  for (let i = 0; i < 100 && !(await accepts(riePort)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  // Ready once it accepts connections (any HTTP request to it would be an invocation); an RIE that exited
+  // (a port taken meanwhile: "address already in use") or never listens fails here, not in a later fetch.
+  const deadline = Date.now() + 30_000;
+  while (!(await accepts(riePort))) {
+    if (exit !== undefined) throw new Error(`the RIE exited (${exit}) at start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the RIE did not listen on ${riePort} within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return {
     api,
     output: () => output,
@@ -98,7 +115,7 @@ async function call(api: string, method: string, path: string, headers: Record<s
 }
 
 /** One conversation: every answer as status + errorType + errorMessage (ids masked), INVOKE as its keys. */
-async function transcript(target: Target): Promise<string[]> {
+async function transcript(target: Target, gate: InitGate): Promise<string[]> {
   const lines: string[] = [];
   const note = (label: string, answer: { status: number; body: Record<string, unknown> }) =>
     lines.push(
@@ -108,8 +125,8 @@ async function transcript(target: Target): Promise<string[]> {
     call(target.api, 'POST', '/register', { 'Lambda-Extension-Name': name }, JSON.stringify({ events }));
   const next = (id: string) => call(target.api, 'GET', '/event/next', { 'Lambda-Extension-Identifier': id });
 
-  const invoked = target.invoke({ i: 1 }); // starts the function; its init sleeps 400 ms
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  const invoked = target.invoke({ i: 1 }); // starts the function; its init waits at the gate
+  await gate.reached;
   note('register SHUTDOWN', await register('conformance-shutdown', ['SHUTDOWN']));
   note('register unknown event', await register('conformance-bad', ['BOGUS']));
   note('register empty name', await register('', ['INVOKE']));
@@ -118,6 +135,7 @@ async function transcript(target: Target): Promise<string[]> {
   note('register same name', await register('conformance-ext', ['INVOKE']));
   note('next unknown id', await next('4f0e1c3a-0000-4000-8000-000000000000'));
   note('next no id', await call(target.api, 'GET', '/event/next', {}));
+  gate.open(); // the init ends; the runtime's first /next closes registration
   const event = await next(ours.id);
   lines.push(`INVOKE: ${event.status} ${Object.keys(event.body).sort().join(',')} ${String(event.body.eventType)}`);
   const parked = next(ours.id); // done with the event: the invocation may end
@@ -150,11 +168,14 @@ describe.skipIf(!existsSync(RIE))(
     it('the same conversation gets the same answers from the RIE and from our emulator', async () => {
       const transcripts: string[][] = [];
       for (const start of [startRie, startOurs]) {
-        const target = await start(taskRoot, { ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_LOG_LEVEL: 'none' });
+        const gate = await startInitGate();
+        const env = { ...ENV, FIXTURE_INIT_GATE: gate.url, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_LOG_LEVEL: 'none' };
+        const target = await start(taskRoot, env);
         try {
-          transcripts.push(await transcript(target));
+          transcripts.push(await transcript(target, gate));
         } finally {
           await target.stop();
+          await gate.close();
         }
       }
       expect(transcripts[1]).toEqual(transcripts[0]);
@@ -176,39 +197,44 @@ describe.skipIf(!existsSync(RIE))(
         FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH: 'false',
       };
       /** Takes the INVOKE event as an extension, then reports exit/error instead of asking for the next one. */
-      const exitAfterInvoke = async (api: string) => {
-        await new Promise((resolve) => setTimeout(resolve, 150)); // the function's init sleeps 400 ms
+      const exitAfterInvoke = async (api: string, gate: InitGate) => {
+        await gate.reached; // registered during the init, which waits at the gate
         const ours = await call(api, 'POST', '/register', { 'Lambda-Extension-Name': 'gate' }, JSON.stringify({ events: ['INVOKE'] }));
+        gate.open();
         const headers = { 'Lambda-Extension-Identifier': ours.id };
         expect((await call(api, 'GET', '/event/next', headers)).body.eventType).toBe('INVOKE');
         const exit = await call(api, 'POST', '/exit/error', { ...headers, 'Lambda-Extension-Function-Error-Type': 'Extension.PollFailed' });
         expect(exit.status).toBe(202);
       };
-      const rie = await startRie(taskRoot, { ...env, AWS_LAMBDA_FUNCTION_TIMEOUT: '2' });
+      const rieGate = await startInitGate();
+      const rie = await startRie(taskRoot, { ...env, FIXTURE_INIT_GATE: rieGate.url, AWS_LAMBDA_FUNCTION_TIMEOUT: '2' });
       try {
         const invoked = rie.invoke({ i: 1 });
-        await exitAfterInvoke(rie.api);
+        await exitAfterInvoke(rie.api, rieGate);
         // The RIE holds the caller's answer until the invoke phase ends: here, at the deadline.
         expect(await invoked).toMatch(/Task timed out after 2\.00 seconds/);
       } finally {
         await rie.stop();
+        await rieGate.close();
       }
+      const gate = await startInitGate();
       const lambda = await RuntimeApiServer.start({
         taskRoot,
         handler: 'index.handler',
         functionName: 'conformance',
-        env,
+        env: { ...env, FIXTURE_INIT_GATE: gate.url },
         timeoutMs: 2000,
       });
       try {
         const invoked = lambda.invoke({ i: 1 });
-        await exitAfterInvoke(lambda.address);
+        await exitAfterInvoke(lambda.address, gate);
         expect((await invoked).status).toBe('success'); // ours answers the caller at /response, as Lambda does
         await lambda.idle();
         expect(lambda.extensions.exitErrors).toEqual(['Extension.PollFailed']);
         expect(lambda.extensionOverruns).toBe(1);
       } finally {
         await lambda.stop({ graceful: false });
+        await gate.close();
       }
     }, 60_000);
 
@@ -220,7 +246,7 @@ describe.skipIf(!existsSync(RIE))(
 
       it('50 invocations answered and every span and log delivered, the extension registered', async () => {
         running = await startCollector();
-        const target = await startRie(taskRoot, { ...ENV, FIXTURE_INIT_SLEEP_MS: '0', OTEL_EXPORTER_OTLP_ENDPOINT: running.endpoint });
+        const target = await startRie(taskRoot, { ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: running.endpoint });
         const payloads: string[] = [];
         try {
           for (let i = 0; i < 50; i++) payloads.push(await target.invoke({ i }));

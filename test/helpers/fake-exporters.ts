@@ -6,11 +6,15 @@ interface Exporter<T> {
   forceFlush?(): Promise<void>;
 }
 
-/** Wraps an exporter so each export answers after `delayMs`, or never when `delayMs` is Infinity. */
-export function delayedExporter<T, E extends Exporter<T>>(inner: E, delayMs: number): E {
+/**
+ * Wraps an exporter so each export answers after `delayMs`, or never when `delayMs` is Infinity. `onExport`
+ * is told when each export starts: a test waits for that instead of sleeping and hoping it started.
+ */
+export function delayedExporter<T, E extends Exporter<T>>(inner: E, delayMs: number, onExport?: (items: T[]) => void): E {
   const pending = new Set<Promise<void>>();
   return Object.assign(Object.create(inner) as E, {
     export(items: T[], done: (result: ExportResult) => void) {
+      onExport?.(items);
       if (!Number.isFinite(delayMs)) return; // a collector that accepts and never answers
       const finished = new Promise<void>((resolve) =>
         setTimeout(() => {

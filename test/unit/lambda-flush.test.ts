@@ -47,10 +47,14 @@ describe('flush before freeze', () => {
   it('waits for an export the batch timer started during the invocation', async () => {
     const spans = new InMemorySpanExporter();
     const logs = new InMemoryLogRecordExporter();
-    observability = testObservability({ spanExporter: spans, logExporter: delayedExporter(logs, 120) }, { OTEL_BLRP_SCHEDULE_DELAY: '10' });
+    const exportStarted = gate();
+    observability = testObservability(
+      { spanExporter: spans, logExporter: delayedExporter(logs, 120, exportStarted.open) },
+      { OTEL_BLRP_SCHEDULE_DELAY: '10' },
+    );
     await observability.wrap(async (_event: unknown, _context: unknown) => {
       console.log('early');
-      await new Promise((resolve) => setTimeout(resolve, 40)); // the timer fires and starts a 120 ms export
+      await exportStarted.wait; // the batch timer fired and started a 120 ms export, during the invocation
     })({}, lambdaContext());
     expect(logs.getFinishedLogRecords().map((r) => r.body)).toEqual(['early']);
   });
@@ -118,7 +122,8 @@ describe('timeout safety net', () => {
     const invocation = wrapped({}, lambdaContext({ timeoutMs: 1000 }));
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(observability.spans()).toHaveLength(0); // 900 ms: 100 ms (the safety lead) before the deadline
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // The net fires at 900 ms and flushes: wait for its export, not for a time a loaded machine outlasts.
+    await waitUntil(() => observability.spans().length > 0);
     const [span] = observability.spans();
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
     expect(span?.status.message).toMatch(/timed out/);
@@ -130,21 +135,29 @@ describe('timeout safety net', () => {
   });
 
   it('on a short deadline the net fires a tenth of the remaining time early, not timeoutSafetyMs', async () => {
-    observability = testObservability({ timeoutSafetyMs: 500 });
+    observability = testObservability({ timeoutSafetyMs: 1900 });
     const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 150));
       return 'in time';
     });
-    // 500 ms before a 1 s deadline would flag this 300 ms invocation; 100 ms before does not.
-    expect(await wrapped({}, lambdaContext({ timeoutMs: 1000 }))).toBe('in time');
+    // 1900 ms before a 2 s deadline (at 100 ms) would flag this 150 ms invocation; 200 ms before (at 1800 ms,
+    // 12x its length) does not.
+    expect(await wrapped({}, lambdaContext({ timeoutMs: 2000 }))).toBe('in time');
     expect(observability.spans()[0]!.status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it('the safety timer is cleared after a normal invocation', async () => {
     observability = testObservability({ timeoutSafetyMs: 100 });
-    await observability.wrap(async (_event: unknown, _context: unknown) => 'fast')({}, lambdaContext({ timeoutMs: 200 }));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The net would fire at 900 ms, long after this invocation (a 200 ms deadline let a slow flush on a
+    // loaded machine meet the net legitimately); past the deadline it must not have fired.
+    await observability.wrap(async (_event: unknown, _context: unknown) => 'fast')({}, lambdaContext({ timeoutMs: 1000 }));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(observability.spans()).toHaveLength(1);
     expect(observability.spans()[0]!.status.code).toBe(SpanStatusCode.UNSET);
   });
 });
+
+/** Polls `condition` until it holds; the test's own timeout bounds the wait. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -59,7 +59,8 @@ describe('overlapping invocations (Lambda Managed Instances)', () => {
 describe('overlapping flushes', () => {
   it('a flush that overlaps another still exports its own records before its invocation settles', async () => {
     const logs = new InMemoryLogRecordExporter();
-    observability = testObservability({ logExporter: delayedExporter(logs, 100) });
+    const aExportStarted = gate();
+    observability = testObservability({ logExporter: delayedExporter(logs, 100, aExportStarted.open) });
     const bMayLog = gate();
     const wrapped = observability.wrap(async (event: { id: string }, _context: unknown) => {
       if (event.id === 'b') await bMayLog.wait;
@@ -68,8 +69,8 @@ describe('overlapping flushes', () => {
     });
     const a = wrapped({ id: 'a' }, lambdaContext());
     const b = wrapped({ id: 'b' }, lambdaContext());
-    // Let a's flush start (its 100 ms export in flight), then b logs and flushes while a's flush runs.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Once a's flush has started its 100 ms export, b logs and flushes while a's flush runs.
+    await aExportStarted.wait;
     bMayLog.open();
     expect(await b).toBe('b');
     expect(logs.getFinishedLogRecords().map((r) => r.body)).toContain('log of b');

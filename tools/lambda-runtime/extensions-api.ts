@@ -87,6 +87,16 @@ export class ExtensionsApi {
     return this.#agents.size;
   }
 
+  /** The names of the extensions registered in the current process, in order: for tests to see who registered. */
+  get names(): string[] {
+    return [...this.#agents.values()].map((agent) => agent.name);
+  }
+
+  /** The names of the extensions parked in /event/next right now (waiting for an event). */
+  get waitingNames(): string[] {
+    return [...this.#agents.values()].filter((agent) => agent.waiting !== undefined).map((agent) => agent.name);
+  }
+
   /** Every agent has asked for its next event since the last invocation (init or invoke phase may end). */
   allReady(): boolean {
     return [...this.#agents.values()].every((agent) => agent.ready);

@@ -26,6 +26,11 @@ export interface FunctionConfig {
   readonly extensions?: boolean;
   /** Hold each extension registration this long before answering it: the race with the runtime's first /next. */
   readonly holdRegistrationMs?: number;
+  /**
+   * Hold each extension registration until the runtime has asked for its first event (which closes
+   * registration): the registration race lost for certain, whatever the machine's load.
+   */
+  readonly holdRegistrationUntilRuntimeAsks?: boolean;
 }
 
 /** One invoke phase: from the event to the runtime's response and every extension's next /event/next. */

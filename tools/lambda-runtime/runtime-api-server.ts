@@ -14,6 +14,7 @@ import {
 } from './function-process.ts';
 import { InvocationBook } from './invocation-book.ts';
 import { routeRuntimeApi } from './runtime-api-routes.ts';
+import { StateWatch } from './state-watch.ts';
 
 export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } from './function-process.ts';
 
@@ -39,16 +40,22 @@ export class RuntimeApiServer {
   // reject unhandled and end the test process, so its response is destroyed instead.
   readonly #server = createServer(
     (request, response) =>
-      void routeRuntimeApi(request, response, {
-        extension: (request, body, response) => this.#extension(request, body, response),
-        next: (response) => this.#next(response),
-        post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
-        initError: (body) => {
-          this.#kill();
-          this.#book.failInit(body, this.#processNumber);
-        },
-      }).catch(() => response.destroy()),
+      void this.#route(request, response)
+        .catch(() => response.destroy())
+        .finally(() => this.#changed()),
   );
+  readonly #route = (request: IncomingMessage, response: ServerResponse) =>
+    routeRuntimeApi(request, response, {
+      extension: (request, body, response) => this.#extension(request, body, response),
+      next: (response) => this.#next(response),
+      post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
+      initError: (body) => {
+        this.#kill();
+        this.#book.failInit(body, this.#processNumber);
+      },
+    });
+  /** The conditions `until()` waits for, re-checked after every state change. */
+  readonly #watch = new StateWatch();
   readonly #book = new InvocationBook();
   #child: ChildProcess | undefined;
   #processNumber = 0;
@@ -130,6 +137,28 @@ export class RuntimeApiServer {
     return this.#processNumber;
   }
 
+  /** The runtime is parked in GET /invocation/next (it waits for its next event). */
+  get runtimeWaiting(): boolean {
+    return this.#waitingNext !== undefined;
+  }
+
+  /**
+   * Resolves once `condition()` holds: checked now, then again after every Runtime or Extensions API request
+   * the emulator has answered (or parked), every line of output and every process exit. A test waits for the
+   * mechanism (an extension registered, the process frozen) instead of sleeping and hoping it happened on a
+   * loaded machine. Rejects after `timeoutMs`, naming `what`.
+   *
+   * @example
+   * await lambda.until(() => lambda.extensions.names.includes('faas-observability-internal'), 'the library registered');
+   */
+  until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    return this.#watch.until(condition, what, timeoutMs);
+  }
+
+  #changed(): void {
+    this.#watch.changed();
+  }
+
   #ensureProcess(): void {
     if (this.#child) return;
     this.#processNumber += 1;
@@ -142,6 +171,7 @@ export class RuntimeApiServer {
       child[stream]!.setEncoding('utf8').on('data', (text: string) => {
         this.output.push({ stream, text, processNumber: number });
         config.onOutput?.(stream, text);
+        this.#changed();
       });
     }
     child.on('exit', () => {
@@ -153,6 +183,7 @@ export class RuntimeApiServer {
       // The process died during an invocation (a crash, or a kill after init/error): report and move on.
       if (this.#book.current) this.#finish('crash', 'the function process exited');
       this.#deliver();
+      this.#changed();
     });
     this.#child = child;
   }
@@ -224,7 +255,10 @@ export class RuntimeApiServer {
 
   async #extension(request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
     const hold = this.#config.holdRegistrationMs;
-    if (hold && request.url!.endsWith('/register')) await new Promise((resolve) => setTimeout(resolve, hold));
+    const registering = request.url!.endsWith('/register');
+    if (hold && registering) await new Promise((resolve) => setTimeout(resolve, hold));
+    if (this.#config.holdRegistrationUntilRuntimeAsks && registering)
+      await this.until(() => this.#runtimeAsked, 'the runtime asked for its first event');
     this.extensions.route(request.method ?? '', request.url!, request.headers, body, response);
   }
 
