@@ -31,9 +31,15 @@ interface LokiLimits {
     readonly maxMetadataBytes: number;
     readonly maxMetadataEntries: number;
 }
-// Gzip (src/exporters/otlp/otlp-exporter.ts)
+// createOtlpLogExporter (src/exporters/otlp/otlp-exporter.ts)
+function createOtlpLogExporter(config: OtlpExporterConfig): LogRecordExporter;
+// createOtlpSpanExporter (src/exporters/otlp/otlp-exporter.ts)
+function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter & {
+    forceFlush(): Promise<void>;
+};
+// Gzip (src/exporters/otlp/otlp-protobuf-exporter.ts)
 type Gzip = (body: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-// OtlpExporterConfig (src/exporters/otlp/otlp-exporter.ts)
+// OtlpExporterConfig (src/exporters/otlp/otlp-protobuf-exporter.ts)
 interface OtlpExporterConfig {
     readonly url: string;
     readonly headers?: Readonly<Record<string, string>>;
@@ -44,12 +50,6 @@ interface OtlpExporterConfig {
     readonly compression?: 'gzip' | 'none';
     readonly gzip?: Gzip;
 }
-// createOtlpLogExporter (src/exporters/otlp/otlp-exporter.ts)
-function createOtlpLogExporter(config: OtlpExporterConfig): LogRecordExporter;
-// createOtlpSpanExporter (src/exporters/otlp/otlp-exporter.ts)
-function createOtlpSpanExporter(config: OtlpExporterConfig): SpanExporter & {
-    forceFlush(): Promise<void>;
-};
 // PostRequest (src/exporters/transport/transport.ts)
 interface PostRequest {
     readonly url: string;

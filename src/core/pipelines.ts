@@ -8,7 +8,8 @@ import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover
 import { LazyExporter } from '../exporters/lazy-exporter.ts';
 import type { LokiFallback } from '../exporters/loki/loki-fallback.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
-import { createOtlpLogExporter, createOtlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-exporter.ts';
+import { otlpLogExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
+import type { PartialSuccessReader } from '../exporters/otlp/partial-success.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
 import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
 import { originOf, signedTransport } from '../exporters/transport/transport.ts';
@@ -63,6 +64,12 @@ export interface PipelineInputs {
    */
   readonly loadLoki?: LokiLoader;
   /**
+   * How the OTLP exporters read an answer's partial_success: Lambda passes one that imports the reader only
+   * for an answer with a body (a chunk a cold start does not load), the edge `sumPartialSuccess` itself (its
+   * one-file bundle would carry the reader anyway, and a dynamic import there costs esbuild's module wrappers).
+   */
+  readonly readPartialSuccess: PartialSuccessReader;
+  /**
    * The process's context manager: exports start in a context with tracing suppressed there too (the API's
    * alone is not enough when the API globals are not registered), so the outbound instrumentation skips them.
    */
@@ -116,7 +123,7 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
 function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
-  const { config, transport, gzip } = inputs;
+  const { config, transport, gzip, readPartialSuccess } = inputs;
   const { provided } = config;
   const loadLoki = lokiLoaderOf(inputs);
   const breakerFor = circuitBreakers(config.circuitBackoffMs);
@@ -126,7 +133,7 @@ function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefi
     ? undefined
     : new FailoverSpanExporter({
         primary: {
-          exporter: createOtlpSpanExporter({ ...config.traces, ...config.traces.limits, transport: otlpTransport, gzip }),
+          exporter: otlpSpanExporter({ ...config.traces, ...config.traces.limits, transport: otlpTransport, gzip }, readPartialSuccess),
           breaker: breakerFor(config.traces.url),
         },
         lastResort,
@@ -136,7 +143,7 @@ function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefi
     ? undefined
     : new FailoverLogExporter({
         primary: {
-          exporter: createOtlpLogExporter({ ...config.logs, ...config.logs.limits, transport: otlpTransport, gzip }),
+          exporter: otlpLogExporter({ ...config.logs, ...config.logs.limits, transport: otlpTransport, gzip }, readPartialSuccess),
           breaker: breakerFor(config.logs.url),
         },
         fallback: config.loki &&

@@ -10,6 +10,7 @@ import { AlsContextManager } from './als-context-manager.ts';
 import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
 import { installGlobalFetch } from './outbound-fetch.ts';
 import { compressionStreamGzip } from './compression-stream-gzip.ts';
+import { sumPartialSuccess } from '../exporters/otlp/partial-success.ts';
 
 /** Edge options: the common ones, plus the route template of a request when your router knows it. */
 export interface EdgeObservabilityOptions extends ObservabilityOptions {
@@ -71,6 +72,7 @@ export async function createEdgeSetup<E>(
     // No loader: an edge bundle is one file (tools/build-artifacts.ts), which carries the Loki code only
     // when the user imports `faas-observability/loki` and passes it as `lokiFallback`.
     gzip: compressionStreamGzip(),
+    readPartialSuccess: sumPartialSuccess,
   });
   if (optionsError !== undefined) {
     telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);

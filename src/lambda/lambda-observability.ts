@@ -10,6 +10,7 @@ import { setupOf } from '../core/invocation-context.ts';
 import { holdHook, processContextManager } from '../core/process-owner.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
+import { readPartialSuccessLazily } from '../exporters/otlp/lazy-partial-success.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
 import { writeStdoutLine } from './stdout-line.ts';
@@ -61,6 +62,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     lineWriter: writeStdoutLine,
     // Its own chunk in a split artifact: loaded at the first failed OTLP export, never by a cold start.
     loadLoki: () => import('../exporters/loki/loki-push.ts'),
+    // Its own chunk too: loaded only for an OTLP answer with a body (a collector that kept everything sends none).
+    readPartialSuccess: readPartialSuccessLazily,
   });
   bridgeConsole(telemetry, writeStdoutLine);
   // One subscription per process, serving the setup whose invocation makes the request.

@@ -21,6 +21,14 @@ function readZip(zip: Buffer): { name: string; data: Buffer; date: number }[] {
   return entries;
 }
 
+/** The code files of an artifact (relative to its dir) built from a source file, from its esbuild metafile. */
+const outputsWith = (dir: string, source: string): string[] =>
+  Object.entries(
+    (JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> }).outputs,
+  )
+    .filter(([file, output]) => file.endsWith('.mjs') && source in output.inputs)
+    .map(([file]) => file.split('/').pop()!);
+
 /** The Loki fallback's source files in an artifact's bundle (its esbuild metafile). */
 const lokiInputsOf = (dir: string): string[] =>
   Object.keys((JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }).inputs).filter((path) =>
@@ -81,6 +89,10 @@ describe('build artifacts', () => {
           artifact.coldStartFiles.some((file) => file.startsWith('loki-push-')),
           source.name,
         ).toBe(false);
+        // The partial_success reader too: only an OTLP answer with a body needs it.
+        const reader = outputsWith(artifact.dir, 'src/exporters/otlp/partial-success.ts');
+        expect(reader, source.name).toHaveLength(1);
+        expect(artifact.lazyFiles, source.name).toContain(reader[0]);
       }
     }
     const big = join(out, 'big.ts');

@@ -73,6 +73,12 @@ function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
   return out;
 }
 
+/** An OTLP answer as the transport gives it (undefined for a request that failed). */
+export type OtlpAnswer = { readonly body?: Uint8Array; readonly contentType?: string } | undefined;
+
+/** Reads the partial_success of an export's answers, in place or after loading its code. */
+export type PartialSuccessReader = (answers: readonly OtlpAnswer[]) => PartialSuccess | undefined | Promise<PartialSuccess | undefined>;
+
 /**
  * The rejected records of several answers (a split batch), summed, with their distinct messages; undefined
  * when none rejected anything.
@@ -80,9 +86,7 @@ function fields(bytes: Uint8Array): Map<number, number | Uint8Array> {
  * @example
  * sumPartialSuccess([{ body, contentType: 'application/x-protobuf' }, undefined]);
  */
-export function sumPartialSuccess(
-  answers: readonly ({ body?: Uint8Array; contentType?: string } | undefined)[],
-): PartialSuccess | undefined {
+export function sumPartialSuccess(answers: readonly OtlpAnswer[]): PartialSuccess | undefined {
   let rejected = 0;
   const messages = new Set<string>();
   for (const answer of answers) {
