@@ -100,9 +100,9 @@ point a function at it:
   npm run query -- --service orders-api${queryFlags}   # recent traces and log lines of a service
 Ctrl-C stops the stack.`);
 
-/** VictoriaLogs' web UI with `query` filled in over the last hour (its router reads the hash's query string). */
+/** VictoriaLogs' web UI with `query` filled in (its router reads the hash's query string; the time range is the UI's). */
 function vmuiLink(url: string, query: string): string {
-  return `${url}/select/vmui/#/?${new URLSearchParams({ query, 'g0.range_input': '1h' })}`;
+  return `${url}/select/vmui/#/?${new URLSearchParams({ query })}`;
 }
 
 // A backend that dies takes the stack down, with its last output.
