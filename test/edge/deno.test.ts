@@ -74,7 +74,11 @@ describe('a fetch handler under Deno.serve (real Deno)', () => {
     const before = receiver.spans.length;
     const texts = await Promise.all(Array.from({ length: 1000 }, (_, i) => fetch(`${base}/?id=c${i}`).then((r) => r.text())));
     expect(texts.filter((text, i) => text === `ok c${i}`)).toHaveLength(1000);
-    await waitFor(() => receiver.logs.filter((l) => /^request c\d+ /.test(String(l.body))).length === 2000, 30_000);
+    // Spans and logs travel in separate requests: wait for both, or a log is checked before its span arrives.
+    await waitFor(
+      () => receiver.logs.filter((l) => /^request c\d+ /.test(String(l.body))).length === 2000 && receiver.spans.length - before >= 1000,
+      30_000,
+    );
     expectOwnTraceIds(receiver.spans.slice(before), receiver.logs, /^request (c\d+) /, 1000);
   }, 60_000);
 });

@@ -62,7 +62,11 @@ describe("a fetch handler in Vercel's Edge Runtime (edge-runtime)", () => {
     const responses = await Promise.all(Array.from({ length: 1000 }, (_, i) => edge.dispatchFetch(`http://edge.test/?id=v${i}`)));
     expect((await Promise.all(responses.map((r) => r.text()))).filter((text, i) => text === `ok v${i}`)).toHaveLength(1000);
     await Promise.all(responses.map((r) => r.waitUntil()));
-    await waitFor(() => receiver.logs.filter((l) => /^request v\d+ /.test(String(l.body))).length === 3000, 30_000);
+    // Spans and logs travel in separate requests: wait for both, or a log is checked before its span arrives.
+    await waitFor(
+      () => receiver.logs.filter((l) => /^request v\d+ /.test(String(l.body))).length === 3000 && receiver.spans.length - before >= 1000,
+      30_000,
+    );
     expectOwnTraceIds(receiver.spans.slice(before), receiver.logs, /^request (v\d+) /, 1000);
   }, 60_000);
 

@@ -99,7 +99,11 @@ describe('a Worker in real workerd (miniflare)', () => {
       Array.from({ length: 1000 }, (_, i) => mf.dispatchFetch(`http://worker.test/?id=c${i}`).then((r) => r.text())),
     );
     expect(responses.filter((text, i) => text === `ok c${i}`)).toHaveLength(1000);
-    await waitFor(() => receiver.logs.filter((l) => /^request c\d+ /.test(String(l.body))).length === 4000, 30_000);
+    // Spans and logs travel in separate requests: wait for both, or a log is checked before its span arrives.
+    await waitFor(
+      () => receiver.logs.filter((l) => /^request c\d+ /.test(String(l.body))).length === 4000 && receiver.spans.length - before >= 1000,
+      30_000,
+    );
     expectOwnTraceIds(receiver.spans.slice(before), receiver.logs, /^request (c\d+) /, 1000);
   }, 60_000);
 });
