@@ -68,8 +68,6 @@ interface Telemetry {
     readonly logger: Logger;
     readonly propagator: TextMapPropagator;
     readonly diagnostics: Diagnostics;
-    readonly contextManager: ContextManager;
-    readonly outbound: OutboundTracer | undefined;
     flush(boundMs: number): Promise<FlushSummary>;
     shutdown(): Promise<void>;
 }
@@ -113,25 +111,6 @@ interface BatchResponse {
 
 // ---- Reached through the exports (not importable by name) ----
 
-// OutboundRequest (src/core/outbound/outbound-tracer.ts)
-interface OutboundRequest extends RequestView {
-    readonly method: string;
-    setHeader(name: string, value: string): boolean;
-}
-// OutboundSpan (src/core/outbound/outbound-tracer.ts)
-interface OutboundSpan {
-    response(statusCode: number): void;
-    error(error: unknown): void;
-}
-// OutboundTracer (src/core/outbound/outbound-tracer.ts)
-interface OutboundTracer {
-    start(request: OutboundRequest): OutboundSpan | undefined;
-}
-// RequestView (src/core/outbound/propagation-policy.ts)
-interface RequestView {
-    readonly url: URL;
-    header(name: string): string | undefined;
-}
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;

@@ -29,9 +29,13 @@ export interface Telemetry {
   /**
    * The process's context manager, which the invocations of this setup run in: correlation never depends on
    * the OpenTelemetry API globals being registered.
+   * @internal
    */
   readonly contextManager: ContextManager;
-  /** CLIENT spans for outgoing requests made in this setup's invocations; none when `outbound` is off. */
+  /**
+   * CLIENT spans for outgoing requests made in this setup's invocations; none when `outbound` is off.
+   * @internal
+   */
   readonly outbound: OutboundTracer | undefined;
   /**
    * Counts console calls that could not become a record, for the per-invocation diagnostic line.
