@@ -63,6 +63,9 @@ describe.skipIf(!availability.run || !logStoreAvailability.run)(
       const results: InvocationResult[] = [];
       try {
         for (let i = 0; i < INVOCATIONS; i++) {
+          // A sink goes down between invocations, after the last one's flush (which follows its response): what
+          // it took is then all there, and what it missed went to the next sink.
+          if (i === 400 || i === 800) await lambda.idle();
           if (i === 400) await stopCollector();
           if (i === 800) await stopLogStore();
           if (i === 1000) collector = await startCollector({ port });
