@@ -33,7 +33,8 @@ export interface RunningJaeger {
  * await fetch(`${jaeger.url}/api/traces/${traceId}`);
  */
 export async function startJaeger(ports: Partial<JaegerPorts> = {}): Promise<RunningJaeger> {
-  const portsGiven = Object.keys(ports).length === 5;
+  // Keys present with undefined values (`npm run stack -- --free-ports`) are free ports, to be retried when taken.
+  const portsGiven = (['otlpHttp', 'otlpGrpc', 'queryHttp', 'queryGrpc', 'health'] as const).every((key) => ports[key] !== undefined);
   return portsGiven ? startJaegerOnce(ports) : onFreshPortsWhenTaken(() => startJaegerOnce(ports));
 }
 
