@@ -1,3 +1,6 @@
+// The edge entry point: registers the isolate's meter provider (its one side effect), then the API.
+import './edge/register-meters-at-import.ts';
+
 export {
   createEdgeObservability,
   withObservability,

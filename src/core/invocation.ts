@@ -13,6 +13,7 @@ import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeMessage, safeRead } from './safe-read.ts';
 import { withInvocationId, withSetup } from './invocation-context.ts';
 import { recordSpanError } from './span-error.ts';
+import { OutcomeSpan } from './outcome-span.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
 import { generic } from './generic-trigger.ts';
@@ -50,10 +51,11 @@ export interface InvocationInput<E = unknown> {
  */
 export async function runInvocation<E>(input: InvocationInput<E>): Promise<unknown> {
   const { telemetry } = input;
-  const { span, parentContext } = startInvocationSpan(input);
+  const startedMs = performance.now();
+  const { span, parentContext, start } = startInvocationSpan(input);
   let ended = false;
   let timedOut = false;
-  const end = (record: (span: Span) => void) => {
+  const end = (record: (span: Span) => void, how: 'returned' | 'threw' | 'timedOut') => {
     if (ended) {
       if (timedOut) {
         telemetry.diagnostics.warn(
@@ -63,17 +65,20 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
       return;
     }
     ended = true;
+    // Counted from what the recording did, not read from the span: a span the sampler dropped answers nothing.
+    const watched = telemetry.metrics ? new OutcomeSpan(span) : span;
     try {
-      record(span);
+      record(watched);
     } catch (error) {
       telemetry.diagnostics.warn('could not record the invocation outcome', error);
     } finally {
       // Whatever the outcome's recording did, the span is ended and so exported.
       span.end();
+      if (watched instanceof OutcomeSpan) countInvocation(input, start, watched, how, (performance.now() - startedMs) / 1000);
     }
   };
   const timeoutNet = armTimeoutNet(input, () => {
-    end(markTimedOut);
+    end(markTimedOut, 'timedOut');
     timedOut = true;
   });
   try {
@@ -82,10 +87,10 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
     // The setup travels in the context: the console, outbound requests and the SDK calls made by the handler serve it.
     const result = await telemetry.contextManager.with(withSetup(inSpan, telemetry), input.run);
     const { trigger } = input;
-    end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result), undefined) : noResult);
+    end(trigger.onResult ? (s) => safely(telemetry, () => trigger.onResult!(s, result), undefined) : noResult, 'returned');
     return result;
   } catch (error) {
-    end((s) => recordSpanError(s, error));
+    end((s) => recordSpanError(s, error), 'threw');
     throw error;
   } finally {
     clearTimeout(timeoutNet);
@@ -100,6 +105,7 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
 interface StartedSpan {
   readonly span: Span;
   readonly parentContext: Context;
+  readonly start: SpanStart;
 }
 
 function startInvocationSpan<E>(input: InvocationInput<E>): StartedSpan {
@@ -116,7 +122,30 @@ function startInvocationSpan<E>(input: InvocationInput<E>): StartedSpan {
     },
     parentContext,
   );
-  return { span, parentContext };
+  return { span, parentContext, start };
+}
+
+/** The FaaS metrics of one invocation: every invocation counts once, as a success, an error or a timeout. */
+function countInvocation<E>(input: InvocationInput<E>, start: SpanStart, watched: OutcomeSpan, how: string, durationS: number): void {
+  const { telemetry } = input;
+  safely(
+    telemetry,
+    () => {
+      const trigger = start.attributes?.['faas.trigger'];
+      const coldStart = input.attributes['faas.coldstart'] === true;
+      telemetry.metrics?.faas.invocation({
+        trigger: typeof trigger === 'string' ? trigger : 'other',
+        outcome: how === 'timedOut' ? 'timeout' : how === 'threw' || watched.failed ? 'error' : 'success',
+        durationS,
+        coldStart,
+        initDurationS: coldStart ? telemetry.runtimeMeasures.initDurationS?.() : undefined,
+        memoryBytes: telemetry.runtimeMeasures.memoryBytes?.(),
+        http: trigger === 'http' ? { ...start.attributes, ...watched.attributes } : undefined,
+      });
+    },
+    undefined,
+    'could not count the invocation',
+  );
 }
 
 function spanStartFor<E>(input: InvocationInput<E>): SpanStart {

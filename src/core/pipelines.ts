@@ -4,13 +4,15 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { DeliveryReport, Signal } from '../exporters/delivery-report.ts';
 import { describeFailure } from '../exporters/export-failure.ts';
 import { ExportQueue } from '../exporters/export-queue.ts';
-import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover.ts';
+import { FailoverLogExporter, FailoverMetricExporter, FailoverSpanExporter, type MetricLineFormat } from '../exporters/failover.ts';
+import type { MetricRecord } from '../exporters/metric-record.ts';
+import { dataPointsOf } from '../exporters/metric-record-exporter.ts';
 import { LazyExporter } from '../exporters/lazy-exporter.ts';
 import type { LokiFallback } from '../exporters/loki/loki-fallback.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
-import { otlpLogExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
+import { otlpLogExporter, otlpMetricExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
 import type { PartialSuccessReader } from '../exporters/otlp/partial-success.ts';
-import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
+import { writeMetricsAsJsonLines, writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
 import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
 import { originOf, signedTransport } from '../exporters/transport/transport.ts';
 import { postWithFetch } from '../exporters/transport/fetch-transport.ts';
@@ -44,6 +46,8 @@ interface PipelineParts<T> {
   readonly batch: BatchConfig;
   readonly sizeOf: (item: T) => number;
   readonly writeLines: (items: readonly T[], write: LineWriter) => void;
+  /** What the report counts of a batch (metrics: data points); its length when absent. */
+  readonly count?: (items: readonly T[]) => number;
 }
 
 /** What the pipelines are built from. */
@@ -74,6 +78,11 @@ export interface PipelineInputs {
    * alone is not enough when the API globals are not registered), so the outbound instrumentation skips them.
    */
   readonly contextManager?: ContextManager;
+  /**
+   * How metrics are written to stdout (their last resort, and the `emf` exporter): Lambda passes CloudWatch EMF
+   * under `namespace` (CloudWatch Logs makes metrics of those lines); JSON lines when absent (the edge).
+   */
+  readonly metricLines?: (namespace: string) => MetricLineFormat;
 }
 
 /** Resolves to the module that holds the Loki exporter. */
@@ -89,6 +98,7 @@ function lokiLoaderOf({ config, loadLoki }: Pick<PipelineInputs, 'config' | 'loa
 export interface Pipelines {
   readonly spans: Pipeline<ReadableSpan>;
   readonly logs: Pipeline<ReadableLogRecord>;
+  readonly metrics: Pipeline<MetricRecord>;
 }
 
 /**
@@ -118,7 +128,63 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
       sizeOf: logRecordSize,
       writeLines: writeRecordsAsJsonLines,
     }),
+    metrics: createMetricPipeline(inputs, shared),
   };
+}
+
+/**
+ * Metrics: one record per instrument and collection, OTLP → stdout in the runtime's line format; with the
+ * `emf` exporter, straight to stdout (no endpoint). Points, not records, are what the report counts.
+ */
+function createMetricPipeline(inputs: PipelineInputs, shared: Shared): Pipeline<MetricRecord> {
+  const { config, transport, gzip, readPartialSuccess } = inputs;
+  const metrics = config.metrics;
+  const namespace = metrics.namespace ?? config.serviceName ?? 'faas-observability';
+  const format: MetricLineFormat = inputs.metricLines?.(namespace) ?? writeMetricsAsJsonLines;
+  const lines = (records: readonly MetricRecord[], write: LineWriter) => {
+    for (const note of format(records, write)?.notes ?? []) shared.report.note(`metrics: ${note}`);
+  };
+  const signer = config.provided.requestSigner;
+  const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
+  const exporter =
+    metrics.exporter === 'emf'
+      ? stdoutMetricExporter(lines, inputs.lineWriter ?? consoleLineWriter())
+      : new FailoverMetricExporter({
+          primary: {
+            exporter: otlpMetricExporter({ ...metrics.otlp, ...metrics.otlp.limits, transport: otlpTransport, gzip }, readPartialSuccess),
+            breaker: new CircuitBreaker({ initialBackoffMs: config.circuitBackoffMs }),
+          },
+          lastResort: shared.lastResort,
+          report: shared.report,
+          format,
+        });
+  return createPipeline<MetricRecord>(shared, {
+    signal: 'metrics',
+    exporter,
+    failover: metrics.exporter === 'emf' ? undefined : exporter,
+    batch: config.logBatch,
+    sizeOf: metricRecordSize,
+    writeLines: lines,
+    count: dataPointsOf,
+  });
+}
+
+/** The `emf` exporter: every collection to stdout, where the platform's log capture takes it. */
+function stdoutMetricExporter(lines: (records: readonly MetricRecord[], write: LineWriter) => void, write: LineWriter) {
+  return {
+    export(records: MetricRecord[], done: (result: ExportResult) => void) {
+      lines(records, write);
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: () => Promise.resolve(),
+  };
+}
+
+/** Heap held by one record: its points and, for histograms, their buckets. */
+function metricRecordSize(record: MetricRecord): number {
+  let bytes = 200;
+  for (const point of record.data.points) bytes += 'bucketCounts' in point ? 160 + 16 * point.bucketCounts.length : 120;
+  return bytes;
 }
 
 /** Our failover chains, for the signals whose exporter the options do not replace. */
@@ -167,6 +233,7 @@ interface Shared {
 /** A queue over the signal's exporter: what it cannot export goes to the last resort, counted. */
 function createPipeline<T>({ budget, lastResort, report, contextManager }: Shared, parts: PipelineParts<T>): Pipeline<T> {
   const { exporter } = parts;
+  const countOf = parts.count ?? ((items: readonly T[]) => items.length);
   const queue = new ExportQueue<T>({
     exporter: contextManager
       ? { export: (items, done) => contextManager.with(suppressTracing(ROOT_CONTEXT), () => exporter.export(items, done)) }
@@ -178,14 +245,14 @@ function createPipeline<T>({ budget, lastResort, report, contextManager }: Share
     budget,
     sizeOf: parts.sizeOf,
     overflow: (items, reason) => {
-      if (!lastResort) return report.add(parts.signal, 'lost', items.length);
-      report.add(parts.signal, reason === 'overCap' ? 'overCap' : 'stdout', items.length);
+      if (!lastResort) return report.add(parts.signal, 'lost', countOf(items));
+      report.add(parts.signal, reason === 'overCap' ? 'overCap' : 'stdout', countOf(items));
       parts.writeLines(items, lastResort);
     },
     // Our failover chain counts its own outcomes; an exporter from the options only answers with a result.
     onResult: (items, result) => {
       if (parts.failover || result.code === ExportResultCode.SUCCESS) return;
-      report.add(parts.signal, 'lost', items.length);
+      report.add(parts.signal, 'lost', countOf(items));
       report.note(`${parts.signal}: ${describeFailure(result)}`);
     },
   });

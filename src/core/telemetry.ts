@@ -12,6 +12,8 @@ import { RecordUidProcessor } from './record-uid-processor.ts';
 import { forgetGlobals, propagatorFor, registerGlobals, samplerFor } from './sdk-globals.ts';
 import { attachSetup, detachSetup, processContextManager } from './process-owner.ts';
 import { createOutboundTracer, type OutboundTracer } from './outbound/outbound-tracer.ts';
+import type { RuntimeMeasures } from './metrics/faas-metrics.ts';
+import { createTelemetryMetrics, type TelemetryMetrics } from './metrics/telemetry-metrics.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
@@ -38,6 +40,16 @@ export interface Telemetry {
    */
   readonly outbound: OutboundTracer | undefined;
   /**
+   * The FaaS metrics and the collection of user meters; undefined when metrics are off.
+   * @internal
+   */
+  readonly metrics: TelemetryMetrics | undefined;
+  /**
+   * What only the runtime can measure for the FaaS metrics (init duration, peak memory).
+   * @internal
+   */
+  readonly runtimeMeasures: RuntimeMeasures;
+  /**
    * Counts console calls that could not become a record, for the per-invocation diagnostic line.
    * @internal
    */
@@ -47,7 +59,7 @@ export interface Telemetry {
    * @internal
    */
   readonly uids: RecordUidProcessor;
-  /** Flushes spans and logs in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
+  /** Collects the metrics, then flushes spans, logs and metrics in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
   /**
    * What took a fallback path or was lost since the last call, for one diagnostic line per invocation.
@@ -65,6 +77,8 @@ export interface TelemetryInputs extends PipelineInputs {
    * becomes the process's, and every later setup shares it (`processContextManager`).
    */
   readonly contextManager: ContextManager;
+  /** What only the runtime can measure for the FaaS metrics; nothing when absent. */
+  readonly runtimeMeasures?: RuntimeMeasures;
 }
 
 /**
@@ -104,13 +118,18 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   });
   const propagator = propagatorFor(config);
   const tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
-  const both = [pipelines.spans, pipelines.logs];
-  // Built once: the flush runs every invocation.
-  const stages = both.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
+  const setup = {};
+  const metrics = config.metrics.enabled
+    ? createTelemetryMetrics({ setup, config: config.metrics, registerGlobals: config.registerGlobals, resource, queue: pipelines.metrics.queue, report })
+    : undefined;
+  const all = metrics ? [pipelines.spans, pipelines.logs, pipelines.metrics] : [pipelines.spans, pipelines.logs];
+  // Built once: the flush runs every invocation. The metrics are collected first, in the same flush.
+  const stages = all.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
+  if (metrics) stages[2]!.unshift({ forceFlush: () => metrics.collect() });
   const flush = (boundMs: number): Promise<FlushSummary> =>
     flushWithin(stages, boundMs).then((summary) => {
       // Out of time: what is still queued or on its way is written to stdout now, before the freeze takes it.
-      if (summary.timedOut) for (const pipeline of both) pipeline.spill();
+      if (summary.timedOut) for (const pipeline of all) pipeline.spill();
       return summary;
     });
 
@@ -121,7 +140,11 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     propagator,
     diagnostics,
     contextManager,
-    outbound: config.outbound.enabled ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound }) : undefined,
+    outbound: config.outbound.enabled
+      ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound, requestEnded: metrics && ((s, a) => metrics.faas.clientRequest(s, a)) })
+      : undefined,
+    metrics,
+    runtimeMeasures: inputs.runtimeMeasures ?? {},
     countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
     flush,
@@ -130,6 +153,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
       // Detached first: from now on the console, the channels and the API serve the other setups only.
       detachSetup(telemetry);
       forgetGlobals(telemetry);
+      metrics?.release();
       const flushed = await flush(config.flushBudgetMs);
       // The providers' shutdown waits for the exporters: bounded by what the budget has left.
       const providers = { forceFlush: () => Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]).then(() => {}) };

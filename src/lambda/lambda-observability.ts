@@ -18,6 +18,7 @@ import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource
 import { processPostResponseFlush, type PostResponseFlush } from './post-response-flush.ts';
 import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
 import { installOutboundChannels } from './outbound-channels.ts';
+import { nodeRuntimeMeasures } from './runtime-measures.ts';
 
 export type { AnyHandler } from './handler-shapes.ts';
 
@@ -52,8 +53,10 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     endInitCapture();
     return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };
   }
+  const runtimeMeasures = nodeRuntimeMeasures();
   const telemetry = createTelemetry({
     config,
+    runtimeMeasures,
     detectedResource: lambdaResourceAttributes(env),
     contextManager: processContextManager(() => new AsyncLocalStorageContextManager()),
     transport: postWithNodeHttp,
@@ -72,7 +75,11 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
   const flushAtSigterm = (boundMs: number) => telemetry.flush(boundMs);
   extension?.attach(flushAtSigterm);
-  const wrap = handlerWrapper(telemetry, env, extension);
+  const wrapHandler = handlerWrapper(telemetry, env, extension);
+  const wrap: LambdaObservability['wrap'] = (handler) => {
+    runtimeMeasures.handlerWrapped();
+    return wrapHandler(handler);
+  };
   return {
     wrap,
     telemetry,

@@ -12,6 +12,8 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   endpoint: true,
   tracesEndpoint: true,
   logsEndpoint: true,
+  metricsEndpoint: true,
+  metrics: true,
   headers: true,
   exportTimeoutMs: true,
   compression: true,

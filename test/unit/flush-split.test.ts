@@ -77,14 +77,14 @@ describe('the flush budget is shared out so that every export fits in it', () =>
     const config = resolveConfig({ ...LOKI, exportTimeoutMs: 5000 }, {});
     expect(config).toMatchObject({ traces: { timeoutMs: 950 }, logs: { timeoutMs: 475 }, loki: { timeoutMs: 475 } });
     expect(config.warnings).toEqual([
-      'option exportTimeoutMs=5000 does not fit in the flush budget of 1000 ms (50 ms reserved; with Loki, OTLP logs get half of it); using 950 ms for traces, 475 ms for logs',
+      'option exportTimeoutMs=5000 does not fit in the flush budget of 1000 ms (50 ms reserved; with Loki, OTLP logs get half of it); using 950 ms for traces, 475 ms for logs, 950 ms for metrics',
     ]);
   });
 
   it('the split alone: the reserve is a tenth of the budget, at most 50 ms', () => {
     const none = { traces: undefined, logs: undefined };
-    expect(splitFlushBudget(100, none, false, () => {})).toEqual({ tracesMs: 90, logsMs: 90, lokiMs: undefined, reserveMs: 10 });
-    expect(splitFlushBudget(1000, none, true, () => {})).toEqual({ tracesMs: 950, logsMs: 475, lokiMs: 475, reserveMs: 50 });
+    expect(splitFlushBudget(100, none, false, () => {})).toEqual({ tracesMs: 90, logsMs: 90, metricsMs: 90, lokiMs: undefined, reserveMs: 10 });
+    expect(splitFlushBudget(1000, none, true, () => {})).toEqual({ tracesMs: 950, logsMs: 475, metricsMs: 950, lokiMs: 475, reserveMs: 50 });
   });
 });
 
@@ -100,7 +100,7 @@ describe('one warning per bad value', () => {
     [
       { flushBudgetMs: 100 },
       { OTEL_EXPORTER_OTLP_TIMEOUT: '5000' },
-      'OTEL_EXPORTER_OTLP_TIMEOUT=5000 does not fit in the flush budget of 100 ms (10 ms reserved); using 90 ms for traces, 90 ms for logs',
+      'OTEL_EXPORTER_OTLP_TIMEOUT=5000 does not fit in the flush budget of 100 ms (10 ms reserved); using 90 ms for traces, 90 ms for logs, 90 ms for metrics',
     ],
   ])('%o %o: %s', (options, env, message) => {
     expect(resolveConfig(options, env).warnings).toEqual([message]);

@@ -25,27 +25,51 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     option: 'endpoint',
     env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
     default: DEFAULTS.endpoint,
-    meaning: 'OTLP/HTTP base URL; `/v1/traces` and `/v1/logs` are appended',
+    meaning: 'OTLP/HTTP base URL; `/v1/traces`, `/v1/logs` and `/v1/metrics` are appended',
   },
   { option: 'tracesEndpoint', env: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], default: '—', meaning: 'traces URL, used verbatim' },
   { option: 'logsEndpoint', env: ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'], default: '—', meaning: 'logs URL, used verbatim' },
+  { option: 'metricsEndpoint', env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'], default: '—', meaning: 'metrics URL, used verbatim' },
+  {
+    option: 'metrics',
+    env: ['OTEL_METRICS_EXPORTER'],
+    default: 'otlp',
+    meaning:
+      '`otlp`: FaaS metrics and your meters, collected once per flush, to `/v1/metrics` (CloudWatch EMF lines on stdout on Lambda, JSON lines on the edge, when that fails); `emf`: EMF lines only, no endpoint; `none` (or `metrics: false`): off',
+  },
+  {
+    env: ['OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'],
+    default: 'delta',
+    meaning:
+      '`delta`, `cumulative` or `lowmemory` (the OTLP exporter specification\'s table per instrument kind); option `metrics.temporality`',
+  },
+  {
+    env: ['FAAS_OBSERVABILITY_METRICS_CARDINALITY_LIMIT'],
+    default: '2000',
+    meaning: 'series per instrument; past it, measurements go to the `otel.metric.overflow` series; option `metrics.cardinalityLimit`',
+  },
+  {
+    env: ['FAAS_OBSERVABILITY_METRICS_NAMESPACE'],
+    default: 'the service name',
+    meaning: 'CloudWatch namespace of EMF lines; option `metrics.namespace`',
+  },
   {
     option: 'headers',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
     default: '—',
     meaning:
       'export headers (`k=v`, percent-decoded); never printed; a header HTTP does not allow (a value with a control character or past Latin-1, such as `caf%E2%82%AC`) is dropped with one warning at setup',
   },
   {
     option: 'exportTimeoutMs',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+    env: ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
     default: 'a share of the flush budget',
     meaning:
       'one OTLP export, retries included; at most the flush budget less a reserve (a tenth, ≤ 50 ms), and for logs at most half of that when Loki is configured; a longer value is cut, with a warning',
   },
   {
     option: 'compression',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+    env: ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', 'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
     default: 'none',
     meaning: '`gzip`: OTLP bodies gzipped (node:zlib on Lambda, `CompressionStream` on the edge)',
   },

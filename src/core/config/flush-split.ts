@@ -10,6 +10,8 @@ export interface RequestedTimeout {
 export interface FlushSplit {
   readonly tracesMs: number;
   readonly logsMs: number;
+  /** Metrics go out beside spans and logs, in a chain of their own (OTLP → stdout): the same share as traces. */
+  readonly metricsMs: number;
   /** The Loki fallback's timeout (retries included); undefined without Loki. */
   readonly lokiMs: number | undefined;
   /** Kept free for what is not a request: encoding, gzip, loading the Loki code, the stdout fallback. */
@@ -32,11 +34,15 @@ const MAX_RESERVE_MS = 50;
  *
  * @example
  * splitFlushBudget(1000, { traces: undefined, logs: undefined }, true, console.warn);
- * // { tracesMs: 950, logsMs: 475, lokiMs: 475, reserveMs: 50 }
+ * // { tracesMs: 950, logsMs: 475, metricsMs: 950, lokiMs: 475, reserveMs: 50 }
  */
 export function splitFlushBudget(
   budgetMs: number,
-  requested: { readonly traces: RequestedTimeout | undefined; readonly logs: RequestedTimeout | undefined },
+  requested: {
+    readonly traces: RequestedTimeout | undefined;
+    readonly logs: RequestedTimeout | undefined;
+    readonly metrics?: RequestedTimeout | undefined;
+  },
   withLoki: boolean,
   warn: Warn,
 ): FlushSplit {
@@ -44,7 +50,7 @@ export function splitFlushBudget(
   const usable = Math.max(1, budgetMs - reserveMs);
   const logsShare = withLoki ? Math.max(1, Math.floor(usable / 2)) : usable;
   const tooLong = new Map<string, { ms: number; used: string[] }>();
-  const fit = (signal: 'traces' | 'logs', share: number): number => {
+  const fit = (signal: 'traces' | 'logs' | 'metrics', share: number): number => {
     const asked = requested[signal];
     if (asked === undefined) return share;
     if (asked.ms <= share) return asked.ms;
@@ -55,11 +61,12 @@ export function splitFlushBudget(
   };
   const tracesMs = fit('traces', usable);
   const logsMs = fit('logs', logsShare);
+  const metricsMs = fit('metrics', usable);
   // One warning per key, even when the value applies to both signals (the option, OTEL_EXPORTER_OTLP_TIMEOUT).
   for (const [key, { ms, used }] of tooLong) {
     const lokiNote = withLoki && used.some((part) => part.endsWith('logs')) ? '; with Loki, OTLP logs get half of it' : '';
     warn(`${key}=${ms} does not fit in the flush budget of ${budgetMs} ms (${reserveMs} ms reserved${lokiNote}); using ${used.join(', ')}`);
   }
   const lokiMs = withLoki ? Math.max(0, usable - logsMs) : undefined;
-  return { tracesMs, logsMs, lokiMs, reserveMs };
+  return { tracesMs, logsMs, metricsMs, lokiMs, reserveMs };
 }

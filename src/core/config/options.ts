@@ -27,6 +27,30 @@ export interface LokiOptions {
  * (our JSON object), `lambda-json` (the Lambda runtime's JSON object plus `traceId`/`spanId`, the default
  * when `AWS_LAMBDA_LOG_FORMAT=JSON`), `off` (untouched).
  */
+/**
+ * `otlp` (default): OTLP `/v1/metrics`, with CloudWatch EMF lines on stdout (Lambda) or JSON lines (edge)
+ * when that fails. `emf`: EMF lines on stdout only, no endpoint needed (CloudWatch Logs makes them metrics).
+ */
+export type MetricsExporterName = 'otlp' | 'emf';
+
+/**
+ * The temporality asked for (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`, the OTLP exporter
+ * specification's table per instrument kind): `delta` (default here: one collection per invocation, no state
+ * across environments), `cumulative`, or `lowmemory`.
+ */
+export type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
+export const TEMPORALITY_PREFERENCES: readonly TemporalityPreference[] = ['delta', 'cumulative', 'lowmemory'];
+
+/** Metrics settings; each has an environment variable (see the README's configuration table). */
+export interface MetricsOptions {
+  readonly exporter?: MetricsExporterName;
+  readonly temporality?: TemporalityPreference;
+  /** Series per instrument at most (default 2000); past it, measurements go to the `otel.metric.overflow` series. */
+  readonly cardinalityLimit?: number;
+  /** The CloudWatch namespace of EMF lines (default: the service name). */
+  readonly namespace?: string;
+}
+
 export type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
 
 /**
@@ -47,6 +71,13 @@ export interface ObservabilityOptions {
   readonly tracesEndpoint?: string;
   /** Full logs URL, used verbatim. */
   readonly logsEndpoint?: string;
+  /** Full metrics URL, used verbatim. */
+  readonly metricsEndpoint?: string;
+  /**
+   * Metrics (the built-in FaaS metrics and the meters of the OpenTelemetry metrics API), collected once per
+   * flush. `false` turns them off (`OTEL_METRICS_EXPORTER=none`); see `MetricsOptions` for the rest.
+   */
+  readonly metrics?: false | MetricsOptions;
   /** Headers sent with every export (merged over `OTEL_EXPORTER_OTLP_HEADERS`). Never printed. */
   readonly headers?: Readonly<Record<string, string>>;
   /**

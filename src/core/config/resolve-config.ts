@@ -6,6 +6,7 @@ import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
 import { readHeaders, validHeaders } from './read-headers.ts';
 import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
+import { readMetrics } from './read-metrics.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ProvidedParts, ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -49,22 +50,25 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
   const lokiSettings = readLoki(options, env, warn, option);
   const logSignal = signal('LOGS', options.logsEndpoint);
   const traceSignal = signal('TRACES', options.tracesEndpoint);
+  const metricSignal = signal('METRICS', options.metricsEndpoint);
   const split = splitFlushBudget(
     flushBudgetMs,
-    { traces: traceSignal.requested, logs: logSignal.requested },
+    { traces: traceSignal.requested, logs: logSignal.requested, metrics: metricSignal.requested },
     lokiSettings !== undefined,
     warn,
   );
   const logs = withLimits(logSignal.settings, split.logsMs);
   const traces = withLimits(traceSignal.settings, split.tracesMs);
+  const serviceName = options.serviceName ?? readString(env, 'OTEL_SERVICE_NAME');
   awsEndpointProblems(traces, logs, options).forEach(warn);
 
   return Object.freeze({
     disabled: readBoolean(env, 'OTEL_SDK_DISABLED', false, warn),
-    serviceName: options.serviceName ?? readString(env, 'OTEL_SERVICE_NAME'),
+    serviceName,
     resourceAttributes: Object.freeze({ ...readKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES', warn), ...options.resourceAttributes }),
     traces,
     logs,
+    metrics: Object.freeze({ ...readMetrics(options, env, warn, serviceName), otlp: withLimits(metricSignal.settings, split.metricsMs) }),
     sampler: {
       name: readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', warn),
       ratio: readNumber(env, 'OTEL_TRACES_SAMPLER_ARG', 1, warn, { min: 0, max: 1 }),
@@ -111,6 +115,8 @@ function providedParts(options: ObservabilityOptions): ProvidedParts {
   return Object.freeze({ sampler, spanExporter, logExporter, requestSigner, lokiFallback });
 }
 
+type SignalName = 'TRACES' | 'LOGS' | 'METRICS';
+
 const TIMEOUT_INSTEAD = 'ignoring it (the timeout is a share of the flush budget)';
 
 /**
@@ -126,14 +132,14 @@ function signalReader(options: ObservabilityOptions, env: Env, warn: Warn, optio
   const optionCompression = option.compression(options.compression);
   const compression = readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', OTLP_COMPRESSIONS, 'none', warn);
   const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
-  const requestedTimeout = (name: 'TRACES' | 'LOGS'): RequestedTimeout | undefined => {
+  const requestedTimeout = (name: SignalName): RequestedTimeout | undefined => {
     if (optionTimeout !== undefined) return { ms: optionTimeout, key: 'option exportTimeoutMs' };
     const key = `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`;
     const own = readOptionalNumber(env, key, warn, POSITIVE_MS, TIMEOUT_INSTEAD);
     if (own !== undefined) return { ms: own, key };
     return sharedTimeout === undefined ? undefined : { ms: sharedTimeout, key: 'OTEL_EXPORTER_OTLP_TIMEOUT' };
   };
-  return (name: 'TRACES' | 'LOGS', optionUrl: string | undefined) => ({
+  return (name: SignalName, optionUrl: string | undefined) => ({
     settings: {
       url:
         option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??

@@ -5,7 +5,7 @@ import type { LokiFallback } from '../../exporters/loki/loki-fallback.ts';
 import type { RequestSigner } from '../../exporters/transport/transport.ts';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { PropagationLists } from '../outbound/propagation-policy.ts';
-import type { ConsoleFormat, LokiOptions, OtlpCompression } from './options.ts';
+import type { ConsoleFormat, LokiOptions, MetricsExporterName, OtlpCompression, TemporalityPreference } from './options.ts';
 
 export interface SignalConfig {
   readonly url: string;
@@ -41,6 +41,17 @@ export interface LokiConfig extends LokiOptions {
   readonly timeoutMs: number;
 }
 
+export interface MetricsConfig {
+  /** False with `OTEL_METRICS_EXPORTER=none` or `metrics: false`: nothing is recorded or collected. */
+  readonly enabled: boolean;
+  readonly exporter: MetricsExporterName;
+  readonly otlp: SignalConfig;
+  readonly temporality: TemporalityPreference;
+  readonly cardinalityLimit: number;
+  /** The CloudWatch namespace of EMF lines; undefined: the resource's `service.name`. */
+  readonly namespace: string | undefined;
+}
+
 /** Outbound requests: CLIENT spans, and where the trace context goes. */
 export interface OutboundConfig extends PropagationLists {
   readonly enabled: boolean;
@@ -62,6 +73,7 @@ export interface ResolvedConfig {
   readonly resourceAttributes: Readonly<Attributes>;
   readonly traces: SignalConfig;
   readonly logs: SignalConfig;
+  readonly metrics: MetricsConfig;
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   readonly spanBatch: BatchConfig;
   readonly logBatch: BatchConfig;

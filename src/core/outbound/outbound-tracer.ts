@@ -1,9 +1,10 @@
-import { SpanKind, isSpanContextValid, trace, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import { SpanKind, isSpanContextValid, trace, type Attributes, type Span, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Diagnostics } from '../diagnostics.ts';
 import { recordHttpStatus } from '../http-status.ts';
 import { activeContext } from '../process-owner.ts';
 import { recordSpanError } from '../span-error.ts';
+import { OutcomeSpan } from '../outcome-span.ts';
 import { shouldPropagate, type PropagationLists, type RequestView } from './propagation-policy.ts';
 import { urlFull } from './url-full.ts';
 
@@ -25,6 +26,8 @@ export interface OutboundTracerInputs {
   readonly propagator: TextMapPropagator;
   readonly lists: PropagationLists;
   readonly diagnostics: Diagnostics;
+  /** Told each request's duration (seconds) and its span's attributes when it ends: the HTTP client metric. */
+  readonly requestEnded?: ((durationS: number, attributes: Attributes) => void) | undefined;
 }
 
 /** Starts CLIENT spans for outgoing requests; shared by the Node channels (Lambda) and edge fetch wrappers. */
@@ -52,11 +55,8 @@ export function createOutboundTracer(inputs: OutboundTracerInputs): OutboundTrac
       const active = activeContext();
       const parent = trace.getSpanContext(active);
       if (isTracingSuppressed(active) || !parent || !isSpanContextValid(parent)) return undefined;
-      const span = tracer.startSpan(
-        request.method.toUpperCase(),
-        { kind: SpanKind.CLIENT, attributes: requestAttributes(request) },
-        active,
-      );
+      const attributes = requestAttributes(request);
+      const span = tracer.startSpan(request.method.toUpperCase(), { kind: SpanKind.CLIENT, attributes }, active);
       if (shouldPropagate(lists, request)) {
         propagator.inject(trace.setSpan(active, span), request, {
           set: (carrier, name, value) => {
@@ -64,7 +64,7 @@ export function createOutboundTracer(inputs: OutboundTracerInputs): OutboundTrac
           },
         });
       }
-      return outboundSpan(span);
+      return outboundSpan(span, attributes, inputs.requestEnded);
     },
   };
 }
@@ -83,19 +83,23 @@ function requestAttributes(request: OutboundRequest) {
   };
 }
 
-function outboundSpan(span: Span): OutboundSpan {
+function outboundSpan(span: Span, attributes: Attributes, requestEnded: OutboundTracerInputs['requestEnded']): OutboundSpan {
+  const startedMs = requestEnded && performance.now();
+  // The metric takes what the recording sets (status code, error.type), whether or not the span is sampled.
+  const watched = requestEnded ? new OutcomeSpan(span) : span;
   let ended = false;
   const end = (record: () => void) => {
     if (ended) return;
     ended = true;
     record();
     span.end();
+    if (requestEnded && watched instanceof OutcomeSpan) requestEnded((performance.now() - startedMs!) / 1000, { ...attributes, ...watched.attributes });
   };
   return {
-    response: (statusCode) => end(() => recordHttpStatus(span, statusCode, 'client')),
+    response: (statusCode) => end(() => recordHttpStatus(watched, statusCode, 'client')),
     error: (error) =>
       end(() => {
-        recordSpanError(span, error, { typeFromCode: true });
+        recordSpanError(watched, error, { typeFromCode: true });
       }),
   };
 }
