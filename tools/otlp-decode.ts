@@ -13,7 +13,11 @@ function loadRoot(): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(protoRoot, target);
   root.loadSync(
-    ['opentelemetry/proto/collector/trace/v1/trace_service.proto', 'opentelemetry/proto/collector/logs/v1/logs_service.proto'],
+    [
+      'opentelemetry/proto/collector/trace/v1/trace_service.proto',
+      'opentelemetry/proto/collector/logs/v1/logs_service.proto',
+      'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
+    ],
     { keepCase: false },
   );
   return root;
@@ -21,9 +25,12 @@ function loadRoot(): protobuf.Root {
 const root = loadRoot();
 const TraceRequest = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const LogsRequest = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
+const MetricsRequest = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
 
 /** The official request message types, for tools that look inside a request (the bench's byte breakdown). */
-export const OTLP_REQUEST_TYPES = { traces: TraceRequest, logs: LogsRequest } as const;
+export const OTLP_REQUEST_TYPES = { traces: TraceRequest, logs: LogsRequest, metrics: MetricsRequest } as const;
+
+export type OtlpSignal = keyof typeof OTLP_REQUEST_TYPES;
 
 export type Attrs = Record<string, unknown>;
 export interface ReceivedSpan {
@@ -51,6 +58,35 @@ export interface ReceivedLog {
   attributes: Attrs;
   resource: Attrs;
   timeNs: string;
+}
+/** One data point of a received metric: `value` for sums and gauges, the rest for histograms. */
+export interface ReceivedPoint {
+  attributes: Attrs;
+  /** Nanoseconds since the epoch, as decimal strings. */
+  startNs: string;
+  timeNs: string;
+  /** `as_int` (read as a number) or `as_double`. */
+  value?: number;
+  /** Which of the two the point carried. */
+  valueKind?: 'int' | 'double';
+  count?: number;
+  sum?: number;
+  min?: number;
+  max?: number;
+  bucketCounts?: number[];
+  explicitBounds?: number[];
+}
+export interface ReceivedMetric {
+  name: string;
+  description: string;
+  unit: string;
+  type: 'sum' | 'gauge' | 'histogram' | 'other';
+  /** 1 delta, 2 cumulative (0 for gauges). */
+  temporality: number;
+  monotonic: boolean;
+  points: ReceivedPoint[];
+  scope: { name: string; version: string };
+  resource: Attrs;
 }
 const hex = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
 
@@ -82,9 +118,13 @@ export function decodeLogs(body: Uint8Array): ReceivedLog[] {
   return logsOf(LogsRequest.toObject(LogsRequest.decode(body), { longs: String, oneofs: true }), hex);
 }
 
+export function decodeMetrics(body: Uint8Array): ReceivedMetric[] {
+  return metricsOf(MetricsRequest.toObject(MetricsRequest.decode(body), { longs: String, oneofs: true }));
+}
+
 /** A whole request as protobufjs reads it against the official .proto files (int64 as strings, bytes as hex). */
-export function decodeRequest(signal: 'traces' | 'logs', body: Uint8Array): Record<string, unknown> {
-  const type = signal === 'traces' ? TraceRequest : LogsRequest;
+export function decodeRequest(signal: OtlpSignal, body: Uint8Array): Record<string, unknown> {
+  const type = OTLP_REQUEST_TYPES[signal];
   return type.toObject(type.decode(body), { longs: String, bytes: String, oneofs: true, defaults: false });
 }
 
@@ -143,8 +183,55 @@ function logsOf(request: any, id: IdText): ReceivedLog[] {
   return out;
 }
 
+function metricsOf(request: any): ReceivedMetric[] {
+  const out: ReceivedMetric[] = [];
+  for (const resourceMetrics of request.resourceMetrics ?? []) {
+    const resource = attrs(resourceMetrics.resource?.attributes);
+    for (const scoped of resourceMetrics.scopeMetrics ?? []) {
+      const scope = { name: scoped.scope?.name ?? '', version: scoped.scope?.version ?? '' };
+      for (const metric of scoped.metrics ?? []) {
+        const type = metric.data === 'sum' || metric.data === 'gauge' || metric.data === 'histogram' ? metric.data : 'other';
+        const data = metric[metric.data] ?? {};
+        out.push({
+          name: metric.name,
+          description: metric.description ?? '',
+          unit: metric.unit ?? '',
+          type,
+          temporality: data.aggregationTemporality ?? 0,
+          monotonic: data.isMonotonic ?? false,
+          points: (data.dataPoints ?? []).map(pointOf),
+          scope,
+          resource,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function pointOf(point: any): ReceivedPoint {
+  const out: ReceivedPoint = {
+    attributes: attrs(point.attributes),
+    startNs: String(point.startTimeUnixNano ?? '0'),
+    timeNs: String(point.timeUnixNano ?? '0'),
+  };
+  if (point.value === 'asInt') Object.assign(out, { value: Number(point.asInt), valueKind: 'int' });
+  if (point.value === 'asDouble') Object.assign(out, { value: point.asDouble, valueKind: 'double' });
+  if (point.count !== undefined) {
+    Object.assign(out, {
+      count: Number(point.count),
+      sum: point.sum,
+      min: point.min,
+      max: point.max,
+      bucketCounts: (point.bucketCounts ?? []).map(Number),
+      explicitBounds: point.explicitBounds ?? [],
+    });
+  }
+  return out;
+}
+
 // The response messages as opentelemetry-proto defines them since v0.19 (the .proto files shipped with the
-// gRPC exporter base package predate partial_success): collector/{trace,logs}/v1/*_service.proto.
+// gRPC exporter base package predate partial_success): collector/{trace,logs,metrics}/v1/*_service.proto.
 const RESPONSES = protobuf.parse(`
 syntax = "proto3";
 package otlp.responses;
@@ -152,14 +239,21 @@ message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_messa
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 message ExportLogsPartialSuccess { int64 rejected_log_records = 1; string error_message = 2; }
 message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
+message ExportMetricsPartialSuccess { int64 rejected_data_points = 1; string error_message = 2; }
+message ExportMetricsServiceResponse { ExportMetricsPartialSuccess partial_success = 1; }
 `).root;
 
 /** An OTLP/HTTP protobuf success answer carrying `partial_success`, encoded by protobufjs from the OTLP definitions. */
-export function encodePartialSuccess(signal: 'traces' | 'logs', rejected: number, errorMessage: string): Uint8Array {
-  const type = RESPONSES.lookupType(
-    signal === 'traces' ? 'otlp.responses.ExportTraceServiceResponse' : 'otlp.responses.ExportLogsServiceResponse',
-  );
-  const partialSuccess = signal === 'traces' ? { rejectedSpans: rejected, errorMessage } : { rejectedLogRecords: rejected, errorMessage };
+export function encodePartialSuccess(signal: OtlpSignal, rejected: number, errorMessage: string): Uint8Array {
+  const [name, count] = (
+    {
+      traces: ['ExportTraceServiceResponse', 'rejectedSpans'],
+      logs: ['ExportLogsServiceResponse', 'rejectedLogRecords'],
+      metrics: ['ExportMetricsServiceResponse', 'rejectedDataPoints'],
+    } as const
+  )[signal];
+  const type = RESPONSES.lookupType(`otlp.responses.${name}`);
+  const partialSuccess = { [count]: rejected, errorMessage };
   return type.encode(type.create({ partialSuccess })).finish();
 }
 

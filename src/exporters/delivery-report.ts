@@ -1,6 +1,6 @@
 import { printable } from './printable.ts';
 
-export type Signal = 'spans' | 'logs';
+export type Signal = 'spans' | 'logs' | 'metrics';
 
 const MAX_REASON_LENGTH = 400;
 
@@ -8,6 +8,7 @@ const MAX_REASON_LENGTH = 400;
  * Where records went that did not take the normal path: `fallback` (Loki), `stdout` (JSON lines, the last
  * resort, also for what a flush out of time still held), `overCap` (past the memory cap, straight to stdout)
  * and `lost` (when the stdout fallback is turned off, and console calls the bridge could not make a record of).
+ * Spans and log records count one each; metrics count data points (what OTLP's `rejected_data_points` counts).
  */
 export interface DeliveryCounts {
   fallback: number;
@@ -21,6 +22,7 @@ export interface DeliveryCounts {
 export interface DeliverySnapshot {
   readonly spans: Readonly<DeliveryCounts>;
   readonly logs: Readonly<DeliveryCounts>;
+  readonly metrics: Readonly<DeliveryCounts>;
   readonly reasons: readonly string[];
 }
 
@@ -31,7 +33,7 @@ const zero = (): DeliveryCounts => ({ fallback: 0, stdout: 0, overCap: 0, lost: 
  * line per invocation instead of one per failed request (no storm on stderr).
  */
 export class DeliveryReport {
-  #counts = { spans: zero(), logs: zero() };
+  #counts = { spans: zero(), logs: zero(), metrics: zero() };
   readonly #reasons = new Set<string>();
 
   add(signal: Signal, outcome: keyof DeliveryCounts, count: number): void {
@@ -45,11 +47,11 @@ export class DeliveryReport {
 
   /** Returns the counts and resets them; undefined when everything took the normal path. */
   take(): DeliverySnapshot | undefined {
-    const { spans, logs } = this.#counts;
+    const { spans, logs, metrics } = this.#counts;
     const total = (counts: DeliveryCounts) => counts.fallback + counts.stdout + counts.overCap + counts.lost + counts.rejected;
-    if (total(spans) + total(logs) === 0 && this.#reasons.size === 0) return undefined;
-    const snapshot = { spans, logs, reasons: [...this.#reasons] };
-    this.#counts = { spans: zero(), logs: zero() };
+    if (total(spans) + total(logs) + total(metrics) === 0 && this.#reasons.size === 0) return undefined;
+    const snapshot = { spans, logs, metrics, reasons: [...this.#reasons] };
+    this.#counts = { spans: zero(), logs: zero(), metrics: zero() };
     this.#reasons.clear();
     return snapshot;
   }
@@ -66,6 +68,7 @@ export function describeDelivery(snapshot: DeliverySnapshot): string[] {
   for (const [signal, noun] of [
     ['spans', 'span(s)'],
     ['logs', 'log record(s)'],
+    ['metrics', 'metric data point(s)'],
   ] as const) {
     const counts = snapshot[signal];
     if (counts.fallback > 0) parts.push(`${counts.fallback} ${noun} sent to Loki instead of the collector`);

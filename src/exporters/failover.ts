@@ -7,6 +7,8 @@ import type { OtlpExportResult } from './otlp/otlp-exporter.ts';
 import { describeFailure, ExportFailure, isOutage } from './export-failure.ts';
 import { InFlight } from './in-flight.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from './stdout-records.ts';
+import type { MetricRecord } from './metric-record.ts';
+import { dataPointsOf, type MetricRecordExporter } from './metric-record-exporter.ts';
 
 /** An exporter and the circuit breaker that keeps its endpoint from costing a timeout per invocation. */
 export interface GuardedExporter<T> {
@@ -70,7 +72,13 @@ abstract class FailoverExporter<T> {
     this.#options = options;
   }
 
-  protected abstract writeLines(items: readonly T[], write: LineWriter): void;
+  /** Writes items as lines; may return notes for the diagnostic line (what the format had to change or leave out). */
+  protected abstract writeLines(items: readonly T[], write: LineWriter): readonly string[] | void;
+
+  /** How many items the report counts for these (one each, but for metrics). */
+  protected countOf(items: readonly T[]): number {
+    return items.length;
+  }
 
   export(items: T[], resultCallback: (result: ExportResult) => void): void {
     const attempt: Attempt<T> = { items, settled: false };
@@ -101,13 +109,13 @@ abstract class FailoverExporter<T> {
       const second = await exportThrough(fallback, items as T[]);
       if (attempt.settled) return second;
       if (second.code === ExportResultCode.SUCCESS) {
-        report.add(this.#signal, 'fallback', items.length);
+        report.add(this.#signal, 'fallback', this.countOf(items));
         return this.#settle(attempt, second);
       }
       report.note(`fallback: ${describeFailure(second)}`);
     }
     if (!lastResort) {
-      report.add(this.#signal, 'lost', items.length);
+      report.add(this.#signal, 'lost', this.countOf(items));
       return this.#settle(attempt, first);
     }
     this.#writeToStdout(attempt);
@@ -122,8 +130,9 @@ abstract class FailoverExporter<T> {
   #writeToStdout(attempt: Attempt<T>): void {
     if (attempt.settled || !this.#options.lastResort) return;
     attempt.settled = true;
-    this.#options.report.add(this.#signal, 'stdout', attempt.items.length);
-    this.writeLines(attempt.items, this.#options.lastResort);
+    const { report, lastResort } = this.#options;
+    report.add(this.#signal, 'stdout', this.countOf(attempt.items));
+    for (const note of this.writeLines(attempt.items, lastResort) ?? []) report.note(`${this.#signal}: ${note}`);
   }
 
   /** Writes every record still in flight to stdout now; a late success elsewhere is then a duplicate its id resolves. */
@@ -167,5 +176,44 @@ export class FailoverSpanExporter extends FailoverExporter<ReadableSpan> impleme
   }
   protected writeLines(spans: readonly ReadableSpan[], write: LineWriter): void {
     writeSpansAsJsonLines(spans, write);
+  }
+}
+
+/**
+ * How the metrics' last resort writes records, and what it had to change or leave out (notes for the
+ * diagnostic line): CloudWatch EMF on Lambda, JSON lines on the edge.
+ */
+export type MetricLineFormat = (records: readonly MetricRecord[], write: LineWriter) => { readonly notes: readonly string[] } | void;
+
+export interface FailoverMetricOptions extends Omit<FailoverOptions<MetricRecord>, 'fallback'> {
+  /** The last resort's line format (Lambda: `writeMetricsAsEmf` with a namespace; edge: `writeMetricsAsJsonLines`). */
+  readonly format: MetricLineFormat;
+}
+
+/**
+ * Metrics: OTLP → the last resort (no Loki: it takes no metrics), in a format the setup injects, as Lambda's
+ * log capture turns CloudWatch EMF lines into metrics and the edge has JSON lines. The delivery report counts
+ * metrics in data points, as OTLP's `rejected_data_points` does, whichever way they went.
+ *
+ * @example
+ * new FailoverMetricExporter({ primary: { exporter: otlpMetrics, breaker }, lastResort, report, format: (records, write) => writeMetricsAsEmf(records, write, { namespace: 'orders' }) });
+ */
+export class FailoverMetricExporter extends FailoverExporter<MetricRecord> implements MetricRecordExporter {
+  readonly #format: MetricLineFormat;
+
+  constructor(options: FailoverMetricOptions) {
+    super('metrics', options);
+    this.#format = options.format;
+  }
+  protected writeLines(records: readonly MetricRecord[], write: LineWriter): readonly string[] | void {
+    try {
+      return this.#format(records, write)?.notes;
+    } catch (cause) {
+      // An injected format that throws must not leave the export unanswered: the records are lost, and said so.
+      return [`the metric line format threw: ${String(cause)}`];
+    }
+  }
+  protected override countOf(records: readonly MetricRecord[]): number {
+    return dataPointsOf(records);
   }
 }

@@ -1,6 +1,7 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { hrTimeToNanos } from './hr-time.ts';
+import type { HistogramPoint, MetricRecord, NumberPoint } from './metric-record.ts';
 
 /** Writes one line; on Lambda `process.stdout.write`, elsewhere the console as it was before the bridge. */
 export type LineWriter = (line: string) => void;
@@ -66,6 +67,57 @@ export function writeSpansAsJsonLines(spans: readonly ReadableSpan[], write: Lin
     );
   }
 }
+
+/**
+ * The last resort for metrics on the edge: one JSON line per metric record (OTLP field names; numbers JSON
+ * cannot hold, NaN and the infinities, as null):
+ * `{"undelivered_metric":true,"name","description","unit","type":"sum"|"gauge"|"histogram","value_type":"int"|"double",
+ * "aggregation_temporality":"delta"|"cumulative","is_monotonic","data_points":[{"attributes","start_time_unix_nano",
+ * "time_unix_nano","value"}, or for histograms {…,"count","sum","min","max","explicit_bounds","bucket_counts"}],
+ * "scope":{"name","version"},"resource":{…}}`. Metrics have no id: a late duplicate is told by name, attributes and times.
+ *
+ * @example
+ * writeMetricsAsJsonLines(records, (line) => console.log(line));
+ */
+export function writeMetricsAsJsonLines(records: readonly MetricRecord[], write: LineWriter): void {
+  for (const record of records) {
+    const data = record.data;
+    const head = () => ({ undelivered_metric: true, name: record.name, type: data.type });
+    writeJsonLine(
+      write,
+      () => ({
+        ...head(),
+        description: record.description || undefined,
+        unit: record.unit || undefined,
+        value_type: record.valueType,
+        aggregation_temporality: data.type === 'gauge' ? undefined : data.temporality,
+        is_monotonic: data.type === 'sum' ? data.monotonic : undefined,
+        data_points: data.type === 'histogram' ? data.points.map(histogramPoint) : data.points.map(numberPoint),
+        scope: { name: record.instrumentationScope.name, version: record.instrumentationScope.version },
+        resource: record.resource.attributes,
+      }),
+      () => ({ ...head(), data_point_count: data.points.length }),
+    );
+  }
+}
+
+const pointTimes = (point: NumberPoint | HistogramPoint) => ({
+  attributes: point.attributes,
+  start_time_unix_nano: hrTimeToNanos(point.startTime),
+  time_unix_nano: hrTimeToNanos(point.time),
+});
+
+const numberPoint = (point: NumberPoint) => ({ ...pointTimes(point), value: point.value });
+
+const histogramPoint = (point: HistogramPoint) => ({
+  ...pointTimes(point),
+  count: point.count,
+  sum: point.sum,
+  min: point.min,
+  max: point.max,
+  explicit_bounds: point.boundaries,
+  bucket_counts: point.bucketCounts,
+});
 
 function writeJsonLine(write: LineWriter, full: () => object, minimal: () => object): void {
   let line: string;

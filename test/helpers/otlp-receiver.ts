@@ -1,8 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { decompressed, startLoopbackServer, type LoopbackBehaviour } from '../../tools/loopback.ts';
-import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeSpans,
+  type ReceivedLog,
+  type ReceivedMetric,
+  type ReceivedSpan,
+} from '../../tools/otlp-decode.ts';
 
-export type { Attrs, ReceivedLog, ReceivedSpan } from '../../tools/otlp-decode.ts';
+export type { Attrs, ReceivedLog, ReceivedMetric, ReceivedPoint, ReceivedSpan } from '../../tools/otlp-decode.ts';
 
 /** How the receiver answers for a while (latency, status, reset, hold): see `LoopbackBehaviour`. */
 export type ReceiverBehaviour = LoopbackBehaviour;
@@ -15,6 +22,8 @@ export interface OtlpReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
+  /** One entry per `Metric` received (its points inside). */
+  readonly metrics: ReceivedMetric[];
   readonly requests: { path: string; headers: IncomingMessage['headers'] }[];
   /** Requests whose handling is over (answered, or dropped because the client gave up). */
   settled(): number;
@@ -25,6 +34,7 @@ export interface OtlpReceiver {
 export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}, port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
+  const metrics: ReceivedMetric[] = [];
   const server = await startLoopbackServer({
     port,
     behaviour,
@@ -33,8 +43,18 @@ export async function startOtlpReceiver(behaviour: ReceiverBehaviour = {}, port 
     handle: (request) => {
       if (request.path.endsWith('/v1/traces')) spans.push(...decodeSpans(decompressed(request)));
       else if (request.path.endsWith('/v1/logs')) logs.push(...decodeLogs(decompressed(request)));
+      else if (request.path.endsWith('/v1/metrics')) metrics.push(...decodeMetrics(decompressed(request)));
       return { status: 200 };
     },
   });
-  return { url: server.url, spans, logs, requests: server.requests, settled: server.settled, behave: server.behave, close: server.close };
+  return {
+    url: server.url,
+    spans,
+    logs,
+    metrics,
+    requests: server.requests,
+    settled: server.settled,
+    behave: server.behave,
+    close: server.close,
+  };
 }

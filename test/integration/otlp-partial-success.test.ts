@@ -63,9 +63,12 @@ describe('partial_success answers', () => {
     expect(partialSuccessOf(new Uint8Array(12).fill(0xff), PROTOBUF)).toBeUndefined(); // endless varint
   });
 
-  it('the official encoding (protobufjs from the OTLP definitions) of both signals', () => {
+  it('the official encoding (protobufjs from the OTLP definitions) of every signal', () => {
     expect(partialSuccessOf(encodePartialSuccess('logs', 4, 'bad'), PROTOBUF)).toEqual({ rejected: 4, errorMessage: 'bad' });
     expect(partialSuccessOf(encodePartialSuccess('traces', 1, ''), PROTOBUF)).toEqual({ rejected: 1, errorMessage: '' });
+    expect(partialSuccessOf(encodePartialSuccess('metrics', 2 ** 40, 'old'), PROTOBUF)).toEqual({ rejected: 2 ** 40, errorMessage: 'old' });
+    const json = new TextEncoder().encode(JSON.stringify({ partialSuccess: { rejectedDataPoints: '7', errorMessage: 'late' } }));
+    expect(partialSuccessOf(json, 'application/json')).toEqual({ rejected: 7, errorMessage: 'late' });
   });
 });
 

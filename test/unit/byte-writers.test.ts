@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { compressionStreamGzip } from '../../src/edge/compression-stream-gzip.ts';
 import { gzipWithCompressionStream } from '../../src/exporters/gzip.ts';
@@ -17,5 +18,30 @@ describe('one gzip and one byte writer for every encoder', () => {
     w.byte(0x1ff);
     w.raw(new Uint8Array([1, 2, 3, 4]), 1, 3);
     expect([...w.finish()]).toEqual([0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0xff, 2, 3]);
+  });
+
+  it('ProtobufWriter.sfixed64 writes the bytes protobufjs writes for sfixed64, negatives and past 2^32 included', () => {
+    for (const value of [
+      0,
+      1,
+      -1,
+      127,
+      -128,
+      2 ** 31,
+      -(2 ** 31),
+      2 ** 32 - 1,
+      2 ** 32,
+      -(2 ** 32),
+      2 ** 40 + 5,
+      -(2 ** 40) - 5,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      -(2 ** 63),
+    ]) {
+      const ours = new ProtobufWriter(1);
+      ours.sfixed64(value);
+      const theirs = protobuf.Writer.create().sfixed64(value).finish();
+      expect([...ours.finish()], String(value)).toEqual([...theirs]);
+    }
   });
 });

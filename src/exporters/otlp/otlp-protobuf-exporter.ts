@@ -12,6 +12,9 @@ import { splitToLimits, type RequestChunk } from './request-chunks.ts';
 import { otlpOmittedAttributes } from '../record-uid.ts';
 import { encodeSpans } from './encode-spans.ts';
 import { encodeLogs } from './encode-logs.ts';
+import { encodeMetrics } from './encode-metrics.ts';
+import type { MetricRecord } from '../metric-record.ts';
+import type { MetricRecordExporter } from '../metric-record-exporter.ts';
 
 export interface OtlpExporterConfig {
   /** Full signal URL, e.g. `http://localhost:4318/v1/traces`. */
@@ -23,7 +26,7 @@ export interface OtlpExporterConfig {
   readonly transport?: Transport;
   /** Largest request body, in bytes (uncompressed): a larger batch is split in halves until it fits. */
   readonly maxRequestBytes?: number;
-  /** Most records in one request: a larger batch is sent as several requests. */
+  /** Most records in one request (for metrics, `MetricRecord`s): a larger batch is sent as several requests. */
   readonly maxItemsPerRequest?: number;
   /** `gzip`: bodies go through `gzip` with `content-encoding: gzip`; sent as is without a compressor. */
   readonly compression?: 'gzip' | 'none';
@@ -188,4 +191,15 @@ const encodeWireLogs = (records: ReadableLogRecord[]): Uint8Array => encodeLogs(
  */
 export function otlpLogExporter(config: OtlpExporterConfig, readPartialSuccess: PartialSuccessReader): LogRecordExporter {
   return new OtlpProtobufExporter<ReadableLogRecord>(config, encodeWireLogs, readPartialSuccess);
+}
+
+/**
+ * The metric exporter with the partial_success reader given (see `otlpSpanExporter`). It sends
+ * `MetricRecord`s to `/v1/metrics`; an endpoint's partial_success counts rejected data points.
+ *
+ * @example
+ * otlpMetricExporter({ url: 'http://localhost:4318/v1/metrics', timeoutMs: 1000 }, sumPartialSuccess);
+ */
+export function otlpMetricExporter(config: OtlpExporterConfig, readPartialSuccess: PartialSuccessReader): MetricRecordExporter {
+  return new OtlpProtobufExporter<MetricRecord>(config, encodeMetrics, readPartialSuccess);
 }

@@ -7,9 +7,9 @@ export interface PartialSuccess {
 }
 
 /**
- * Reads `partial_success` from an OTLP/HTTP success answer (ExportTraceServiceResponse and
- * ExportLogsServiceResponse share the shape: field 1 a message whose field 1 is the rejected count and
- * field 2 the error message), in protobuf or JSON. Undefined when nothing was rejected and there is no
+ * Reads `partial_success` from an OTLP/HTTP success answer (ExportTraceServiceResponse,
+ * ExportLogsServiceResponse and ExportMetricsServiceResponse share the shape: field 1 a message whose field 1
+ * is the rejected count, of spans, log records or data points, and field 2 the error message), in protobuf or JSON. Undefined when nothing was rejected and there is no
  * message, or the answer cannot be read: a success stays a success. The spec says not to retry what was
  * rejected (https://opentelemetry.io/docs/specs/otlp/#partial-success-1).
  *

@@ -66,6 +66,22 @@ export class ProtobufWriter {
     for (let i = 0; i < 4; i++) this.buf[this.pos++] = (value >>> (8 * i)) & 255;
   }
 
+  /**
+   * An int64 as 8 little-endian bytes, negatives in two's complement: `sfixed64`, and `fixed64` for counts
+   * (the same bytes for what is not negative). Fractions are cut as the official writer cuts them.
+   */
+  sfixed64(value: number): void {
+    const abs = Math.abs(value);
+    let low = abs >>> 0;
+    let high = (abs / 0x100000000) >>> 0;
+    if (value < 0) {
+      low = (~low + 1) >>> 0;
+      high = (~high + (low === 0 ? 1 : 0)) >>> 0;
+    }
+    this.fixed32(low);
+    this.fixed32(high);
+  }
+
   /** Nanoseconds since the epoch as fixed64, from [seconds, nanoseconds] without losing precision. */
   time(field: number, [seconds, nanos]: HrTime): void {
     this.tag(field, 1);
