@@ -23,9 +23,15 @@ export interface AwsOtlpSettings {
   readonly traces?: boolean;
   /** Send logs to CloudWatch Logs' OTLP endpoint (default: when `logGroup` is set). */
   readonly logs?: boolean;
+  /**
+   * Send metrics to CloudWatch's OTLP metrics endpoint (default true), signed for the service `monitoring`:
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/metrics-otel-send.html
+   */
+  readonly metrics?: boolean;
   /** Override an endpoint (a VPC endpoint, a test server); the signing service then follows the path (`/v1/traces`: xray). */
   readonly tracesEndpoint?: string;
   readonly logsEndpoint?: string;
+  readonly metricsEndpoint?: string;
   /** Environment to read the region and credentials from: `process.env` on Lambda; an edge binding elsewhere. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -34,8 +40,8 @@ const processEnv = (): Readonly<Record<string, string | undefined>> =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 
 /**
- * Options that send traces to X-Ray's OTLP endpoint and logs to CloudWatch Logs' OTLP endpoint directly, no
- * collector: SigV4 with the function's role credentials (re-read at every request, so rotated credentials
+ * Options that send traces to X-Ray's OTLP endpoint, logs to CloudWatch Logs' and metrics to CloudWatch's
+ * directly, no collector: SigV4 with the function's role credentials (re-read at every request, so rotated credentials
  * are used), or a bearer API key for logs. Spread them into the options, with your own on top.
  *
  * @example
@@ -56,6 +62,7 @@ export function awsOtlp(settings: AwsOtlpSettings = {}): ObservabilityOptions {
   return {
     ...((settings.traces ?? true) && { tracesEndpoint: settings.tracesEndpoint ?? `https://xray.${region}.amazonaws.com/v1/traces` }),
     ...(sendLogs && { logsEndpoint: settings.logsEndpoint ?? `https://logs.${region}.amazonaws.com/v1/logs` }),
+    ...((settings.metrics ?? true) && { metricsEndpoint: settings.metricsEndpoint ?? `https://monitoring.${region}.amazonaws.com/v1/metrics` }),
     // The log headers go with every request so the configuration can check them; the signer drops them
     // from anything that is not a logs request.
     headers: logHeaders,
@@ -65,7 +72,8 @@ export function awsOtlp(settings: AwsOtlpSettings = {}): ObservabilityOptions {
 
 /**
  * The request signer behind `awsOtlp`: SigV4 for the service the URL names (the host `xray.<region>…`,
- * `logs.<region>…`, else the path `/v1/traces` → xray, `/v1/logs` → logs), or the bearer API key for logs.
+ * `logs.<region>…`, `monitoring.<region>…`, else the path `/v1/traces` → xray, `/v1/logs` → logs,
+ * `/v1/metrics` → monitoring), or the bearer API key for logs.
  *
  * @example
  * const signer = awsRequestSigner({ region: 'eu-west-1', credentials: { accessKeyId, secretAccessKey } });
@@ -75,7 +83,7 @@ export function awsRequestSigner(settings: AwsOtlpSettings & { readonly region: 
   const env = settings.env ?? processEnv();
   return async (request: PostRequest): Promise<PostRequest> => {
     const endpoint = awsOtlpEndpointOf(request.url);
-    const service = endpoint?.service ?? (new URL(request.url).pathname.endsWith('/v1/logs') ? 'logs' : 'xray');
+    const service = endpoint?.service ?? serviceOfPath(new URL(request.url).pathname);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       const lower = name.toLowerCase();
@@ -91,6 +99,11 @@ export function awsRequestSigner(settings: AwsOtlpSettings & { readonly region: 
       headers: await signSigV4({ method: 'POST', ...request, headers }, { region, service }, credentials, new Date(), keys),
     };
   };
+}
+
+function serviceOfPath(path: string): 'xray' | 'logs' | 'monitoring' {
+  if (path.endsWith('/v1/logs')) return 'logs';
+  return path.endsWith('/v1/metrics') ? 'monitoring' : 'xray';
 }
 
 async function credentialsFrom(

@@ -1,5 +1,5 @@
 export interface Flushable {
-  forceFlush?(): Promise<void>;
+  forceFlush?(): Promise<void> | void;
 }
 
 /** What one flush did; returned, never thrown. */

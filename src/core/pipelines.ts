@@ -161,7 +161,7 @@ function createMetricPipeline(inputs: PipelineInputs, shared: Shared): Pipeline<
   return createPipeline<MetricRecord>(shared, {
     signal: 'metrics',
     exporter,
-    failover: metrics.exporter === 'emf' ? undefined : exporter,
+    failover: exporter instanceof FailoverMetricExporter ? exporter : undefined,
     batch: config.logBatch,
     sizeOf: metricRecordSize,
     writeLines: lines,

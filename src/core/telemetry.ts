@@ -5,7 +5,7 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { DeliveryReport, type DeliverySnapshot } from '../exporters/delivery-report.ts';
 import type { ResolvedConfig } from './config/resolved-config.ts';
 import { createDiagnostics, type Diagnostics } from './diagnostics.ts';
-import { flushWithin, type FlushSummary } from './flush.ts';
+import { flushWithin, type Flushable, type FlushSummary } from './flush.ts';
 import { createPipelines, type PipelineInputs } from './pipelines.ts';
 import { QueueLogRecordProcessor, QueueSpanProcessor } from './queue-processors.ts';
 import { RecordUidProcessor } from './record-uid-processor.ts';
@@ -124,7 +124,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     : undefined;
   const all = metrics ? [pipelines.spans, pipelines.logs, pipelines.metrics] : [pipelines.spans, pipelines.logs];
   // Built once: the flush runs every invocation. The metrics are collected first, in the same flush.
-  const stages = all.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
+  const stages: Flushable[][] = all.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
   if (metrics) stages[2]!.unshift({ forceFlush: () => metrics.collect() });
   const flush = (boundMs: number): Promise<FlushSummary> =>
     flushWithin(stages, boundMs).then((summary) => {

@@ -21,7 +21,8 @@ export interface TestObservability extends LambdaObservability {
 
 /**
  * A Lambda observability setup with the SDK's in-memory exporters, whose console "originals" are recorders,
- * so tests see both the log records and the lines that would reach stdout.
+ * so tests see both the log records and the lines that would reach stdout. Metrics are off unless the
+ * options turn them on (they have no in-memory exporter: the metrics tests read them from a loopback receiver).
  */
 export function testObservability(options: ObservabilityOptions = {}, env: Record<string, string> = {}): TestObservability {
   const lines: ConsoleLine[] = [];
@@ -35,7 +36,7 @@ export function testObservability(options: ObservabilityOptions = {}, env: Recor
   }
   const spanExporter = new InMemorySpanExporter();
   const logExporter = new InMemoryLogRecordExporter();
-  const observability = createLambdaObservability({ spanExporter, logExporter, ...options }, { ...LAMBDA_ENV, ...env });
+  const observability = createLambdaObservability({ spanExporter, logExporter, metrics: false, ...options }, { ...LAMBDA_ENV, ...env });
   return {
     ...observability,
     wrap: observability.wrap,

@@ -1,5 +1,5 @@
 import { decompressed, startLoopbackServer } from '../../tools/loopback.ts';
-import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { decodeLogs, decodeMetrics, decodeSpans, type ReceivedLog, type ReceivedMetric, type ReceivedSpan } from '../../tools/otlp-decode.ts';
 import { verifySigV4, type Verification } from './sigv4-verifier.ts';
 
 /** A loopback OTLP receiver that, like AWS's endpoints, takes only correctly signed requests (403 otherwise). */
@@ -7,6 +7,7 @@ export interface SignedOtlpReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
+  readonly metrics: ReceivedMetric[];
   /** Each request's verification and the headers it came with. */
   readonly checks: { path: string; verification: Verification; headers: Record<string, string | string[] | undefined> }[];
   /** What the next successful answers carry as partial_success (OTLP JSON), if anything. */
@@ -17,6 +18,7 @@ export interface SignedOtlpReceiver {
 export async function startSignedOtlpReceiver(secrets: Record<string, string>): Promise<SignedOtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
+  const metrics: ReceivedMetric[] = [];
   const checks: SignedOtlpReceiver['checks'] = [];
   const receiver: { partialSuccess: SignedOtlpReceiver['partialSuccess'] } = { partialSuccess: undefined };
   const server = await startLoopbackServer({
@@ -33,13 +35,15 @@ export async function startSignedOtlpReceiver(secrets: Record<string, string>): 
       checks.push({ path: request.path, verification, headers: request.headers });
       if (!verification.ok) return { status: 403, body: verification.reason };
       const isLogs = request.path.endsWith('/v1/logs');
+      const isMetrics = request.path.endsWith('/v1/metrics');
       if (isLogs) logs.push(...decodeLogs(decompressed(request)));
+      else if (isMetrics) metrics.push(...decodeMetrics(decompressed(request)));
       else spans.push(...decodeSpans(decompressed(request)));
       const partial = receiver.partialSuccess;
       const body = partial
         ? JSON.stringify({
             partialSuccess: {
-              [isLogs ? 'rejectedLogRecords' : 'rejectedSpans']: String(partial.rejected),
+              [isLogs ? 'rejectedLogRecords' : isMetrics ? 'rejectedDataPoints' : 'rejectedSpans']: String(partial.rejected),
               errorMessage: partial.errorMessage,
             },
           })
@@ -47,5 +51,5 @@ export async function startSignedOtlpReceiver(secrets: Record<string, string>): 
       return { status: 200, headers: { 'content-type': 'application/json' }, body };
     },
   });
-  return Object.assign(receiver, { url: server.url, spans, logs, checks, close: server.close });
+  return Object.assign(receiver, { url: server.url, spans, logs, metrics, checks, close: server.close });
 }

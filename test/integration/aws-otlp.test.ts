@@ -28,6 +28,7 @@ async function setup(env: Record<string, string | undefined>, settings: Paramete
     awsOtlp({
       tracesEndpoint: `${receiver.url}/v1/traces`,
       logsEndpoint: `${receiver.url}/v1/logs`,
+      metricsEndpoint: `${receiver.url}/v1/metrics`,
       logGroup: '/otel/orders',
       logStream: 'orders-api',
       env,
@@ -43,7 +44,7 @@ async function setup(env: Record<string, string | undefined>, settings: Paramete
 }
 
 describe('awsOtlp → SigV4-signed OTLP → a server that verifies signatures itself', () => {
-  it('signs traces for xray and logs for logs with the role credentials; log headers only on logs requests', async () => {
+  it('signs traces for xray, logs for logs and metrics for monitoring with the role credentials; log headers only on logs requests', async () => {
     const env = {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'AKIDFIRST',
@@ -56,11 +57,14 @@ describe('awsOtlp → SigV4-signed OTLP → a server that verifies signatures it
       expect.arrayContaining([
         { ok: true, service: 'xray', region: 'eu-west-1' },
         { ok: true, service: 'logs', region: 'eu-west-1' },
+        { ok: true, service: 'monitoring', region: 'eu-west-1' },
       ]),
     );
     expect(receiver.checks.every((c) => c.verification.ok)).toBe(true);
+    expect(receiver.checks.find((c) => c.path === '/v1/metrics')?.headers).not.toHaveProperty('x-aws-log-group');
     expect(receiver.spans).toHaveLength(1);
     expect(receiver.logs.map((l) => l.body)).toEqual(['order 1']);
+    expect(receiver.metrics.find((m) => m.name === 'faas.invocations')).toBeDefined();
     const traces = receiver.checks.find((c) => c.path === '/v1/traces')!;
     const logs = receiver.checks.find((c) => c.path === '/v1/logs')!;
     expect(logs.headers).toMatchObject({
@@ -84,8 +88,10 @@ describe('awsOtlp → SigV4-signed OTLP → a server that verifies signatures it
     env.AWS_SECRET_ACCESS_KEY = 'rotated-secret';
     await invoke(2);
     const keyIds = receiver.checks.map((c) => /Credential=(\w+)\//.exec(String(c.headers.authorization))![1]);
-    expect(new Set(keyIds.slice(0, 2))).toEqual(new Set(['AKIDFIRST']));
-    expect(new Set(keyIds.slice(2))).toEqual(new Set(['AKIDROTATED']));
+    // Three requests per invocation: traces, logs and metrics.
+    expect(new Set(keyIds.slice(0, 3))).toEqual(new Set(['AKIDFIRST']));
+    expect(new Set(keyIds.slice(3))).toEqual(new Set(['AKIDROTATED']));
+    expect(keyIds).toHaveLength(6);
     expect(receiver.checks.every((c) => c.verification.ok)).toBe(true);
     expect(receiver.logs.map((l) => l.body)).toEqual(['order 1', 'order 2']);
   });

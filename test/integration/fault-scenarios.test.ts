@@ -142,7 +142,7 @@ describe('collector faults, with the Loki fallback', () => {
     // Retry-After would run the flush out of its budget, which the diagnostic line would say.
     const { lines, expected } = await run(collector.url, 5, { exportTimeoutMs: 30_000 });
     // One request per signal, in the first invocation only: no retry after the 429, then the breaker.
-    expect(collector.requests.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/traces']);
+    expect(collector.requests.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/metrics', '/v1/traces']);
     expectBreakerSkipsAfterFirst(lines);
     expect(expectExactlyOnce(expected)).toEqual({ collector: 0, loki: 10, stdout: 0 });
   });

@@ -32,20 +32,21 @@ async function invokeWith(endpoint: string, env: Record<string, string>, options
 const encodings = () => Object.fromEntries(receiver.requests.map((r) => [r.path, r.headers['content-encoding']]));
 
 describe('OTEL_EXPORTER_OTLP_COMPRESSION=gzip', () => {
-  it('gzips both signals on Lambda (content-encoding: gzip), and the records arrive whole', async () => {
+  it('gzips every signal on Lambda (content-encoding: gzip), and the records arrive whole', async () => {
     await invokeWith(receiver.url, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' });
-    expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': 'gzip' });
+    expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': 'gzip', '/v1/metrics': 'gzip' });
     expect(receiver.spans).toHaveLength(1);
+    expect(receiver.metrics.find((m) => m.name === 'faas.invocations')).toBeDefined();
     expect(receiver.logs.map((l) => l.body)).toEqual(['compressed line { n: 1 }']);
   });
 
   it('the per-signal variable wins over the shared one, and the option over both', async () => {
     await invokeWith(receiver.url, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'none' });
-    expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': undefined });
+    expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': undefined, '/v1/metrics': 'gzip' });
     await observability!.shutdown();
     receiver.requests.length = 0;
-    await invokeWith(receiver.url, { OTEL_EXPORTER_OTLP_COMPRESSION: 'none' }, { compression: 'gzip' });
-    expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': 'gzip' });
+    await invokeWith(receiver.url, { OTEL_EXPORTER_OTLP_COMPRESSION: 'none', OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'none' }, { compression: 'gzip' });
+    expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': 'gzip', '/v1/metrics': 'gzip' });
   });
 
   it('without a compressor (the edge passes none) the body is sent as is, never labelled gzip', async () => {

@@ -106,18 +106,20 @@ describe('wrapped Lambda handler → OTLP/HTTP protobuf → loopback receiver', 
     expect(receiver.spans.filter((s) => s.attributes['faas.coldstart'] === true)).toHaveLength(1);
   });
 
-  it('spans and logs go out in parallel: the receiver holds both requests before answering either', async () => {
+  it('spans, logs and metrics go out in parallel: the receiver holds all three requests before answering any', async () => {
     const wrapped = setup().wrap(async (_event: unknown, _context: unknown) => {
       console.log('x');
       return 1;
     });
     await wrapped({}, lambdaContext()); // warm the connections
-    // Each answer waits until two requests are waiting: one after the other, the first would time out
+    // Each answer waits until three requests are waiting: one after the other, the first would time out
     // unanswered and its records would be missing.
-    receiver.behave({ together: 2 });
+    receiver.behave({ together: 3 });
     for (let i = 0; i < 10; i++) await wrapped({}, lambdaContext());
     expect(receiver.spans).toHaveLength(11);
     expect(receiver.logs).toHaveLength(11);
+    const invocations = receiver.metrics.filter((m) => m.name === 'faas.invocations').flatMap((m) => m.points);
+    expect(invocations.reduce((sum, point) => sum + Number(point.value), 0)).toBe(11);
   });
 
   it('a collector that never answers costs at most the flush budget and never changes the result', async () => {

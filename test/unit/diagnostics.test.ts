@@ -11,7 +11,7 @@ describe('diagnostics', () => {
   it('a failed flush is reported once per invocation on stderr, with its cause, through the console originals', async () => {
     const { written, createLambdaObservability } = await loadWithRecordedConsole();
     const logs = new InMemoryLogRecordExporter();
-    const observability = createLambdaObservability({ spanExporter: failingExporter(), logExporter: logs }, LAMBDA_ENV);
+    const observability = createLambdaObservability({ spanExporter: failingExporter(), logExporter: logs, metrics: false }, LAMBDA_ENV);
     const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => 'result');
     expect(await wrapped({}, lambdaContext())).toBe('result');
     expect(await wrapped({}, lambdaContext())).toBe('result');

@@ -162,7 +162,7 @@ describe('what the provider will not take', () => {
     const counter = provider.getMeter('m').createCounter('requests');
     for (let i = 0; i < 100_000; i++) counter.add(1, { user: `u${i % 25}` });
     const [record] = await provider.collect(resource, temporalityFor('delta'));
-    const points = record!.data.points as { attributes: Attributes; value: number }[];
+    const points = record!.data.points as readonly { attributes: Attributes; value: number }[];
     expect(points).toHaveLength(10);
     expect(points.reduce((sum, p) => sum + p.value, 0)).toBe(100_000);
     const overflow = points.find((p) => p.attributes['otel.metric.overflow'] === true);

@@ -49,12 +49,15 @@ const hasHeader = (headers: Readonly<Record<string, string>>, name: string) =>
  * One sentence per thing an AWS OTLP endpoint will refuse: no signer for SigV4 (unless a bearer API key is
  * set for logs), or CloudWatch Logs without its mandatory `x-aws-log-group` / `x-aws-log-stream` headers.
  */
-export function awsEndpointProblems(traces: SignalConfig, logs: SignalConfig, options: ObservabilityOptions): string[] {
+export function awsEndpointProblems(traces: SignalConfig, logs: SignalConfig, options: ObservabilityOptions, metrics?: SignalConfig): string[] {
   const problems: string[] = [];
   const signed = options.requestSigner !== undefined;
   const fix = "use awsOtlp() from 'faas-observability/aws'";
   if (awsOtlpEndpointOf(traces.url)?.service === 'xray' && !signed) {
     problems.push(`the traces endpoint ${new URL(traces.url).origin} needs SigV4-signed requests: ${fix}`);
+  }
+  if (metrics && awsOtlpEndpointOf(metrics.url)?.service === 'monitoring' && !signed) {
+    problems.push(`the metrics endpoint ${new URL(metrics.url).origin} needs SigV4-signed requests: ${fix}`);
   }
   if (awsOtlpEndpointOf(logs.url)?.service === 'logs') {
     const origin = new URL(logs.url).origin;

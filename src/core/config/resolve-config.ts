@@ -60,7 +60,8 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
   const logs = withLimits(logSignal.settings, split.logsMs);
   const traces = withLimits(traceSignal.settings, split.tracesMs);
   const serviceName = options.serviceName ?? readString(env, 'OTEL_SERVICE_NAME');
-  awsEndpointProblems(traces, logs, options).forEach(warn);
+  const metricsOtlp = withLimits(metricSignal.settings, split.metricsMs);
+  awsEndpointProblems(traces, logs, options, metricsOtlp).forEach(warn);
 
   return Object.freeze({
     disabled: readBoolean(env, 'OTEL_SDK_DISABLED', false, warn),
@@ -68,7 +69,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     resourceAttributes: Object.freeze({ ...readKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES', warn), ...options.resourceAttributes }),
     traces,
     logs,
-    metrics: Object.freeze({ ...readMetrics(options, env, warn, serviceName), otlp: withLimits(metricSignal.settings, split.metricsMs) }),
+    metrics: Object.freeze({ ...readMetrics(options, env, warn, serviceName), otlp: metricsOtlp }),
     sampler: {
       name: readEnum(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on', warn),
       ratio: readNumber(env, 'OTEL_TRACES_SAMPLER_ARG', 1, warn, { min: 0, max: 1 }),
