@@ -7,6 +7,8 @@ import { dataPointsOf, type MetricRecordExporter } from '../../src/exporters/met
 import { otlpMetricExporter, type OtlpExportResult } from '../../src/exporters/otlp/otlp-protobuf-exporter.ts';
 import { sumPartialSuccess } from '../../src/exporters/otlp/partial-success.ts';
 import { writeMetricsAsJsonLines } from '../../src/exporters/stdout-records.ts';
+import { writeMetricsAsEmf } from '../../src/exporters/emf/emf-lines.ts';
+import { readEmfLine } from '../helpers/emf-reader.ts';
 import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
 import { freePort, startLoopbackServer } from '../../tools/loopback.ts';
 import { encodePartialSuccess } from '../../tools/otlp-decode.ts';
@@ -137,5 +139,20 @@ describe('FailoverMetricExporter: OTLP down → the injected last-resort format'
     const batch = await records();
     expect((await exported(exporter, batch)).code).toBe(ExportResultCode.FAILED);
     expect(report.take()?.metrics.lost).toBe(dataPointsOf(batch));
+  });
+
+  it('Lambda’s format: OTLP down (closed port) → valid EMF documents holding every point, the namespace note on the line', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/v1/metrics`;
+    const batch = await records();
+    const { exporter, lines, report } = failover(url, (records, write) => writeMetricsAsEmf(records, write, { namespace: 'AWS/Lambda' }));
+    expect((await exported(exporter, batch)).code).toBe(ExportResultCode.SUCCESS);
+    const entries = lines.flatMap((line) => readEmfLine(line).entries);
+    // Every point is one value in one document (the SDK writes no empty histogram points).
+    expect(entries).toHaveLength(dataPointsOf(batch));
+    expect(new Set(entries.map((e) => e.namespace))).toEqual(new Set(['faas-observability']));
+    const snapshot = report.take()!;
+    expect(snapshot.metrics.stdout).toBe(dataPointsOf(batch));
+    expect(describeDelivery(snapshot)).toContain(`${dataPointsOf(batch)} metric data point(s) written to stdout as JSON lines`);
+    expect(snapshot.reasons.some((r) => r.startsWith('metrics: the EMF namespace "AWS/Lambda" starts with AWS/'))).toBe(true);
   });
 });
