@@ -14,6 +14,9 @@ import { freePort, startLoopbackServer } from '../../tools/loopback.ts';
 import { encodePartialSuccess } from '../../tools/otlp-decode.ts';
 import { sdkResourceMetrics, toMetricRecords } from '../helpers/metric-batches.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { collectorAvailability, startCollector } from '../helpers/collector.ts';
+import { decodeMetrics } from '../../tools/otlp-decode.ts';
+import { encodeMetrics } from '../../src/exporters/otlp/encode-metrics.ts';
 
 const closing: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -155,4 +158,24 @@ describe('FailoverMetricExporter: OTLP down → the injected last-resort format'
     expect(describeDelivery(snapshot)).toContain(`${dataPointsOf(batch)} metric data point(s) written to stdout as JSON lines`);
     expect(snapshot.reasons.some((r) => r.startsWith('metrics: the EMF namespace "AWS/Lambda" starts with AWS/'))).toBe(true);
   });
+});
+
+const availability = collectorAvailability();
+describe.skipIf(!availability.run)(`the real collector ${availability.reason}`, () => {
+  it('takes our metrics requests (read by its own protobuf code) and writes back the same points', async () => {
+    const batch = await records();
+    const collector = await startCollector();
+    let result: OtlpExportResult;
+    try {
+      result = await exported(otlpMetricExporter({ url: `${collector.endpoint}/v1/metrics`, timeoutMs: 5000 }, sumPartialSuccess), batch);
+    } finally {
+      const received = await collector.stop();
+      // What the collector wrote (OTLP JSON) against what we sent, read back with the .proto files.
+      const sent = decodeMetrics(encodeMetrics(batch));
+      const key = (m: { name: string; scope: { name: string } }) => `${m.scope.name}/${m.name}`;
+      const byKey = (list: typeof sent) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      expect(byKey(received.metrics)).toEqual(byKey(sent));
+    }
+    expect(result).toEqual({ code: ExportResultCode.SUCCESS });
+  }, 30_000);
 });
