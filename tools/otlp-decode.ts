@@ -128,10 +128,10 @@ export function decodeRequest(signal: OtlpSignal, body: Uint8Array): Record<stri
   return type.toObject(type.decode(body), { longs: String, bytes: String, oneofs: true, defaults: false });
 }
 
-/** Reads one OTLP JSON line as the collector's file exporter writes it (traces or logs). */
-export function fromOtlpJsonLine(line: string): { spans: ReceivedSpan[]; logs: ReceivedLog[] } {
+/** Reads one OTLP JSON line as the collector's file exporter writes it (traces, logs or metrics). */
+export function fromOtlpJsonLine(line: string): { spans: ReceivedSpan[]; logs: ReceivedLog[]; metrics: ReceivedMetric[] } {
   const request = JSON.parse(line);
-  return { spans: spansOf(request, idOfJson), logs: logsOf(request, idOfJson) };
+  return { spans: spansOf(request, idOfJson), logs: logsOf(request, idOfJson), metrics: metricsOf(request) };
 }
 
 function spansOf(request: any, id: IdText): ReceivedSpan[] {
@@ -190,8 +190,9 @@ function metricsOf(request: any): ReceivedMetric[] {
     for (const scoped of resourceMetrics.scopeMetrics ?? []) {
       const scope = { name: scoped.scope?.name ?? '', version: scoped.scope?.version ?? '' };
       for (const metric of scoped.metrics ?? []) {
-        const type = metric.data === 'sum' || metric.data === 'gauge' || metric.data === 'histogram' ? metric.data : 'other';
-        const data = metric[metric.data] ?? {};
+        // protobufjs names the oneof member in `data`; OTLP JSON (the collector's file exporter) only has the member.
+        const type = (['sum', 'gauge', 'histogram'] as const).find((kind) => metric[kind] !== undefined) ?? 'other';
+        const data = metric[type] ?? {};
         out.push({
           name: metric.name,
           description: metric.description ?? '',
@@ -215,8 +216,8 @@ function pointOf(point: any): ReceivedPoint {
     startNs: String(point.startTimeUnixNano ?? '0'),
     timeNs: String(point.timeUnixNano ?? '0'),
   };
-  if (point.value === 'asInt') Object.assign(out, { value: Number(point.asInt), valueKind: 'int' });
-  if (point.value === 'asDouble') Object.assign(out, { value: point.asDouble, valueKind: 'double' });
+  if (point.asInt !== undefined) Object.assign(out, { value: Number(point.asInt), valueKind: 'int' });
+  if (point.asDouble !== undefined) Object.assign(out, { value: point.asDouble, valueKind: 'double' });
   if (point.count !== undefined) {
     Object.assign(out, {
       count: Number(point.count),

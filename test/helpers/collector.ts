@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../tools/loopback.ts';
-import { fromOtlpJsonLine, type ReceivedLog, type ReceivedSpan } from '../../tools/otlp-decode.ts';
+import { fromOtlpJsonLine, type ReceivedLog, type ReceivedMetric, type ReceivedSpan } from '../../tools/otlp-decode.ts';
 import { COLLECTOR_BINARY } from '../../tools/stack/collector.ts';
 import { onFreshPortsWhenTaken } from '../../tools/stack/process.ts';
 
@@ -27,11 +27,11 @@ export interface RunningCollector {
   readonly endpoint: string;
   readonly dir: string;
   /** Stops the collector gracefully (it flushes its file exporters) and reads what it received. */
-  stop(): Promise<{ spans: ReceivedSpan[]; logs: ReceivedLog[] }>;
+  stop(): Promise<{ spans: ReceivedSpan[]; logs: ReceivedLog[]; metrics: ReceivedMetric[] }>;
 }
 
 /**
- * Starts the real collector on free loopback ports with the file exporter writing every span and log it
+ * Starts the real collector on free loopback ports with the file exporter writing every span, log and metric it
  * received as OTLP JSON lines; resolves once its health check answers.
  */
 export async function startCollector(options: { port?: number } = {}): Promise<RunningCollector> {
@@ -60,6 +60,9 @@ exporters:
   file/logs:
     path: ${join(dir, 'logs.jsonl')}
     flush_interval: 100ms
+  file/metrics:
+    path: ${join(dir, 'metrics.jsonl')}
+    flush_interval: 100ms
 service:
   extensions: [health_check]
   telemetry:
@@ -72,6 +75,9 @@ service:
     logs:
       receivers: [otlp]
       exporters: [file/logs]
+    metrics:
+      receivers: [otlp]
+      exporters: [file/metrics]
 `,
   );
   const output: string[] = [];
@@ -89,6 +95,7 @@ service:
       return {
         spans: readLines(join(dir, 'traces.jsonl')).flatMap((l) => fromOtlpJsonLine(l).spans),
         logs: readLines(join(dir, 'logs.jsonl')).flatMap((l) => fromOtlpJsonLine(l).logs),
+        metrics: readLines(join(dir, 'metrics.jsonl')).flatMap((l) => fromOtlpJsonLine(l).metrics),
       };
     },
   };

@@ -7,11 +7,16 @@ import { dataPointsOf, type MetricRecordExporter } from '../../src/exporters/met
 import { otlpMetricExporter, type OtlpExportResult } from '../../src/exporters/otlp/otlp-protobuf-exporter.ts';
 import { sumPartialSuccess } from '../../src/exporters/otlp/partial-success.ts';
 import { writeMetricsAsJsonLines } from '../../src/exporters/stdout-records.ts';
+import { writeMetricsAsEmf } from '../../src/exporters/emf/emf-lines.ts';
+import { readEmfLine } from '../helpers/emf-reader.ts';
 import { CircuitBreaker } from '../../src/exporters/transport/circuit-breaker.ts';
 import { freePort, startLoopbackServer } from '../../tools/loopback.ts';
 import { encodePartialSuccess } from '../../tools/otlp-decode.ts';
 import { sdkResourceMetrics, toMetricRecords } from '../helpers/metric-batches.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { collectorAvailability, startCollector } from '../helpers/collector.ts';
+import { decodeMetrics } from '../../tools/otlp-decode.ts';
+import { encodeMetrics } from '../../src/exporters/otlp/encode-metrics.ts';
 
 const closing: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -138,4 +143,39 @@ describe('FailoverMetricExporter: OTLP down → the injected last-resort format'
     expect((await exported(exporter, batch)).code).toBe(ExportResultCode.FAILED);
     expect(report.take()?.metrics.lost).toBe(dataPointsOf(batch));
   });
+
+  it('Lambda’s format: OTLP down (closed port) → valid EMF documents holding every point, the namespace note on the line', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/v1/metrics`;
+    const batch = await records();
+    const { exporter, lines, report } = failover(url, (records, write) => writeMetricsAsEmf(records, write, { namespace: 'AWS/Lambda' }));
+    expect((await exported(exporter, batch)).code).toBe(ExportResultCode.SUCCESS);
+    const entries = lines.flatMap((line) => readEmfLine(line).entries);
+    // Every point is one value in one document (the SDK writes no empty histogram points).
+    expect(entries).toHaveLength(dataPointsOf(batch));
+    expect(new Set(entries.map((e) => e.namespace))).toEqual(new Set(['faas-observability']));
+    const snapshot = report.take()!;
+    expect(snapshot.metrics.stdout).toBe(dataPointsOf(batch));
+    expect(describeDelivery(snapshot)).toContain(`${dataPointsOf(batch)} metric data point(s) written to stdout as JSON lines`);
+    expect(snapshot.reasons.some((r) => r.startsWith('metrics: the EMF namespace "AWS/Lambda" starts with AWS/'))).toBe(true);
+  });
+});
+
+const availability = collectorAvailability();
+describe.skipIf(!availability.run)(`the real collector ${availability.reason}`, () => {
+  it('takes our metrics requests (read by its own protobuf code) and writes back the same points', async () => {
+    const batch = await records();
+    const collector = await startCollector();
+    let result: OtlpExportResult;
+    try {
+      result = await exported(otlpMetricExporter({ url: `${collector.endpoint}/v1/metrics`, timeoutMs: 5000 }, sumPartialSuccess), batch);
+    } finally {
+      const received = await collector.stop();
+      // What the collector wrote (OTLP JSON) against what we sent, read back with the .proto files.
+      const sent = decodeMetrics(encodeMetrics(batch));
+      const key = (m: { name: string; scope: { name: string } }) => `${m.scope.name}/${m.name}`;
+      const byKey = (list: typeof sent) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      expect(byKey(received.metrics)).toEqual(byKey(sent));
+    }
+    expect(result).toEqual({ code: ExportResultCode.SUCCESS });
+  }, 30_000);
 });
