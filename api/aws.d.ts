@@ -22,8 +22,10 @@ interface AwsOtlpSettings {
     readonly apiKey?: string;
     readonly traces?: boolean;
     readonly logs?: boolean;
+    readonly metrics?: boolean;
     readonly tracesEndpoint?: string;
     readonly logsEndpoint?: string;
+    readonly metricsEndpoint?: string;
     readonly env?: Readonly<Record<string, string | undefined>>;
 }
 // CredentialSource (src/aws/aws-otlp.ts)
@@ -64,6 +66,15 @@ interface LokiOptions {
     readonly bearerToken?: string;
     readonly format?: LokiFormat;
 }
+// MetricsExporterName (src/core/config/options.ts)
+type MetricsExporterName = 'otlp' | 'emf';
+// MetricsOptions (src/core/config/options.ts)
+interface MetricsOptions {
+    readonly exporter?: MetricsExporterName;
+    readonly temporality?: TemporalityPreference;
+    readonly cardinalityLimit?: number;
+    readonly namespace?: string;
+}
 // ObservabilityOptions (src/core/config/options.ts)
 interface ObservabilityOptions {
     readonly serviceName?: string;
@@ -71,6 +82,8 @@ interface ObservabilityOptions {
     readonly endpoint?: string;
     readonly tracesEndpoint?: string;
     readonly logsEndpoint?: string;
+    readonly metricsEndpoint?: string;
+    readonly metrics?: false | MetricsOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -98,6 +111,8 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// TemporalityPreference (src/core/config/options.ts)
+type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // UrlPattern (src/core/outbound/url-patterns.ts)
 type UrlPattern = string | RegExp;
 // LokiFormat (src/exporters/loki/loki-encode.ts)

@@ -1,5 +1,6 @@
 // API report of faas-observability/edge (lib/edge.d.ts): npm run api:update writes it.
 // Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LokiFormat, LokiOptions, ObservabilityOptions, OtlpCompression, UrlPattern, WaitUntilContext, createEdgeObservability, withObservability
+// Import side effects: import './edge/register-meters-at-import.ts';
 
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
@@ -19,6 +20,8 @@ interface ObservabilityOptions {
     readonly endpoint?: string;
     readonly tracesEndpoint?: string;
     readonly logsEndpoint?: string;
+    readonly metricsEndpoint?: string;
+    readonly metrics?: false | MetricsOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -81,6 +84,17 @@ interface WaitUntilContext {
 
 // ---- Reached through the exports (not importable by name) ----
 
+// MetricsExporterName (src/core/config/options.ts)
+type MetricsExporterName = 'otlp' | 'emf';
+// MetricsOptions (src/core/config/options.ts)
+interface MetricsOptions {
+    readonly exporter?: MetricsExporterName;
+    readonly temporality?: TemporalityPreference;
+    readonly cardinalityLimit?: number;
+    readonly namespace?: string;
+}
+// TemporalityPreference (src/core/config/options.ts)
+type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;

@@ -19,6 +19,8 @@ interface ObservabilityOptions {
     readonly endpoint?: string;
     readonly tracesEndpoint?: string;
     readonly logsEndpoint?: string;
+    readonly metricsEndpoint?: string;
+    readonly metrics?: false | MetricsOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -53,6 +55,17 @@ type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
 
 // ---- Reached through the exports (not importable by name) ----
 
+// MetricsExporterName (src/core/config/options.ts)
+type MetricsExporterName = 'otlp' | 'emf';
+// MetricsOptions (src/core/config/options.ts)
+interface MetricsOptions {
+    readonly exporter?: MetricsExporterName;
+    readonly temporality?: TemporalityPreference;
+    readonly cardinalityLimit?: number;
+    readonly namespace?: string;
+}
+// TemporalityPreference (src/core/config/options.ts)
+type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;

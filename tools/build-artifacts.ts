@@ -19,9 +19,13 @@ const ROOT = resolve(import.meta.dirname, '..');
  * of what is process-wide (setups that attach and detach, the active setup in the context) +1.9 / +2.1 KiB; the
  * flush budget split and the AWS room with its shared pieces +2.2 / +0.8 KiB: 128.7 and 110.1 KiB. Then won
  * back: the OTLP partial_success reader as a chunk Lambda loads only for an answer with a body -0.9 / +0.1 KiB
- * (the edge passes the reader in): 127.8 and 110.2 KiB, under budgets that keep 0.3 KiB of margin.
+ * (the edge passes the reader in): 127.8 and 110.2 KiB. Then metrics, on by default: +21.2 / +17.7 KiB (the
+ * meter provider that serves user code's meters from import, 7.3 KiB with its streams; the FaaS metrics 2.0 KiB;
+ * the OTLP metrics encoder 1.2 KiB; CloudWatch EMF on Lambda only, 3.7 KiB, as the metrics' synchronous last
+ * resort; the rest is their pipeline, configuration and the outcome each invocation is counted from): 149.0 and
+ * 128.2 KiB, under budgets that keep 0.3 KiB of margin.
  */
-export const BUDGETS = { lambda: Math.round(128.1 * 1024), edge: Math.round(110.5 * 1024) } as const;
+export const BUDGETS = { lambda: Math.round(149.3 * 1024), edge: Math.round(128.5 * 1024) } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {

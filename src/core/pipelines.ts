@@ -12,7 +12,7 @@ import type { LokiFallback } from '../exporters/loki/loki-fallback.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
 import { otlpLogExporter, otlpMetricExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
 import type { PartialSuccessReader } from '../exporters/otlp/partial-success.ts';
-import { writeMetricsAsJsonLines, writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
+import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
 import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
 import { originOf, signedTransport } from '../exporters/transport/transport.ts';
 import { postWithFetch } from '../exporters/transport/fetch-transport.ts';
@@ -80,9 +80,10 @@ export interface PipelineInputs {
   readonly contextManager?: ContextManager;
   /**
    * How metrics are written to stdout (their last resort, and the `emf` exporter): Lambda passes CloudWatch EMF
-   * under `namespace` (CloudWatch Logs makes metrics of those lines); JSON lines when absent (the edge).
+   * under `namespace` (CloudWatch Logs makes metrics of those lines), the edge JSON lines. Passed in, so each
+   * runtime's bundle carries only its own format.
    */
-  readonly metricLines?: (namespace: string) => MetricLineFormat;
+  readonly metricLines: (namespace: string) => MetricLineFormat;
 }
 
 /** Resolves to the module that holds the Loki exporter. */
@@ -140,7 +141,7 @@ function createMetricPipeline(inputs: PipelineInputs, shared: Shared): Pipeline<
   const { config, transport, gzip, readPartialSuccess } = inputs;
   const metrics = config.metrics;
   const namespace = metrics.namespace ?? config.serviceName ?? 'faas-observability';
-  const format: MetricLineFormat = inputs.metricLines?.(namespace) ?? writeMetricsAsJsonLines;
+  const format = inputs.metricLines(namespace);
   const lines = (records: readonly MetricRecord[], write: LineWriter) => {
     for (const note of format(records, write)?.notes ?? []) shared.report.note(`metrics: ${note}`);
   };

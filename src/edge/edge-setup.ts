@@ -5,6 +5,7 @@ import { holdHook, processContextManager } from '../core/process-owner.ts';
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
+import { writeMetricsAsJsonLines } from '../exporters/stdout-records.ts';
 import type { OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { AlsContextManager } from './als-context-manager.ts';
 import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
@@ -73,6 +74,8 @@ export async function createEdgeSetup<E>(
     // when the user imports `faas-observability/loki` and passes it as `lokiFallback`.
     gzip: compressionStreamGzip(),
     readPartialSuccess: sumPartialSuccess,
+    // No log capture turns lines into metrics here: JSON lines a log drain can carry.
+    metricLines: () => writeMetricsAsJsonLines,
   });
   if (optionsError !== undefined) {
     telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);

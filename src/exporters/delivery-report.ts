@@ -65,15 +65,16 @@ export class DeliveryReport {
  */
 export function describeDelivery(snapshot: DeliverySnapshot): string[] {
   const parts: string[] = [];
-  for (const [signal, noun] of [
-    ['spans', 'span(s)'],
-    ['logs', 'log record(s)'],
-    ['metrics', 'metric data point(s)'],
+  // Metrics go to stdout in the runtime's format: CloudWatch EMF on Lambda, JSON lines on the edge.
+  for (const [signal, noun, lines] of [
+    ['spans', 'span(s)', 'as JSON lines'],
+    ['logs', 'log record(s)', 'as JSON lines'],
+    ['metrics', 'metric data point(s)', 'as metric lines'],
   ] as const) {
     const counts = snapshot[signal];
     if (counts.fallback > 0) parts.push(`${counts.fallback} ${noun} sent to Loki instead of the collector`);
-    if (counts.stdout > 0) parts.push(`${counts.stdout} ${noun} written to stdout as JSON lines`);
-    if (counts.overCap > 0) parts.push(`${counts.overCap} ${noun} over the memory cap written to stdout as JSON lines`);
+    if (counts.stdout > 0) parts.push(`${counts.stdout} ${noun} written to stdout ${lines}`);
+    if (counts.overCap > 0) parts.push(`${counts.overCap} ${noun} over the memory cap written to stdout ${lines}`);
     if (counts.lost > 0) parts.push(`${counts.lost} ${noun} not delivered`);
     if (counts.rejected > 0) parts.push(`${counts.rejected} ${noun} rejected by the endpoint (partial success)`);
   }

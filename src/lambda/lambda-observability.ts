@@ -11,6 +11,7 @@ import { holdHook, processContextManager } from '../core/process-owner.ts';
 import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts';
 import { readPartialSuccessLazily } from '../exporters/otlp/lazy-partial-success.ts';
+import { writeMetricsAsEmf } from '../exporters/emf/emf-lines.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
 import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
 import { writeStdoutLine } from './stdout-line.ts';
@@ -67,6 +68,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     loadLoki: () => import('../exporters/loki/loki-push.ts'),
     // Its own chunk too: loaded only for an OTLP answer with a body (a collector that kept everything sends none).
     readPartialSuccess: readPartialSuccessLazily,
+    // CloudWatch Logs turns these lines into metrics: the last resort of metrics, and the `emf` exporter.
+    metricLines: (namespace) => (records, write) => writeMetricsAsEmf(records, write, { namespace }),
   });
   bridgeConsole(telemetry, writeStdoutLine);
   // One subscription per process, serving the setup whose invocation makes the request.

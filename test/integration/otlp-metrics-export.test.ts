@@ -113,7 +113,7 @@ describe('FailoverMetricExporter: OTLP down → the injected last-resort format'
     const snapshot = report.take()!;
     expect(snapshot.metrics).toMatchObject({ stdout: dataPointsOf(batch), fallback: 0, lost: 0 });
     expect(snapshot.spans.stdout + snapshot.logs.stdout).toBe(0);
-    expect(describeDelivery(snapshot)[0]).toBe(`${dataPointsOf(batch)} metric data point(s) written to stdout as JSON lines`);
+    expect(describeDelivery(snapshot)[0]).toBe(`${dataPointsOf(batch)} metric data point(s) written to stdout as metric lines`);
   });
 
   it('a closed port: the format is the one injected, and the notes it returns reach the diagnostic line', async () => {
@@ -155,7 +155,7 @@ describe('FailoverMetricExporter: OTLP down → the injected last-resort format'
     expect(new Set(entries.map((e) => e.namespace))).toEqual(new Set(['faas-observability']));
     const snapshot = report.take()!;
     expect(snapshot.metrics.stdout).toBe(dataPointsOf(batch));
-    expect(describeDelivery(snapshot)).toContain(`${dataPointsOf(batch)} metric data point(s) written to stdout as JSON lines`);
+    expect(describeDelivery(snapshot)).toContain(`${dataPointsOf(batch)} metric data point(s) written to stdout as metric lines`);
     expect(snapshot.reasons.some((r) => r.startsWith('metrics: the EMF namespace "AWS/Lambda" starts with AWS/'))).toBe(true);
   });
 });

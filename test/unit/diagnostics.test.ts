@@ -46,11 +46,15 @@ describe('diagnostics', () => {
     const lines = written.filter((line) => line.includes('[faas-observability]'));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(
-      /^warn: \[faas-observability\] warn 1 span\(s\) written to stdout as JSON lines; 1 log record\(s\) written to stdout as JSON lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/,
+      /^warn: \[faas-observability\] warn 1 span\(s\) written to stdout as JSON lines; 1 log record\(s\) written to stdout as JSON lines; 5 metric data point\(s\) written to stdout as metric lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; metrics: OTLP export of 5 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/,
     );
     expect(lines[1]).toMatch(/circuit open after .*ECONNREFUSED|circuit open after OTLP export/);
     expect(stdout.filter((line) => line.includes('"undelivered_log_record":true'))).toHaveLength(5);
     expect(stdout.filter((line) => line.includes('"undelivered_span":true'))).toHaveLength(5);
+    // Metrics take Lambda's own path: CloudWatch EMF documents, one per invocation here (one trigger, one time).
+    const emf = stdout.filter((line) => line.includes('"CloudWatchMetrics"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf).toHaveLength(5);
+    expect(emf.every((document) => document['faas.invocations'] === 1 && document['faas.trigger'] === 'other')).toBe(true);
   });
 
   it('a second withObservability call with options says, once, that they are ignored', async () => {
