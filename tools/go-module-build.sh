@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Shared by tools/victorialogs-build.sh and tools/jaeger-build.sh: builds one command of a Go module from the Go module
-# proxy, once. The binary is cached in .cache/<name>/ (ignored by git) with a hash of the pinned version and the
-# Go version, and rebuilt only when either changes (not on an edit of a script: a build takes minutes).
+# Shared by tools/victorialogs-build.sh, tools/victoriametrics-build.sh and tools/jaeger-build.sh: builds one
+# command of a Go module from the Go module proxy, once. The binary is cached in .cache/<name>/ (ignored by git)
+# with a hash of the pinned version and the Go version, and rebuilt only when either changes (not on an edit of
+# a script: a build takes minutes).
 #
 #   go_module_build <name> <module> <version> <package> [<function run in the writable copy before the build>]
 

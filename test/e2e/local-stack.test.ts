@@ -23,9 +23,9 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
   });
 
   it('pins every image to a version and binds every port to 127.0.0.1', () => {
-    expect(Object.keys(services).sort()).toEqual(['grafana', 'loki', 'otel-collector', 'tempo']);
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'loki', 'otel-collector', 'tempo', 'victoria-metrics']);
     for (const [name, service] of Object.entries(services)) {
-      expect(service.image, name).toMatch(/^[\w./-]+:\d+\.\d+\.\d+$/);
+      expect(service.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
       for (const port of service.ports ?? []) expect(String(port), name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
     }
     expect(services['otel-collector'].image).toBe('otel/opentelemetry-collector-contrib:0.161.0');
@@ -33,6 +33,9 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
     // The user's own images (AGPL: pulled by the user, never built or run here), pinned.
     expect(services.loki.image).toBe('grafana/loki:3.7.8');
     expect(services.tempo.image).toBe('grafana/tempo:2.9.0');
+    // The metrics store is the one the tests and `npm run stack` run, built from the same version (Apache-2.0).
+    expect(services['victoria-metrics'].image).toBe('victoriametrics/victoria-metrics:v1.151.0');
+    expect(readFileSync(join(STACK, '../tools/victoriametrics-build.sh'), 'utf8')).toMatch(/VictoriaMetrics 1\.151\.0 /);
   });
 
   it('runs every healthcheck inside its image: no shell in the distroless ones, Loki through its own binary', () => {
@@ -46,9 +49,15 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
     expect(services.loki.healthcheck.test).toEqual(['CMD', '/usr/bin/loki', '-health', '-health.url=http://localhost:3100/ready']);
     expect(services.tempo.healthcheck).toBeUndefined(); // Tempo's binary has no health command
     expect(services.grafana.healthcheck.test.join(' ')).toMatch(/wget -q --spider http:\/\/localhost:3000\//);
+    // VictoriaMetrics' image is Alpine-based: busybox wget, run without a shell.
+    expect(services['victoria-metrics'].healthcheck.test).toEqual(['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:8428/health']);
     // Only a backend with a healthcheck can be waited on as healthy; Tempo is waited on as started.
     for (const name of ['otel-collector', 'grafana']) {
-      expect(services[name].depends_on).toEqual({ loki: { condition: 'service_healthy' }, tempo: { condition: 'service_started' } });
+      expect(services[name].depends_on).toEqual({
+        loki: { condition: 'service_healthy' },
+        tempo: { condition: 'service_started' },
+        'victoria-metrics': { condition: 'service_healthy' },
+      });
     }
   });
 
@@ -76,10 +85,17 @@ describe('local-stack/docker-compose.yml (no docker engine here: read and linted
     );
   });
 
-  it("sends logs to Loki's OTLP endpoint and traces to Tempo, at the compose service names", () => {
+  it("sends logs to Loki's OTLP endpoint, traces to Tempo and metrics to VictoriaMetrics, at the compose service names", () => {
     const config = readFileSync(join(STACK, 'collector/config.yaml'), 'utf8');
     expect(config).toContain('${env:LOGS_OTLP_ENDPOINT:-http://loki:3100/otlp}');
     expect(config).toContain('${env:TRACES_OTLP_ENDPOINT:-http://tempo:4318}');
+    expect(config).toContain('${env:METRICS_OTLP_ENDPOINT:-http://victoria-metrics:8428/opentelemetry}');
+    expect(services['victoria-metrics'].command).toContain('-httpListenAddr=:8428');
+    const { datasources } = parse(readFileSync(join(STACK, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8'));
+    expect(datasources.find((d: any) => d.uid === 'victoria-metrics')).toMatchObject({
+      type: 'prometheus',
+      url: 'http://victoria-metrics:8428',
+    });
     expect(parse(readFileSync(join(STACK, 'tempo/config.yaml'), 'utf8')).distributor.receivers.otlp.protocols.http.endpoint).toBe(
       '0.0.0.0:4318',
     );
@@ -92,7 +108,7 @@ describe.skipIf(!availability.run)("the local stack's collector config, run with
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
-  // The pipeline itself runs against the real VictoriaLogs and Jaeger in real-stack.test.ts.
+  // The pipeline itself runs against the real VictoriaLogs and Jaeger in real-stack.test.ts, VictoriaMetrics in metrics-store.test.ts.
 });
 
 function require_resolve(specifier: string): string {

@@ -12,10 +12,12 @@ import {
   startJaeger,
   startStackCollector,
   startVictoriaLogs,
+  startVictoriaMetrics,
   type LogLine,
   type RunningJaeger,
   type RunningStackCollector,
   type RunningVictoriaLogs,
+  type RunningVictoriaMetrics,
 } from '../helpers/real-stack.ts';
 import { buildExampleFunction } from '../helpers/build-function.ts';
 
@@ -35,13 +37,18 @@ function withNewTrace(event: { headers: Record<string, string> }): { traceId: st
 describe.skipIf(!availability.run)("function → the real collector (the local stack's pipeline) → the real VictoriaLogs and Jaeger", () => {
   let logStore: RunningVictoriaLogs;
   let jaeger: RunningJaeger;
+  let metricsStore: RunningVictoriaMetrics;
   let collector: RunningStackCollector;
   let stdout = '';
   const invocations: { ok?: InvocationResult & { traceId: string }; failed?: InvocationResult & { traceId: string } } = {};
 
   beforeAll(async () => {
-    [logStore, jaeger] = await Promise.all([startVictoriaLogs(), startJaeger()]);
-    collector = await startStackCollector({ logsOtlpEndpoint: logStore.otlpEndpoint, tracesOtlpEndpoint: jaeger.otlpEndpoint });
+    [logStore, jaeger, metricsStore] = await Promise.all([startVictoriaLogs(), startJaeger(), startVictoriaMetrics()]);
+    collector = await startStackCollector({
+      logsOtlpEndpoint: logStore.otlpEndpoint,
+      tracesOtlpEndpoint: jaeger.otlpEndpoint,
+      metricsOtlpEndpoint: metricsStore.otlpEndpoint,
+    });
     const artifact = await buildExampleFunction('orders-api');
     const lambda = await RuntimeApiServer.start({
       taskRoot: artifact.dir,
@@ -70,7 +77,7 @@ describe.skipIf(!availability.run)("function → the real collector (the local s
   }, 300_000);
   afterAll(async () => {
     await collector?.stop();
-    await Promise.all([logStore?.stop(), jaeger?.stop()]);
+    await Promise.all([logStore?.stop(), jaeger?.stop(), metricsStore?.stop()]);
   }, 60_000);
 
   /** The trace once Jaeger has `count` spans of it (the good invocation has a child span, the failing one not). */

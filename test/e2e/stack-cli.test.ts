@@ -1,6 +1,9 @@
+import { ValueType } from '@opentelemetry/api';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realStackAvailability } from '../helpers/real-stack.ts';
+import { deltaMetricsBody } from '../helpers/delta-metrics.ts';
+import { eventually, queryMetrics, realStackAvailability } from '../helpers/real-stack.ts';
 
 const availability = realStackAvailability();
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -54,7 +57,7 @@ describe('npm run query: arguments', () => {
 describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke → npm run query', () => {
   let stack: ChildProcessWithoutNullStreams;
   let output = '';
-  let urls: { otlp: string; logs: string; vmui: string; jaeger: string };
+  let urls: { otlp: string; logs: string; vmui: string; metrics: string; metricsUi: string; jaeger: string };
   let exited: Promise<number | null>;
   beforeAll(async () => {
     stack = spawn(process.execPath, ['tools/stack.ts', '--free-ports'], { cwd: ROOT, env: { PATH: process.env.PATH } });
@@ -70,6 +73,8 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
       otlp: url('OTLP/HTTP for functions'),
       logs: url('VictoriaLogs \\(LogsQL\\)'),
       vmui: /VictoriaLogs web UI\s+(\S+)/.exec(output)?.[1] ?? '',
+      metrics: url('VictoriaMetrics \\(PromQL\\)'),
+      metricsUi: /VictoriaMetrics web UI\s+(\S+)/.exec(output)?.[1] ?? '',
       jaeger: url('Jaeger \\(query API\\)'),
     };
   }, 300_000);
@@ -77,10 +82,11 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
     if (stack?.exitCode === null) stack.kill('SIGKILL');
   });
 
-  it('starts the collector, VictoriaLogs and Jaeger on loopback and prints the URLs and the line to export', () => {
+  it('starts the collector, VictoriaLogs, VictoriaMetrics and Jaeger on loopback and prints the URLs and the line to export', () => {
     expect(output).toContain('stack: ready');
     expect(urls.otlp).not.toBe('');
     expect(urls.logs).not.toBe('');
+    expect(urls.metrics).not.toBe('');
     expect(urls.jaeger).not.toBe('');
     expect(output).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT=${urls.otlp}`);
     expect(output).toContain(`npm run query -- <trace-id> --logs ${urls.logs} --jaeger ${urls.jaeger}`);
@@ -95,6 +101,44 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<div id="root">/);
   });
+
+  it("prints VictoriaMetrics' PromQL API with a query that totals delta points, and its web UI with that query", async () => {
+    const printed = /VictoriaMetrics \(PromQL\)\s+(\S+)\s+e\.g\. (.+)/.exec(output);
+    expect(printed?.[1]).toBe(`${urls.metrics}/api/v1/query`);
+    expect(printed?.[2]).toBe('sum(sum_over_time({__name__="faas.invocations","service.name"="orders-api"}[1h]))');
+    const link = new URL(urls.metricsUi);
+    expect(link.origin).toBe(urls.metrics);
+    expect(link.pathname).toBe('/vmui/');
+    expect(new URLSearchParams(link.hash.replace(/^#\/\?/, '')).get('g0.expr')).toBe(printed?.[2]);
+    const page = await fetch(link, { signal: AbortSignal.timeout(10_000) });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="root">/);
+  });
+
+  it("takes OTLP metrics at the collector's endpoint and VictoriaMetrics totals them", async () => {
+    const service = `stack-cli-${randomBytes(4).toString('hex')}`;
+    const end = Date.now() - 1000;
+    for (const instance of ['a', 'b', 'c']) {
+      const body = deltaMetricsBody(
+        { 'service.name': service, 'service.instance.id': instance },
+        [{ kind: 'sum', name: 'faas.invocations', unit: '{invocation}', valueType: ValueType.INT, points: [{ value: 2 }] }],
+        { start: end - 1000, end },
+      );
+      const response = await fetch(`${urls.otlp}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: body as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(200);
+    }
+    // The collector batches for a second; VictoriaMetrics makes samples searchable within a second.
+    const total = await eventually(
+      () => queryMetrics(urls.metrics, `sum(sum_over_time({__name__="faas.invocations","service.name"="${service}"}[1h]))`),
+      (samples) => samples[0]?.value === 6,
+    );
+    expect(total.map((sample) => sample.value)).toEqual([6]);
+  }, 120_000);
 
   it('takes a function invoked with --endpoint, and query prints the trace from Jaeger with its lines from VictoriaLogs', async () => {
     const invoked = await run('tools/invoke.ts', ['orders-api', '--endpoint', urls.otlp, '--quiet']);
@@ -129,7 +173,7 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
     stack.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('stack: stopped');
-    for (const url of [urls.otlp, urls.logs, urls.jaeger]) {
+    for (const url of [urls.otlp, urls.logs, urls.metrics, urls.jaeger]) {
       await expect(fetch(url, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
     }
   }, 60_000);

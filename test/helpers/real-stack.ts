@@ -3,23 +3,29 @@ import { afterAll, beforeAll } from 'vitest';
 import { COLLECTOR_BINARY } from '../../tools/stack/collector.ts';
 import { JAEGER_BINARY } from '../../tools/stack/jaeger.ts';
 import { startVictoriaLogs, VICTORIA_LOGS_BINARY, type RunningVictoriaLogs } from '../../tools/stack/victoria-logs.ts';
+import { VICTORIA_METRICS_BINARY } from '../../tools/stack/victoria-metrics.ts';
 
 export { startVictoriaLogs, type RunningVictoriaLogs };
 export { startJaeger, type RunningJaeger } from '../../tools/stack/jaeger.ts';
 export { startStackCollector, type RunningStackCollector } from '../../tools/stack/collector.ts';
 export { jaegerTrace, queryLogs, type LogLine } from '../../tools/stack/query.ts';
+export { startVictoriaMetrics, type RunningVictoriaMetrics } from '../../tools/stack/victoria-metrics.ts';
+export { queryMetrics, type MetricSample } from '../../tools/stack/query-metrics.ts';
 
 const BUILDS = {
   'victoria-logs': [VICTORIA_LOGS_BINARY, 'npm run victorialogs:build'],
+  'victoria-metrics': [VICTORIA_METRICS_BINARY, 'npm run victoriametrics:build'],
   jaeger: [JAEGER_BINARY, 'npm run jaeger:build'],
   collector: [COLLECTOR_BINARY, 'npm run collector:build'],
 } as const;
 
 /**
- * Whether the tests on the real VictoriaLogs, Jaeger and collector can run (`needs` picks which). In CI a missing
+ * Whether the tests on the real VictoriaLogs, VictoriaMetrics, Jaeger and collector can run (`needs` picks which). In CI a missing
  * binary is an error (the tests fail, never skip); locally, without Go, they skip with this message.
  */
-export function realStackAvailability(needs: readonly (keyof typeof BUILDS)[] = ['victoria-logs', 'jaeger', 'collector']): {
+export function realStackAvailability(
+  needs: readonly (keyof typeof BUILDS)[] = ['victoria-logs', 'victoria-metrics', 'jaeger', 'collector'],
+): {
   run: boolean;
   reason: string;
 } {

@@ -12,6 +12,8 @@ export interface StackCollectorOptions {
   readonly logsOtlpEndpoint: string;
   /** The trace store's OTLP/HTTP base endpoint. */
   readonly tracesOtlpEndpoint: string;
+  /** The metrics store's OTLP/HTTP base endpoint (VictoriaMetrics' `…/opentelemetry`). */
+  readonly metricsOtlpEndpoint: string;
   readonly httpPort?: number;
   readonly grpcPort?: number;
   readonly healthPort?: number;
@@ -28,10 +30,14 @@ export interface RunningStackCollector {
 /**
  * Runs the real collector with the local stack's own pipeline (local-stack/collector/config.yaml), its
  * addresses given by environment: OTLP in on loopback, logs to the log store's OTLP endpoint, traces to the
- * trace store.
+ * trace store, metrics to the metrics store.
  *
  * @example
- * const collector = await startStackCollector({ logsOtlpEndpoint: logs.otlpEndpoint, tracesOtlpEndpoint: jaeger.otlpEndpoint });
+ * const collector = await startStackCollector({
+ *   logsOtlpEndpoint: logs.otlpEndpoint,
+ *   tracesOtlpEndpoint: jaeger.otlpEndpoint,
+ *   metricsOtlpEndpoint: metrics.otlpEndpoint,
+ * });
  */
 export async function startStackCollector(options: StackCollectorOptions): Promise<RunningStackCollector> {
   const portsGiven = options.httpPort !== undefined && options.grpcPort !== undefined && options.healthPort !== undefined;
@@ -48,6 +54,7 @@ async function startStackCollectorOnce(options: StackCollectorOptions): Promise<
     HEALTH_ENDPOINT: `127.0.0.1:${health}`,
     LOGS_OTLP_ENDPOINT: options.logsOtlpEndpoint,
     TRACES_OTLP_ENDPOINT: options.tracesOtlpEndpoint,
+    METRICS_OTLP_ENDPOINT: options.metricsOtlpEndpoint,
   });
   try {
     await waitReady(backend, `http://127.0.0.1:${health}/`);
