@@ -62,7 +62,9 @@ export function awsOtlp(settings: AwsOtlpSettings = {}): ObservabilityOptions {
   return {
     ...((settings.traces ?? true) && { tracesEndpoint: settings.tracesEndpoint ?? `https://xray.${region}.amazonaws.com/v1/traces` }),
     ...(sendLogs && { logsEndpoint: settings.logsEndpoint ?? `https://logs.${region}.amazonaws.com/v1/logs` }),
-    ...((settings.metrics ?? true) && { metricsEndpoint: settings.metricsEndpoint ?? `https://monitoring.${region}.amazonaws.com/v1/metrics` }),
+    ...((settings.metrics ?? true) && {
+      metricsEndpoint: settings.metricsEndpoint ?? `https://monitoring.${region}.amazonaws.com/v1/metrics`,
+    }),
     // The log headers go with every request so the configuration can check them; the signer drops them
     // from anything that is not a logs request.
     headers: logHeaders,

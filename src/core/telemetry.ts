@@ -120,7 +120,14 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   const tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
   const setup = {};
   const metrics = config.metrics.enabled
-    ? createTelemetryMetrics({ setup, config: config.metrics, registerGlobals: config.registerGlobals, resource, queue: pipelines.metrics.queue, report })
+    ? createTelemetryMetrics({
+        setup,
+        config: config.metrics,
+        registerGlobals: config.registerGlobals,
+        resource,
+        queue: pipelines.metrics.queue,
+        report,
+      })
     : undefined;
   const all = metrics ? [pipelines.spans, pipelines.logs, pipelines.metrics] : [pipelines.spans, pipelines.logs];
   // Built once: the flush runs every invocation. The metrics are collected first, in the same flush.
@@ -141,7 +148,13 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     diagnostics,
     contextManager,
     outbound: config.outbound.enabled
-      ? createOutboundTracer({ tracer, propagator, diagnostics, lists: config.outbound, requestEnded: metrics && ((s, a) => metrics.faas.clientRequest(s, a)) })
+      ? createOutboundTracer({
+          tracer,
+          propagator,
+          diagnostics,
+          lists: config.outbound,
+          requestEnded: metrics && ((s, a) => metrics.faas.clientRequest(s, a)),
+        })
       : undefined,
     metrics,
     runtimeMeasures: inputs.runtimeMeasures ?? {},

@@ -1,5 +1,12 @@
 import { decompressed, startLoopbackServer } from '../../tools/loopback.ts';
-import { decodeLogs, decodeMetrics, decodeSpans, type ReceivedLog, type ReceivedMetric, type ReceivedSpan } from '../../tools/otlp-decode.ts';
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeSpans,
+  type ReceivedLog,
+  type ReceivedMetric,
+  type ReceivedSpan,
+} from '../../tools/otlp-decode.ts';
 import { verifySigV4, type Verification } from './sigv4-verifier.ts';
 
 /** A loopback OTLP receiver that, like AWS's endpoints, takes only correctly signed requests (403 otherwise). */

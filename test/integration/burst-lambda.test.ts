@@ -142,7 +142,10 @@ describe('one flush budget drives every bound', () => {
   it("a span the exporter delivers within the user's budget is not reported as a timeout", async () => {
     const spans = new InMemorySpanExporter();
     // 1.2 s: past the old processor guard (the default budget, 1 s) but well within the user's 5 s.
-    observability = createLambdaObservability({ flushBudgetMs: 5000, spanExporter: delayedExporter(spans, 1200), metrics: false }, LAMBDA_ENV);
+    observability = createLambdaObservability(
+      { flushBudgetMs: 5000, spanExporter: delayedExporter(spans, 1200), metrics: false },
+      LAMBDA_ENV,
+    );
     await observability.wrap(async (_event: unknown, _context: unknown) => 'ok')({}, lambdaContext());
     expect(spans.getFinishedSpans()).toHaveLength(1);
     expect(warnings).toEqual([]);

@@ -45,7 +45,11 @@ describe('OTEL_EXPORTER_OTLP_COMPRESSION=gzip', () => {
     expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': undefined, '/v1/metrics': 'gzip' });
     await observability!.shutdown();
     receiver.requests.length = 0;
-    await invokeWith(receiver.url, { OTEL_EXPORTER_OTLP_COMPRESSION: 'none', OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'none' }, { compression: 'gzip' });
+    await invokeWith(
+      receiver.url,
+      { OTEL_EXPORTER_OTLP_COMPRESSION: 'none', OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'none' },
+      { compression: 'gzip' },
+    );
     expect(encodings()).toEqual({ '/v1/traces': 'gzip', '/v1/logs': 'gzip', '/v1/metrics': 'gzip' });
   });
 

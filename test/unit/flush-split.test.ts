@@ -83,8 +83,20 @@ describe('the flush budget is shared out so that every export fits in it', () =>
 
   it('the split alone: the reserve is a tenth of the budget, at most 50 ms', () => {
     const none = { traces: undefined, logs: undefined };
-    expect(splitFlushBudget(100, none, false, () => {})).toEqual({ tracesMs: 90, logsMs: 90, metricsMs: 90, lokiMs: undefined, reserveMs: 10 });
-    expect(splitFlushBudget(1000, none, true, () => {})).toEqual({ tracesMs: 950, logsMs: 475, metricsMs: 950, lokiMs: 475, reserveMs: 50 });
+    expect(splitFlushBudget(100, none, false, () => {})).toEqual({
+      tracesMs: 90,
+      logsMs: 90,
+      metricsMs: 90,
+      lokiMs: undefined,
+      reserveMs: 10,
+    });
+    expect(splitFlushBudget(1000, none, true, () => {})).toEqual({
+      tracesMs: 950,
+      logsMs: 475,
+      metricsMs: 950,
+      lokiMs: 475,
+      reserveMs: 50,
+    });
   });
 });
 

@@ -25,7 +25,13 @@ class PullReader extends MetricReader {
   }
 }
 
-const SDK_DELTA = new Set([InstrumentType.COUNTER, InstrumentType.OBSERVABLE_COUNTER, InstrumentType.HISTOGRAM, InstrumentType.GAUGE, InstrumentType.OBSERVABLE_GAUGE]);
+const SDK_DELTA = new Set([
+  InstrumentType.COUNTER,
+  InstrumentType.OBSERVABLE_COUNTER,
+  InstrumentType.HISTOGRAM,
+  InstrumentType.GAUGE,
+  InstrumentType.OBSERVABLE_GAUGE,
+]);
 
 function sdkProvider(preference: 'delta' | 'cumulative') {
   const reader = new PullReader({
@@ -46,10 +52,18 @@ function sdkRows(metrics: SdkMetricData[]): Rows {
   for (const metric of metrics) {
     const byKey: Record<string, unknown> = {};
     for (const point of metric.dataPoints as { attributes: Attributes; value: unknown }[]) {
-      const value = point.value as number | { count: number; sum: number; min: number; max: number; buckets: { boundaries: number[]; counts: number[] } };
+      const value = point.value as
+        number | { count: number; sum: number; min: number; max: number; buckets: { boundaries: number[]; counts: number[] } };
       byKey[seriesKey(point.attributes)] =
         metric.dataPointType === DataPointType.HISTOGRAM && typeof value === 'object'
-          ? { count: value.count, sum: rounded(value.sum), min: value.min, max: value.max, boundaries: value.buckets.boundaries, counts: value.buckets.counts }
+          ? {
+              count: value.count,
+              sum: rounded(value.sum),
+              min: value.min,
+              max: value.max,
+              boundaries: value.buckets.boundaries,
+              counts: value.buckets.counts,
+            }
           : value;
     }
     if (metric.dataPoints.length > 0) rows[metric.descriptor.name] = byKey;
@@ -64,7 +78,14 @@ function ourRows(records: MetricRecord[]): Rows {
     for (const point of record.data.points) {
       byKey[seriesKey(point.attributes)] =
         'count' in point
-          ? { count: point.count, sum: rounded(point.sum), min: point.min, max: point.max, boundaries: [...point.boundaries], counts: [...point.bucketCounts] }
+          ? {
+              count: point.count,
+              sum: rounded(point.sum),
+              min: point.min,
+              max: point.max,
+              boundaries: [...point.boundaries],
+              counts: [...point.bucketCounts],
+            }
           : point.value;
     }
     rows[record.name] = byKey;
@@ -148,10 +169,11 @@ describe('delta collection', () => {
     await Promise.all([slow, fast]);
     collections.push(await provider.collect(resource, temporalityFor('delta')));
     const totals: Record<string, number> = {};
-    for (const record of collections.flat()) for (const point of record.data.points) {
-      const key = String(point.attributes.step);
-      totals[key] = (totals[key] ?? 0) + ('value' in point ? point.value : 0);
-    }
+    for (const record of collections.flat())
+      for (const point of record.data.points) {
+        const key = String(point.attributes.step);
+        totals[key] = (totals[key] ?? 0) + ('value' in point ? point.value : 0);
+      }
     expect(totals).toEqual({ start: 2, end: 2 });
   });
 });
@@ -213,9 +235,14 @@ describe('what the provider will not take', () => {
 
   it('unusable bucket advice falls back to the default buckets', async () => {
     const provider = new CollectingMeterProvider();
-    provider.getMeter('m').createHistogram('h', { advice: { explicitBucketBoundaries: [5, 1, Number.NaN] } }).record(7);
+    provider
+      .getMeter('m')
+      .createHistogram('h', { advice: { explicitBucketBoundaries: [5, 1, Number.NaN] } })
+      .record(7);
     const [record] = await provider.collect(resource, temporalityFor('delta'));
-    expect((record!.data.points[0] as { boundaries: readonly number[] }).boundaries).toEqual([0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]);
+    expect((record!.data.points[0] as { boundaries: readonly number[] }).boundaries).toEqual([
+      0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+    ]);
     expect(provider.takeProblems().join()).toMatch(/explicitBucketBoundaries/);
   });
 });

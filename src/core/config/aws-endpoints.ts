@@ -49,7 +49,12 @@ const hasHeader = (headers: Readonly<Record<string, string>>, name: string) =>
  * One sentence per thing an AWS OTLP endpoint will refuse: no signer for SigV4 (unless a bearer API key is
  * set for logs), or CloudWatch Logs without its mandatory `x-aws-log-group` / `x-aws-log-stream` headers.
  */
-export function awsEndpointProblems(traces: SignalConfig, logs: SignalConfig, options: ObservabilityOptions, metrics?: SignalConfig): string[] {
+export function awsEndpointProblems(
+  traces: SignalConfig,
+  logs: SignalConfig,
+  options: ObservabilityOptions,
+  metrics?: SignalConfig,
+): string[] {
   const problems: string[] = [];
   const signed = options.requestSigner !== undefined;
   const fix = "use awsOtlp() from 'faas-observability/aws'";

@@ -41,7 +41,7 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     env: ['OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'],
     default: 'delta',
     meaning:
-      '`delta`, `cumulative` or `lowmemory` (the OTLP exporter specification\'s table per instrument kind); option `metrics.temporality`',
+      "`delta`, `cumulative` or `lowmemory` (the OTLP exporter specification's table per instrument kind); option `metrics.temporality`",
   },
   {
     env: ['FAAS_OBSERVABILITY_METRICS_CARDINALITY_LIMIT'],
@@ -55,21 +55,36 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   },
   {
     option: 'headers',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_LOGS_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    env: [
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+      'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+      'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+    ],
     default: '—',
     meaning:
       'export headers (`k=v`, percent-decoded); never printed; a header HTTP does not allow (a value with a control character or past Latin-1, such as `caf%E2%82%AC`) is dropped with one warning at setup',
   },
   {
     option: 'exportTimeoutMs',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+    env: [
+      'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+      'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT',
+      'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+      'OTEL_EXPORTER_OTLP_TIMEOUT',
+    ],
     default: 'a share of the flush budget',
     meaning:
       'one OTLP export, retries included; at most the flush budget less a reserve (a tenth, ≤ 50 ms), and for logs at most half of that when Loki is configured; a longer value is cut, with a warning',
   },
   {
     option: 'compression',
-    env: ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', 'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+    env: [
+      'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
+      'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION',
+      'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION',
+      'OTEL_EXPORTER_OTLP_COMPRESSION',
+    ],
     default: 'none',
     meaning: '`gzip`: OTLP bodies gzipped (node:zlib on Lambda, `CompressionStream` on the edge)',
   },

@@ -10,17 +10,25 @@ const EXPORTERS = ['otlp', 'emf', 'none'] as const;
  * `OTEL_METRICS_EXPORTER` (`otlp`, `emf`, `none`), `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`,
  * `FAAS_OBSERVABILITY_METRICS_CARDINALITY_LIMIT` and `FAAS_OBSERVABILITY_METRICS_NAMESPACE`.
  */
-export function readMetrics(options: ObservabilityOptions, env: Env, warn: Warn, serviceName: string | undefined): Omit<MetricsConfig, 'otlp'> {
+export function readMetrics(
+  options: ObservabilityOptions,
+  env: Env,
+  warn: Warn,
+  serviceName: string | undefined,
+): Omit<MetricsConfig, 'otlp'> {
   const given = options.metrics;
   const exporterName = given === false ? 'none' : (given?.exporter ?? readEnum(env, 'OTEL_METRICS_EXPORTER', EXPORTERS, 'otlp', warn));
-  if (!(EXPORTERS as readonly string[]).includes(exporterName)) warn(`option metrics.exporter="${String(exporterName)}" is not otlp or emf; using otlp`);
+  if (!(EXPORTERS as readonly string[]).includes(exporterName))
+    warn(`option metrics.exporter="${String(exporterName)}" is not otlp or emf; using otlp`);
   const exporter: MetricsExporterName = exporterName === 'emf' ? 'emf' : 'otlp';
-  const temporality = optionOrEnv(given ? given.temporality : undefined, TEMPORALITY_PREFERENCES, 'metrics.temporality', warn) ??
+  const temporality =
+    optionOrEnv(given ? given.temporality : undefined, TEMPORALITY_PREFERENCES, 'metrics.temporality', warn) ??
     readEnum(env, 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE', TEMPORALITY_PREFERENCES, 'delta', warn);
   const limitRule = { min: 2, integer: true };
   const optionLimit = given ? given.cardinalityLimit : undefined;
   const validLimit = typeof optionLimit === 'number' && Number.isInteger(optionLimit) && optionLimit >= 2;
-  if (optionLimit !== undefined && !validLimit) warn(`option metrics.cardinalityLimit=${String(optionLimit)} is not an integer of 2 or more; ignoring it`);
+  if (optionLimit !== undefined && !validLimit)
+    warn(`option metrics.cardinalityLimit=${String(optionLimit)} is not an integer of 2 or more; ignoring it`);
   return Object.freeze({
     enabled: exporterName !== 'none',
     exporter,

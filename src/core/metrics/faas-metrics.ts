@@ -5,14 +5,18 @@ import { ValueType, type Attributes, type Counter, type Histogram, type MeterPro
  * (https://opentelemetry.io/docs/specs/semconv/faas/faas-metrics/), the same as HTTP's request durations
  * (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/).
  */
-export const DURATION_BOUNDARIES: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
+export const DURATION_BOUNDARIES: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+]);
 
 const MIB = 1024 * 1024;
 /**
  * `faas.mem_usage` buckets, in bytes: the conventions advise none, and the SDK's default (0 to 10,000) would put
  * every invocation in the last one. Lambda's memory sizes run from 128 MB to 10,240 MB.
  */
-export const MEMORY_BOUNDARIES: readonly number[] = Object.freeze([32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 10240].map((mib) => mib * MIB));
+export const MEMORY_BOUNDARIES: readonly number[] = Object.freeze(
+  [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 10240].map((mib) => mib * MIB),
+);
 
 /** What only the runtime can measure (Node's process on Lambda); absent on the edge. */
 export interface RuntimeMeasures {
@@ -39,9 +43,23 @@ export interface InvocationOutcome {
 
 // The attributes the HTTP metrics take from their spans: low cardinality (a route template, never a path).
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/#metric-httpserverrequestduration
-const SERVER_ATTRIBUTES = ['http.request.method', 'url.scheme', 'http.route', 'http.response.status_code', 'error.type', 'network.protocol.version'];
+const SERVER_ATTRIBUTES = [
+  'http.request.method',
+  'url.scheme',
+  'http.route',
+  'http.response.status_code',
+  'error.type',
+  'network.protocol.version',
+];
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/#metric-httpclientrequestduration
-const CLIENT_ATTRIBUTES = ['http.request.method', 'server.address', 'server.port', 'http.response.status_code', 'error.type', 'network.protocol.version'];
+const CLIENT_ATTRIBUTES = [
+  'http.request.method',
+  'server.address',
+  'server.port',
+  'http.response.status_code',
+  'error.type',
+  'network.protocol.version',
+];
 
 /**
  * The FaaS metrics of the semantic conventions, recorded from the invocations the wrapper runs:
@@ -67,7 +85,8 @@ export class FaasMetrics {
 
   constructor(provider: MeterProvider, scope = 'faas-observability') {
     const meter = provider.getMeter(scope);
-    const count = (name: string, unit: string, description: string) => meter.createCounter(name, { unit, description, valueType: ValueType.INT });
+    const count = (name: string, unit: string, description: string) =>
+      meter.createCounter(name, { unit, description, valueType: ValueType.INT });
     const seconds = (name: string, description: string) =>
       meter.createHistogram(name, { unit: 's', description, advice: { explicitBucketBoundaries: [...DURATION_BOUNDARIES] } });
     this.#invocations = count('faas.invocations', '{invocation}', 'Number of successful invocations');

@@ -3,13 +3,7 @@ import type { HistogramPoint, MetricData, MetricTemporality, NumberPoint } from 
 import { SeriesTable } from './series-table.ts';
 
 export type InstrumentKind =
-  | 'counter'
-  | 'upDownCounter'
-  | 'histogram'
-  | 'gauge'
-  | 'observableCounter'
-  | 'observableUpDownCounter'
-  | 'observableGauge';
+  'counter' | 'upDownCounter' | 'histogram' | 'gauge' | 'observableCounter' | 'observableUpDownCounter' | 'observableGauge';
 
 export interface InstrumentDescriptor {
   readonly name: string;
@@ -26,7 +20,9 @@ export interface StreamHost {
 }
 
 /** The explicit bucket boundaries of the SDK's default histogram aggregation (the metrics SDK specification). */
-export const DEFAULT_BOUNDARIES: readonly number[] = Object.freeze([0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]);
+export const DEFAULT_BOUNDARIES: readonly number[] = Object.freeze([
+  0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+]);
 
 /** One instrument's aggregation: measurements in, one `MetricData` per collection out (none when nothing happened). */
 export interface MetricStream {
@@ -69,7 +65,10 @@ export class SumStream implements MetricStream {
   constructor(descriptor: InstrumentDescriptor, host: StreamHost, now: HrTime) {
     this.descriptor = descriptor;
     this.#host = host;
-    this.#table = new SeriesTable((attributes) => ({ attributes, value: 0 }), () => host.cardinalityLimit);
+    this.#table = new SeriesTable(
+      (attributes) => ({ attributes, value: 0 }),
+      () => host.cardinalityLimit,
+    );
     this.#window = { created: now, last: now };
   }
 
@@ -102,7 +101,10 @@ export class GaugeStream implements MetricStream {
   constructor(descriptor: InstrumentDescriptor, host: StreamHost, now: HrTime) {
     this.descriptor = descriptor;
     this.#host = host;
-    this.#table = new SeriesTable((attributes) => ({ attributes, value: 0 }), () => host.cardinalityLimit);
+    this.#table = new SeriesTable(
+      (attributes) => ({ attributes, value: 0 }),
+      () => host.cardinalityLimit,
+    );
     this.#window = { created: now, last: now };
   }
 

@@ -53,10 +53,10 @@ export class CollectingMeterProvider implements MeterProvider {
   constructor(options: { cardinalityLimit?: number } = {}) {
     this.cardinalityLimit = options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT;
     const problems = this.#problems;
-    const provider = this;
+    const limit = () => this.cardinalityLimit;
     this.#host = {
       get cardinalityLimit() {
-        return provider.cardinalityLimit;
+        return limit();
       },
       problem(message) {
         if (problems.size < MAX_PROBLEMS) problems.add(message);
@@ -90,7 +90,8 @@ export class CollectingMeterProvider implements MeterProvider {
     const thenables = pending.filter(isThenable);
     if (thenables.length === 0) return this.#take(resource, temporality);
     return Promise.allSettled(thenables).then((results) => {
-      for (const result of results) if (result.status === 'rejected') this.#host.problem(`a metric callback failed (${String(result.reason)})`);
+      for (const result of results)
+        if (result.status === 'rejected') this.#host.problem(`a metric callback failed (${String(result.reason)})`);
       return this.#take(resource, temporality);
     });
   }
@@ -223,7 +224,8 @@ class CollectingMeter implements Meter {
    */
   #stream(name: string, kind: InstrumentKind, options: MetricOptions = {}): MetricStream {
     const text = String(name);
-    if (!INSTRUMENT_NAME.test(text)) this.#host.problem(`metric "${text.slice(0, 64)}": not a valid instrument name (letters, digits, _ . - /, 255 at most)`);
+    if (!INSTRUMENT_NAME.test(text))
+      this.#host.problem(`metric "${text.slice(0, 64)}": not a valid instrument name (letters, digits, _ . - /, 255 at most)`);
     const key = text.toLowerCase();
     const found = this.streams.get(key) ?? this.streams.get(`${key}\u0000${kind}`);
     if (found?.descriptor.kind === kind) return found;
@@ -236,7 +238,9 @@ class CollectingMeter implements Meter {
     };
     const now = hrTime();
     const boundaries = kind === 'histogram' ? boundariesOf(options, this.#host, text) : undefined;
-    const stream = boundaries ? new HistogramStream(descriptor, this.#host, now, boundaries) : new STREAMS[kind](descriptor, this.#host, now);
+    const stream = boundaries
+      ? new HistogramStream(descriptor, this.#host, now, boundaries)
+      : new STREAMS[kind](descriptor, this.#host, now);
     if (found) this.#host.problem(`metric ${text}: created again as another kind of instrument; both are exported`);
     this.streams.set(found ? `${key}\u0000${kind}` : key, stream);
     return stream;

@@ -40,7 +40,10 @@ export class ObservableStream implements MetricStream {
 
   /** Starts a collection: what the callbacks observe from now until `collect` is its point. */
   begin(): void {
-    this.#observations = new SeriesTable((attributes) => ({ attributes, value: 0 }), () => this.#host.cardinalityLimit);
+    this.#observations = new SeriesTable(
+      (attributes) => ({ attributes, value: 0 }),
+      () => this.#host.cardinalityLimit,
+    );
   }
 
   /** The instrument's own callbacks, each called once; what they return is awaited by the caller. */

@@ -93,7 +93,7 @@ function copyAttributes(attributes: Attributes | undefined): Attributes {
   if (attributes === undefined) return copy;
   for (const name of Object.keys(attributes)) {
     const value = attributes[name];
-    if (isAttributeValue(value)) copy[name] = Array.isArray(value) ? [...(value as unknown[])] as AttributeValue : value;
+    if (isAttributeValue(value)) copy[name] = Array.isArray(value) ? ([...(value as unknown[])] as AttributeValue) : value;
   }
   return copy;
 }

@@ -93,7 +93,8 @@ function outboundSpan(span: Span, attributes: Attributes, requestEnded: Outbound
     ended = true;
     record();
     span.end();
-    if (requestEnded && watched instanceof OutcomeSpan) requestEnded((performance.now() - startedMs!) / 1000, { ...attributes, ...watched.attributes });
+    if (requestEnded && watched instanceof OutcomeSpan)
+      requestEnded((performance.now() - startedMs!) / 1000, { ...attributes, ...watched.attributes });
   };
   return {
     response: (statusCode) => end(() => recordHttpStatus(watched, statusCode, 'client')),
