@@ -206,7 +206,7 @@ export class FailoverMetricExporter extends FailoverExporter<MetricRecord> imple
     this.#report = options.report;
   }
   protected writeLines(records: readonly MetricRecord[], write: LineWriter): void {
-    let notes: readonly string[] = [];
+    let notes: readonly string[];
     try {
       notes = this.#format(records, write)?.notes ?? [];
     } catch (cause) {
