@@ -72,8 +72,7 @@ abstract class FailoverExporter<T> {
     this.#options = options;
   }
 
-  /** Writes items as lines; may return notes for the diagnostic line (what the format had to change or leave out). */
-  protected abstract writeLines(items: readonly T[], write: LineWriter): readonly string[] | void;
+  protected abstract writeLines(items: readonly T[], write: LineWriter): void;
 
   /** How many items the report counts for these (one each, but for metrics). */
   protected countOf(items: readonly T[]): number {
@@ -130,9 +129,8 @@ abstract class FailoverExporter<T> {
   #writeToStdout(attempt: Attempt<T>): void {
     if (attempt.settled || !this.#options.lastResort) return;
     attempt.settled = true;
-    const { report, lastResort } = this.#options;
-    report.add(this.#signal, 'stdout', this.countOf(attempt.items));
-    for (const note of this.writeLines(attempt.items, lastResort) ?? []) report.note(`${this.#signal}: ${note}`);
+    this.#options.report.add(this.#signal, 'stdout', this.countOf(attempt.items));
+    this.writeLines(attempt.items, this.#options.lastResort);
   }
 
   /** Writes every record still in flight to stdout now; a late success elsewhere is then a duplicate its id resolves. */
@@ -200,18 +198,22 @@ export interface FailoverMetricOptions extends Omit<FailoverOptions<MetricRecord
  */
 export class FailoverMetricExporter extends FailoverExporter<MetricRecord> implements MetricRecordExporter {
   readonly #format: MetricLineFormat;
+  readonly #report: DeliveryReport;
 
   constructor(options: FailoverMetricOptions) {
     super('metrics', options);
     this.#format = options.format;
+    this.#report = options.report;
   }
-  protected writeLines(records: readonly MetricRecord[], write: LineWriter): readonly string[] | void {
+  protected writeLines(records: readonly MetricRecord[], write: LineWriter): void {
+    let notes: readonly string[];
     try {
-      return this.#format(records, write)?.notes;
+      notes = this.#format(records, write)?.notes ?? [];
     } catch (cause) {
       // An injected format that throws must not leave the export unanswered: the records are lost, and said so.
-      return [`the metric line format threw: ${String(cause)}`];
+      notes = [`the metric line format threw: ${String(cause)}`];
     }
+    for (const note of notes) this.#report.note(`metrics: ${note}`);
   }
   protected override countOf(records: readonly MetricRecord[]): number {
     return dataPointsOf(records);
