@@ -4,7 +4,7 @@
  * The whole path on one machine, no docker: builds the orders-api example, starts the embedded receiver
  * (OTLP/HTTP protobuf and Loki push on loopback), runs the function the way Lambda does — frozen at every
  * /next — for a cold start, an error and a slow call, and prints each trace as a tree of spans with the log
- * lines each span wrote. A development tool: in production, send OTLP to an OpenTelemetry Collector.
+ * lines each span wrote, then the metrics the invocations were counted in (FaaS metrics and the function's own). A development tool: in production, send OTLP to an OpenTelemetry Collector.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { buildArtifact, findFunctions } from './build-artifacts.ts';
 import { RuntimeApiServer } from './lambda-runtime/runtime-api-server.ts';
 import { startLocalReceiver } from './receiver.ts';
 import { renderTraces } from './trace-view.ts';
+import { renderMetrics } from './metric-view.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // --out: where the artifact is built (dist/ by default); a test gives each run its own folder.
@@ -50,6 +51,7 @@ await lambda.stop(); // the freeze's end: anything not exported by now would be 
 await receiver.close();
 
 console.log(renderTraces(receiver.spans, receiver.logs, { attributes: values.attributes }));
+console.log(`\n${renderMetrics(receiver.metrics)}`);
 const inSpans = receiver.logs.filter((l) => l.spanId !== '').length;
 console.log(
   `\n${receiver.spans.length} span(s) and ${receiver.logs.length} log line(s) received, ${inSpans} of them inside a span; ${lambda.processNumber} cold start, ${lambda.freezes} freezes.`,

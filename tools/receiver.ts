@@ -1,38 +1,42 @@
 /**
  * npm run receiver [-- --port 4318] [--attributes]
  *
- * A local development receiver on loopback: OTLP/HTTP protobuf (`/v1/traces`, `/v1/logs`) and Loki push
- * (`/loki/api/v1/push`, JSON), printing each trace as a tree with its log lines. For trying functions with
+ * A local development receiver on loopback: OTLP/HTTP protobuf (`/v1/traces`, `/v1/logs`, `/v1/metrics`) and
+ * Loki push (`/loki/api/v1/push`, JSON), printing each trace as a tree with its log lines, then the metrics. For trying functions with
  * `npm run invoke -- <fn> --endpoint http://127.0.0.1:4318` — not for production: use the Collector there.
  */
 import { parseArgs } from 'node:util';
 import { decompressed, startLoopbackServer } from './loopback.ts';
-import { decodeLogs, decodeSpans, type ReceivedLog, type ReceivedSpan } from './otlp-decode.ts';
+import { decodeLogs, decodeMetrics, decodeSpans, type ReceivedLog, type ReceivedMetric, type ReceivedSpan } from './otlp-decode.ts';
+import { renderMetrics } from './metric-view.ts';
 import { renderTraces } from './trace-view.ts';
 
 export interface LocalReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
+  readonly metrics: ReceivedMetric[];
   close(): Promise<void>;
 }
 
 export async function startLocalReceiver(port = 0, onData?: () => void): Promise<LocalReceiver> {
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
+  const metrics: ReceivedMetric[] = [];
   const server = await startLoopbackServer({
     port,
     handle: (request) => {
       const body = decompressed(request);
       if (request.path === '/v1/traces') spans.push(...decodeSpans(body));
       else if (request.path === '/v1/logs') logs.push(...decodeLogs(body));
+      else if (request.path === '/v1/metrics') metrics.push(...decodeMetrics(body));
       else if (request.path === '/loki/api/v1/push') logs.push(...fromLokiJson(JSON.parse(body.toString('utf8'))));
       else return { status: 404 };
       onData?.();
       return { status: request.path.startsWith('/loki') ? 204 : 200 };
     },
   });
-  return { url: server.url, spans, logs, close: server.close };
+  return { url: server.url, spans, logs, metrics, close: server.close };
 }
 
 /** Loki push entries as log records, so they render under their spans like OTLP ones. */
@@ -62,6 +66,7 @@ if (import.meta.main) {
     // Print once a burst of exports has settled.
     timer = setTimeout(() => {
       console.log(renderTraces(receiver.spans.splice(0), receiver.logs.splice(0), { attributes: values.attributes }));
+      if (receiver.metrics.length > 0) console.log(renderMetrics(receiver.metrics.splice(0)));
     }, 300);
   }).catch((error: Error) => {
     console.error(`receiver: cannot listen on 127.0.0.1:${values.port}: ${error.message}`);

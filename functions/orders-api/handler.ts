@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import { withObservability } from '../../src/lambda.ts';
 
 interface HttpEvent {
@@ -10,6 +10,10 @@ interface HttpEvent {
 }
 
 const tracer = trace.getTracer('orders-api');
+// At module scope, as most code creates its instruments: the import above registered the meter provider.
+const lookups = metrics
+  .getMeter('orders-api')
+  .createCounter('orders.lookups', { unit: '{lookup}', description: 'Order lookups by result' });
 const orders = new Map([['42', { id: '42', items: 3, total: 59.9 }]]);
 
 console.log('orders-api initialised', { orders: orders.size });
@@ -35,6 +39,7 @@ export const handler = withObservability(async (event: HttpEvent, context: { aws
       span.end();
     }
   });
+  lookups.add(1, { 'orders.result': order ? 'found' : 'missing' });
   if (!order) {
     console.warn('order not found', { orderId: id });
     return { statusCode: 404, body: JSON.stringify({ message: 'not found' }) };
