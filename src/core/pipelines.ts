@@ -1,54 +1,22 @@
-import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { DeliveryReport, Signal } from '../exporters/delivery-report.ts';
-import { describeFailure } from '../exporters/export-failure.ts';
-import { ExportQueue } from '../exporters/export-queue.ts';
-import { FailoverLogExporter, FailoverMetricExporter, FailoverSpanExporter, type MetricLineFormat } from '../exporters/failover.ts';
+import type { DeliveryReport } from '../exporters/delivery-report.ts';
+import { FailoverLogExporter, FailoverSpanExporter, type MetricLineFormat } from '../exporters/failover.ts';
 import type { MetricRecord } from '../exporters/metric-record.ts';
-import { dataPointsOf } from '../exporters/metric-record-exporter.ts';
 import { LazyExporter } from '../exporters/lazy-exporter.ts';
 import type { LokiFallback } from '../exporters/loki/loki-fallback.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
-import { otlpLogExporter, otlpMetricExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
+import { otlpLogExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
 import type { PartialSuccessReader } from '../exporters/otlp/partial-success.ts';
 import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
-import { CircuitBreaker } from '../exporters/transport/circuit-breaker.ts';
-import { originOf, signedTransport } from '../exporters/transport/transport.ts';
-import { postWithFetch } from '../exporters/transport/fetch-transport.ts';
-import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
-import { ROOT_CONTEXT, type ContextManager } from '@opentelemetry/api';
-import type { BatchConfig, ResolvedConfig } from './config/resolved-config.ts';
-import { snapshotConsole } from './console-originals.ts';
-import { logRecordSize, spanSize } from './queue-processors.ts';
 import type { Transport } from '../exporters/transport/transport.ts';
+import type { ContextManager } from '@opentelemetry/api';
+import type { ResolvedConfig } from './config/resolved-config.ts';
+import { createMetricPipeline } from './metric-pipeline.ts';
+import { circuitBreakers, consoleLineWriter, createPipeline, otlpTransportOf, type Pipeline, type Shared } from './pipeline.ts';
+import { logRecordSize, spanSize } from './queue-processors.ts';
 
-// Export requests per signal in flight at once: a burst of thousands of records leaves in a few round
-// trips instead of one after another, without opening a connection per batch.
-const MAX_CONCURRENT_EXPORTS = 4;
-
-export interface Pipeline<T> {
-  readonly queue: ExportQueue<T>;
-  readonly exporter: { forceFlush?(): Promise<void>; shutdown(): Promise<void> };
-  /** Hands what is queued or in flight to stdout (a flush out of time). */
-  spill(): void;
-}
-
-interface PipelineParts<T> {
-  readonly signal: Signal;
-  readonly exporter: {
-    export(items: T[], done: (result: ExportResult) => void): void;
-    forceFlush?(): Promise<void>;
-    shutdown(): Promise<void>;
-  };
-  /** The failover chain, when the exporter is ours (not one passed in the options). */
-  readonly failover: { spill(): void } | undefined;
-  readonly batch: BatchConfig;
-  readonly sizeOf: (item: T) => number;
-  readonly writeLines: (items: readonly T[], write: LineWriter) => void;
-  /** What the report counts of a batch (metrics: data points); its length when absent. */
-  readonly count?: (items: readonly T[]) => number;
-}
+export type { Pipeline } from './pipeline.ts';
 
 /** What the pipelines are built from. */
 export interface PipelineInputs {
@@ -110,8 +78,14 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
   const { config } = inputs;
   const { provided } = config;
   const lastResort = config.stdoutFallback ? (inputs.lineWriter ?? consoleLineWriter()) : undefined;
-  const shared = { budget: new MemoryBudget(config.maxBufferBytes), lastResort, report, contextManager: inputs.contextManager };
-  const { spanFailover, logFailover } = createFailovers(inputs, lastResort, report);
+  const shared: Shared = {
+    budget: new MemoryBudget(config.maxBufferBytes),
+    lastResort,
+    report,
+    contextManager: inputs.contextManager,
+    breakerFor: circuitBreakers(config.circuitBackoffMs),
+  };
+  const { spanFailover, logFailover } = createFailovers(inputs, shared);
   return {
     spans: createPipeline<ReadableSpan>(shared, {
       signal: 'spans',
@@ -133,69 +107,12 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
   };
 }
 
-/**
- * Metrics: one record per instrument and collection, OTLP → stdout in the runtime's line format; with the
- * `emf` exporter, straight to stdout (no endpoint). Points, not records, are what the report counts.
- */
-function createMetricPipeline(inputs: PipelineInputs, shared: Shared): Pipeline<MetricRecord> {
-  const { config, transport, gzip, readPartialSuccess } = inputs;
-  const metrics = config.metrics;
-  const namespace = metrics.namespace ?? config.serviceName ?? 'faas-observability';
-  const format = inputs.metricLines(namespace);
-  const lines = (records: readonly MetricRecord[], write: LineWriter) => {
-    for (const note of format(records, write)?.notes ?? []) shared.report.note(`metrics: ${note}`);
-  };
-  const signer = config.provided.requestSigner;
-  const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
-  const exporter =
-    metrics.exporter === 'emf'
-      ? stdoutMetricExporter(lines, inputs.lineWriter ?? consoleLineWriter())
-      : new FailoverMetricExporter({
-          primary: {
-            exporter: otlpMetricExporter({ ...metrics.otlp, ...metrics.otlp.limits, transport: otlpTransport, gzip }, readPartialSuccess),
-            breaker: new CircuitBreaker({ initialBackoffMs: config.circuitBackoffMs }),
-          },
-          lastResort: shared.lastResort,
-          report: shared.report,
-          format,
-        });
-  return createPipeline<MetricRecord>(shared, {
-    signal: 'metrics',
-    exporter,
-    failover: exporter instanceof FailoverMetricExporter ? exporter : undefined,
-    batch: config.logBatch,
-    sizeOf: metricRecordSize,
-    writeLines: lines,
-    count: dataPointsOf,
-  });
-}
-
-/** The `emf` exporter: every collection to stdout, where the platform's log capture takes it. */
-function stdoutMetricExporter(lines: (records: readonly MetricRecord[], write: LineWriter) => void, write: LineWriter) {
-  return {
-    export(records: MetricRecord[], done: (result: ExportResult) => void) {
-      lines(records, write);
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    shutdown: () => Promise.resolve(),
-  };
-}
-
-/** Heap held by one record: its points and, for histograms, their buckets. */
-function metricRecordSize(record: MetricRecord): number {
-  let bytes = 200;
-  for (const point of record.data.points) bytes += 'bucketCounts' in point ? 160 + 16 * point.bucketCounts.length : 120;
-  return bytes;
-}
-
 /** Our failover chains, for the signals whose exporter the options do not replace. */
-function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefined, report: DeliveryReport) {
+function createFailovers(inputs: PipelineInputs, { lastResort, report, breakerFor }: Shared) {
   const { config, transport, gzip, readPartialSuccess } = inputs;
   const { provided } = config;
   const loadLoki = lokiLoaderOf(inputs);
-  const breakerFor = circuitBreakers(config.circuitBackoffMs);
-  const signer = provided.requestSigner;
-  const otlpTransport = signer ? signedTransport(transport ?? ((request) => postWithFetch(request)), signer) : transport;
+  const otlpTransport = otlpTransportOf(transport, provided.requestSigner);
   const spanFailover = provided.spanExporter
     ? undefined
     : new FailoverSpanExporter({
@@ -224,60 +141,6 @@ function createFailovers(inputs: PipelineInputs, lastResort: LineWriter | undefi
   return { spanFailover, logFailover };
 }
 
-interface Shared {
-  readonly budget: MemoryBudget;
-  readonly lastResort: LineWriter | undefined;
-  readonly report: DeliveryReport;
-  readonly contextManager: ContextManager | undefined;
-}
-
-/** A queue over the signal's exporter: what it cannot export goes to the last resort, counted. */
-function createPipeline<T>({ budget, lastResort, report, contextManager }: Shared, parts: PipelineParts<T>): Pipeline<T> {
-  const { exporter } = parts;
-  const countOf = parts.count ?? ((items: readonly T[]) => items.length);
-  const queue = new ExportQueue<T>({
-    exporter: contextManager
-      ? { export: (items, done) => contextManager.with(suppressTracing(ROOT_CONTEXT), () => exporter.export(items, done)) }
-      : exporter,
-    maxBatchSize: parts.batch.maxExportBatchSize,
-    maxQueueSize: parts.batch.maxQueueSize,
-    maxConcurrentExports: MAX_CONCURRENT_EXPORTS,
-    scheduledDelayMs: parts.batch.scheduledDelayMs,
-    budget,
-    sizeOf: parts.sizeOf,
-    overflow: (items, reason) => {
-      if (!lastResort) return report.add(parts.signal, 'lost', countOf(items));
-      report.add(parts.signal, reason === 'overCap' ? 'overCap' : 'stdout', countOf(items));
-      parts.writeLines(items, lastResort);
-    },
-    // Our failover chain counts its own outcomes; an exporter from the options only answers with a result.
-    onResult: (items, result) => {
-      if (parts.failover || result.code === ExportResultCode.SUCCESS) return;
-      report.add(parts.signal, 'lost', countOf(items));
-      report.note(`${parts.signal}: ${describeFailure(result)}`);
-    },
-  });
-  return {
-    queue,
-    exporter: parts.exporter,
-    spill() {
-      queue.spill();
-      parts.failover?.spill();
-    },
-  };
-}
-
-/** One breaker per endpoint origin: traces and logs to the same collector share what they learn. */
-function circuitBreakers(initialBackoffMs: number): (url: string) => CircuitBreaker {
-  const breakers = new Map<string, CircuitBreaker>();
-  return (url) => {
-    const origin = originOf(url);
-    let breaker = breakers.get(origin);
-    if (!breaker) breakers.set(origin, (breaker = new CircuitBreaker({ initialBackoffMs })));
-    return breaker;
-  };
-}
-
 /** The Loki fallback, loaded when it is first needed (an OTLP export failed), not at the cold start. */
 function lazyLokiExporter(
   loki: NonNullable<ResolvedConfig['loki']>,
@@ -292,9 +155,4 @@ function lazyLokiExporter(
 
 function basicAuthOf(loki: NonNullable<ResolvedConfig['loki']>): { username: string; password: string } | undefined {
   return loki.username !== undefined ? { username: loki.username, password: loki.password ?? '' } : undefined;
-}
-
-function consoleLineWriter(): LineWriter {
-  const { log } = snapshotConsole();
-  return (line) => log(line);
 }

@@ -3,6 +3,8 @@ import { printable } from './printable.ts';
 export type Signal = 'spans' | 'logs' | 'metrics';
 
 const MAX_REASON_LENGTH = 400;
+// Reasons kept per line: enough for every signal's first failure and the Loki fallback's beside it.
+const MAX_REASONS = 8;
 
 /**
  * Where records went that did not take the normal path: `fallback` (Loki), `stdout` (JSON lines, the last
@@ -40,9 +42,9 @@ export class DeliveryReport {
     this.#counts[signal][outcome] += count;
   }
 
-  /** Keeps a reason for the line (five at most); escaped and bounded, as reasons can quote an endpoint's answer. */
+  /** Keeps a reason for the line (`MAX_REASONS` at most); escaped and bounded, as reasons can quote an endpoint's answer. */
   note(reason: string): void {
-    if (this.#reasons.size < 5) this.#reasons.add(printable(reason, MAX_REASON_LENGTH));
+    if (this.#reasons.size < MAX_REASONS) this.#reasons.add(printable(reason, MAX_REASON_LENGTH));
   }
 
   /** Returns the counts and resets them; undefined when everything took the normal path. */

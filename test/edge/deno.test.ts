@@ -66,7 +66,7 @@ describe('a fetch handler under Deno.serve (real Deno)', () => {
       resource: { 'service.name': 'edge-fetch', 'cloud.provider': 'deno', 'process.runtime.name': 'deno' },
     });
     expect(new Set(receiver.requests.map((r) => `${r.path} ${r.headers['content-encoding']}`))).toEqual(
-      new Set(['/v1/traces undefined', '/v1/logs gzip']),
+      new Set(['/v1/traces undefined', '/v1/logs gzip', '/v1/metrics undefined']),
     );
   });
 

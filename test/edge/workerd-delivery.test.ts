@@ -52,12 +52,21 @@ describe('delivery from a Worker in real workerd (miniflare)', () => {
     const { mf, stdout, stderr } = startWorkerWithStdio(lokiCode, { OTLP_ENDPOINT: dead, FAAS_OBSERVABILITY_LOKI_URL: deadLoki });
     try {
       for (let i = 0; i < 20; i++) expect(await (await mf.dispatchFetch(`http://worker.test/?id=dead${i}`)).text()).toBe(`ok dead${i}`);
-      const undelivered = () => stdout.filter((line) => line.includes('"undelivered_'));
-      // 2 lines and 1 span per request.
-      await waitFor(() => undelivered().length >= 60, 30_000);
+      const undelivered = () => stdout.filter((line) => line.includes('"undelivered_span"') || line.includes('"undelivered_log_record"'));
+      const parse = (line: string) => JSON.parse(line.slice(line.indexOf('{'))) as { name?: string; data_points?: { value?: number }[] };
+      const invocations = () =>
+        stdout
+          .filter((line) => line.includes('"undelivered_metric":true'))
+          .map(parse)
+          .filter((metric) => metric.name === 'faas.invocations')
+          .flatMap((metric) => metric.data_points ?? [])
+          .reduce((sum, point) => sum + (point.value ?? 0), 0);
+      // 2 lines and 1 span per request; and the metrics, as JSON lines too, counting every request once.
+      await waitFor(() => undelivered().length >= 60 && invocations() >= 20, 30_000);
       await new Promise((resolve) => setTimeout(resolve, 500)); // a feedback loop would keep growing
       const records = undelivered().map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { body?: unknown; name?: string });
       expect(records).toHaveLength(60);
+      expect(invocations()).toBe(20);
       expect(records.filter((r) => r.name !== undefined)).toHaveLength(20);
       const bodies = records.filter((r) => r.body !== undefined).map((r) => String(r.body));
       expect(bodies.filter((body) => body.includes('undelivered'))).toEqual([]);
