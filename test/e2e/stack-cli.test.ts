@@ -132,9 +132,12 @@ describe.skipIf(!availability.run)('npm run stack (no docker) → npm run invoke
       });
       expect(response.status).toBe(200);
     }
-    // The collector batches for a second; VictoriaMetrics makes samples searchable within a second.
+    // The collector batches for a second; a flush makes what VictoriaMetrics took searchable at once.
     const total = await eventually(
-      () => queryMetrics(urls.metrics, `sum(sum_over_time({__name__="faas.invocations","service.name"="${service}"}[1h]))`),
+      async () => {
+        await (await fetch(`${urls.metrics}/internal/force_flush`, { signal: AbortSignal.timeout(10_000) })).arrayBuffer();
+        return queryMetrics(urls.metrics, `sum(sum_over_time({__name__="faas.invocations","service.name"="${service}"}[1h]))`);
+      },
       (samples) => samples[0]?.value === 6,
     );
     expect(total.map((sample) => sample.value)).toEqual([6]);
