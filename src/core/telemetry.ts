@@ -14,6 +14,7 @@ import { attachSetup, detachSetup, processContextManager } from './process-owner
 import { createOutboundTracer, type OutboundTracer } from './outbound/outbound-tracer.ts';
 import type { RuntimeMeasures } from './metrics/faas-metrics.ts';
 import { createTelemetryMetrics, type TelemetryMetrics } from './metrics/telemetry-metrics.ts';
+import { declineUserMeters } from './metrics/process-meters.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
 

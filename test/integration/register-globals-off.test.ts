@@ -1,5 +1,5 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, metrics, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { observeAwsClient } from '../../src/aws.ts';
 import { forEachRecord } from '../../src/lambda.ts';
@@ -20,8 +20,9 @@ afterEach(async () => {
 });
 
 describe('registerGlobals: false', () => {
-  it('the API is left alone: no tracer provider registered', async () => {
-    observability = testObservability({ registerGlobals: false });
+  it('the API is left alone: no tracer provider registered, and the meter provider registered at import withdrawn', async () => {
+    observability = testObservability({ registerGlobals: false, metrics: {} });
+    expect(metrics.getMeterProvider().constructor.name).toBe('NoopMeterProvider');
     await observability.wrap(async (_event: unknown, _context: unknown) => {
       expect(trace.getActiveSpan()).toBeUndefined();
     })({}, lambdaContext());

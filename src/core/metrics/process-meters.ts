@@ -55,6 +55,17 @@ export function releaseUserMeters(setup: object): void {
   }
 }
 
+/**
+ * A setup that does not lend the API its globals (`registerGlobals: false`) or has metrics off: when no setup
+ * collects user meters, the registration made at import is withdrawn, so the API holds nothing of ours.
+ */
+export function declineUserMeters(): undefined {
+  if (claimants.length === 0 && registered) {
+    metrics.disable();
+    registered = false;
+  }
+}
+
 /** Whether `setup` is the one that collects user meters now. */
 export function collectsUserMeters(setup: object): boolean {
   return registered && claimants[0] === setup;

@@ -5,7 +5,7 @@ import type { ExportQueue } from '../../exporters/export-queue.ts';
 import type { MetricsConfig } from '../config/resolved-config.ts';
 import { FaasMetrics } from './faas-metrics.ts';
 import { CollectingMeterProvider, temporalityFor } from './meter-provider.ts';
-import { claimUserMeters, collectsUserMeters, processMeterProvider, releaseUserMeters } from './process-meters.ts';
+import { claimUserMeters, collectsUserMeters, declineUserMeters, processMeterProvider, releaseUserMeters } from './process-meters.ts';
 
 /** One setup's metrics: the built-in FaaS instruments, and the user meters when this setup collects them. */
 export interface TelemetryMetrics {
@@ -41,7 +41,7 @@ export function createTelemetryMetrics(inputs: TelemetryMetricsInputs): Telemetr
   if (inputs.registerGlobals) {
     claimUserMeters(setup);
     if (collectsUserMeters(setup)) processMeterProvider().cardinalityLimit = config.cardinalityLimit;
-  }
+  } else declineUserMeters();
   const enqueue = (records: readonly MetricRecord[], problems: readonly string[]) => {
     for (const record of records) queue.add(record);
     for (const problem of problems) report.note(`metrics: ${problem}`);
