@@ -38,13 +38,15 @@ describe('the aws-direct function under the Runtime API (frozen at every /next) 
     await receiver?.close();
   });
 
-  it('every request was signed for its service with the role credentials, and every span and log arrived', () => {
+  it('every request was signed for its service with the role credentials, and every span, log and metric arrived', () => {
     expect(results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
-    expect(receiver.checks.length).toBeGreaterThanOrEqual(6);
+    expect(receiver.checks.length).toBeGreaterThanOrEqual(9);
     expect(receiver.checks.filter((c) => !c.verification.ok)).toEqual([]);
     expect(
       new Set(receiver.checks.map((c) => `${c.path} ${c.verification.ok && c.verification.service} ${c.headers['x-amz-security-token']}`)),
-    ).toEqual(new Set(['/v1/traces xray session', '/v1/logs logs session']));
+    ).toEqual(new Set(['/v1/traces xray session', '/v1/logs logs session', '/v1/metrics monitoring session']));
+    const invocations = receiver.metrics.filter((m) => m.name === 'faas.invocations').flatMap((m) => m.points);
+    expect(invocations.reduce((sum, point) => sum + Number(point.value), 0)).toBe(3);
     expect(receiver.spans).toHaveLength(3);
     expect(receiver.logs.map((l) => l.body).sort()).toEqual(['signed 0', 'signed 1', 'signed 2']);
     expect(diagnosticLines(lambda)).toEqual([]);
