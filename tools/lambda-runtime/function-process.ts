@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { InvokeEvent } from './extensions-api.ts';
+import { ExtensionsApi, type InvokeEvent } from './extensions-api.ts';
 
 // The function side of the Runtime API emulator: its configuration, results, and the child process it runs in.
 
@@ -113,7 +113,7 @@ export async function terminate(child: ChildProcess, frozen: boolean): Promise<'
 }
 
 /** The INVOKE event the extensions get for `pending`. */
-export function invokeEvent(pending: Pending, deadline: number, arn: string): InvokeEvent {
+function invokeEvent(pending: Pending, deadline: number, arn: string): InvokeEvent {
   return {
     eventType: 'INVOKE',
     deadlineMs: deadline,
@@ -124,7 +124,7 @@ export function invokeEvent(pending: Pending, deadline: number, arn: string): In
 }
 
 /** Answers the runtime's /next with `pending`'s event and headers. */
-export function writeInvocation(waiting: ServerResponse, pending: Pending, deadline: number, arn: string): void {
+function writeInvocation(waiting: ServerResponse, pending: Pending, deadline: number, arn: string): void {
   waiting.writeHead(200, {
     'content-type': 'application/json',
     'lambda-runtime-aws-request-id': pending.requestId,
@@ -133,4 +133,36 @@ export function writeInvocation(waiting: ServerResponse, pending: Pending, deadl
     ...(pending.traceId ? { 'lambda-runtime-trace-id': pending.traceId } : {}),
   });
   waiting.end(JSON.stringify(pending.event));
+}
+
+/** The Extensions API of a function: its register answer, Managed Instances as the environment says. */
+export function extensionsApiFor(config: FunctionConfig, onReady: () => void): ExtensionsApi {
+  return new ExtensionsApi({
+    enabled: config.extensions ?? true,
+    managedInstances: config.env?.AWS_LAMBDA_MAX_CONCURRENCY !== undefined,
+    registerResponse: () => ({
+      functionName: config.functionName ?? 'local-function',
+      functionVersion: '$LATEST',
+      handler: config.handler,
+    }),
+    onReady,
+  });
+}
+
+/** Hands `pending` out with its deadline (epoch ms): rapid releases the extensions first, then the runtime. */
+export function dispatchInvocation(
+  to: { readonly waiting: ServerResponse; readonly extensions: ExtensionsApi },
+  pending: Pending,
+  deadline: number,
+  config: FunctionConfig,
+): void {
+  const arn = `arn:aws:lambda:eu-west-1:123456789012:function:${config.functionName ?? 'local-function'}`;
+  to.extensions.dispatch(invokeEvent(pending, deadline, arn));
+  writeInvocation(to.waiting, pending, deadline, arn);
+}
+
+/** Holds an extension's registration as the config asks (a while, then until the runtime asked): the race, staged. */
+export async function holdRegistration(config: FunctionConfig, untilRuntimeAsked: () => Promise<void>): Promise<void> {
+  if (config.holdRegistrationMs) await new Promise((resolve) => setTimeout(resolve, config.holdRegistrationMs));
+  if (config.holdRegistrationUntilRuntimeAsks) await untilRuntimeAsked();
 }

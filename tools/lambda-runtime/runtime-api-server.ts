@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ExtensionsApi } from './extensions-api.ts';
+import type { ExtensionsApi } from './extensions-api.ts';
+import { FunctionChild, type OutputChunk } from './function-child.ts';
 import {
-  invokeEvent,
-  spawnFunction,
-  writeInvocation,
-  terminate,
+  dispatchInvocation,
+  extensionsApiFor,
+  holdRegistration,
   type FunctionConfig,
   type InvocationResult,
   type InvocationStatus,
@@ -26,8 +25,8 @@ export type { FunctionConfig, InvocationResult, InvocationStatus, InvokePhase } 
  * starts a new one (a cold start). With the Extensions API (extensions-api.ts) the caller still gets the
  * response when the runtime posts it, but the invoke phase (and the freeze) waits until the runtime and
  * every registered extension ask for their next event; at `stop()` such a process gets SIGTERM and 500 ms.
- * This class owns the process (spawn, freeze, thaw, kill); the routes are in runtime-api-routes.ts and the
- * invocation bookkeeping (queue, open phase, results) in invocation-book.ts.
+ * This class decides when the process (function-child.ts) is spawned, frozen, thawed and killed; the routes
+ * are in runtime-api-routes.ts and the invocation bookkeeping (queue, open phase, results) in invocation-book.ts.
  *
  * @example
  * const lambda = await RuntimeApiServer.start({ taskRoot: 'dist/hello', handler: 'index.handler' });
@@ -51,16 +50,14 @@ export class RuntimeApiServer {
       post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
       initError: (body) => {
         this.#kill();
-        this.#book.failInit(body, this.#processNumber);
+        this.#book.failInit(body, this.#process.processNumber);
       },
     });
   /** The conditions `until()` waits for, re-checked after every state change. */
   readonly #watch = new StateWatch();
   readonly #book = new InvocationBook();
-  #child: ChildProcess | undefined;
-  #processNumber = 0;
+  readonly #process: FunctionChild;
   #waitingNext: ServerResponse | undefined;
-  #frozen = false;
   #address = '';
   #runtimeAsked = false;
   readonly extensions: ExtensionsApi;
@@ -68,23 +65,11 @@ export class RuntimeApiServer {
   extensionOverruns = 0;
   /** How the last `stop()` ended the process: after SIGTERM within the grace period, or by SIGKILL. */
   lastShutdown: 'sigterm' | 'sigkill' | 'none' = 'none';
-  /** Every line the function wrote, in order. */
-  readonly output: { stream: 'stdout' | 'stderr'; text: string; processNumber: number }[] = [];
-  /** How many times the function's process was frozen and thawed. */
-  freezes = 0;
 
   private constructor(config: FunctionConfig) {
     this.#config = config;
-    this.extensions = new ExtensionsApi({
-      enabled: config.extensions ?? true,
-      managedInstances: config.env?.AWS_LAMBDA_MAX_CONCURRENCY !== undefined,
-      registerResponse: () => ({
-        functionName: config.functionName ?? 'local-function',
-        functionVersion: '$LATEST',
-        handler: config.handler,
-      }),
-      onReady: () => this.#afterReady(),
-    });
+    this.#process = new FunctionChild(config, () => this.#changed());
+    this.extensions = extensionsApiFor(config, () => this.#afterReady());
   }
 
   /** The Runtime API address (`host:port`), as AWS_LAMBDA_RUNTIME_API gives it. */
@@ -98,6 +83,21 @@ export class RuntimeApiServer {
     const { port } = server.#server.address() as { port: number };
     server.#address = `127.0.0.1:${port}`;
     return server;
+  }
+
+  /** Every line the function wrote, in order. */
+  get output(): readonly OutputChunk[] {
+    return this.#process.output;
+  }
+
+  /** How many times the function's process was frozen and thawed. */
+  get freezes(): number {
+    return this.#process.freezes;
+  }
+
+  /** The process is stopped (SIGSTOP) at /next: what Lambda reclaims between invocations. */
+  get frozen(): boolean {
+    return this.#process.frozen;
   }
 
   /** Every finished invoke phase, in order. */
@@ -120,9 +120,8 @@ export class RuntimeApiServer {
     // Lambda retires an environment between invocations: an open invoke phase (extensions still at work
     // after the response) ends first, by their /event/next or the deadline.
     await this.idle();
-    const child = this.#child;
-    if (child)
-      this.lastShutdown = this.extensions.count > 0 && options.graceful !== false ? await terminate(child, this.#frozen) : 'sigkill';
+    if (this.#process.running)
+      this.lastShutdown = this.extensions.count > 0 && options.graceful !== false ? await this.#process.terminate() : 'sigkill';
     this.#kill();
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
@@ -134,7 +133,7 @@ export class RuntimeApiServer {
   }
 
   get processNumber(): number {
-    return this.#processNumber;
+    return this.#process.processNumber;
   }
 
   /** The runtime is parked in GET /invocation/next (it waits for its next event). */
@@ -160,24 +159,10 @@ export class RuntimeApiServer {
   }
 
   #ensureProcess(): void {
-    if (this.#child) return;
-    this.#processNumber += 1;
-    const number = this.#processNumber;
+    if (this.#process.running) return;
     this.extensions.reset();
     this.#runtimeAsked = false;
-    const config = this.#config;
-    const child = spawnFunction(config, this.#address);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream]!.setEncoding('utf8').on('data', (text: string) => {
-        this.output.push({ stream, text, processNumber: number });
-        config.onOutput?.(stream, text);
-        this.#changed();
-      });
-    }
-    child.on('exit', () => {
-      if (this.#child !== child) return;
-      this.#child = undefined;
-      this.#frozen = false;
+    this.#process.spawn(this.#address, () => {
       this.#waitingNext = undefined;
       this.#book.endPhase(this.#book.phase, false);
       // The process died during an invocation (a crash, or a kill after init/error): report and move on.
@@ -185,17 +170,13 @@ export class RuntimeApiServer {
       this.#deliver();
       this.#changed();
     });
-    this.#child = child;
   }
 
   #kill(): void {
-    const child = this.#child;
-    if (!child) return;
-    this.#child = undefined;
+    if (!this.#process.running) return;
     this.#waitingNext = undefined;
-    this.#frozen = false;
+    this.#process.kill();
     this.#book.endPhase(this.#book.phase, false);
-    child.kill('SIGKILL');
   }
 
   /** Hands the next queued event to the function, thawing it first if it is frozen at /next. */
@@ -207,18 +188,11 @@ export class RuntimeApiServer {
     if (!waiting || !this.extensions.allReady()) return;
     this.#waitingNext = undefined;
     const pending = this.#book.begin();
-    if (this.#frozen) {
-      this.#child?.kill('SIGCONT');
-      this.#frozen = false;
-    }
+    this.#process.thaw();
     const timeoutMs = this.#config.timeoutMs ?? 3000;
     pending.started = performance.now();
-    const deadline = Date.now() + timeoutMs;
     pending.deadlineTimer = setTimeout(() => this.#timeout(pending), timeoutMs);
-    const arn = `arn:aws:lambda:eu-west-1:123456789012:function:${this.#config.functionName ?? 'local-function'}`;
-    // rapid releases the extensions first, then the runtime.
-    this.extensions.dispatch(invokeEvent(pending, deadline, arn));
-    writeInvocation(waiting, pending, deadline, arn);
+    dispatchInvocation({ waiting, extensions: this.extensions }, pending, Date.now() + timeoutMs, this.#config);
   }
 
   #timeout(pending: Pending): void {
@@ -237,7 +211,7 @@ export class RuntimeApiServer {
   }
 
   #finish(status: InvocationStatus, payload: string): void {
-    this.#book.finish(status, payload, this.#processNumber);
+    this.#book.finish(status, payload, this.#process.processNumber);
   }
 
   /** The runtime or an extension asked for its next event: end the phase, freeze when all wait, deliver. */
@@ -245,20 +219,13 @@ export class RuntimeApiServer {
     const phase = this.#book.phase;
     if (phase && !this.#book.current && this.#waitingNext && this.extensions.allReady()) this.#book.endPhase(phase, true);
     // This is where Lambda freezes the environment: the runtime and every extension wait for an event.
-    if (this.#child && !this.#frozen && this.#waitingNext && this.extensions.allWaiting()) {
-      this.#child.kill('SIGSTOP');
-      this.#frozen = true;
-      this.freezes += 1;
-    }
+    if (this.#waitingNext && this.extensions.allWaiting()) this.#process.freeze();
     this.#deliver();
   }
 
   async #extension(request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
-    const hold = this.#config.holdRegistrationMs;
-    const registering = request.url!.endsWith('/register');
-    if (hold && registering) await new Promise((resolve) => setTimeout(resolve, hold));
-    if (this.#config.holdRegistrationUntilRuntimeAsks && registering)
-      await this.until(() => this.#runtimeAsked, 'the runtime asked for its first event');
+    if (request.url!.endsWith('/register'))
+      await holdRegistration(this.#config, () => this.until(() => this.#runtimeAsked, 'the runtime asked for its first event'));
     this.extensions.route(request.method ?? '', request.url!, request.headers, body, response);
   }
 
