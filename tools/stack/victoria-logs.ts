@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../loopback.ts';
-import { onFreshPortsWhenTaken, startBackend, waitReady, type BackendProcess } from './process.ts';
+import { onFreshPortsWhenTaken, type BackendProcess } from './process.ts';
+import { startVictoriaBackend } from './victoria-backend.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Built by `npm run victorialogs:build` (tools/victorialogs-build.sh). */
@@ -44,30 +43,11 @@ export async function startVictoriaLogs(options: VictoriaLogsStartOptions = {}):
 }
 
 async function startOnce(httpPort: number): Promise<RunningVictoriaLogs> {
-  const dir = mkdtempSync(join(tmpdir(), 'victoria-logs-'));
-  const backend = startBackend('victoria-logs', VICTORIA_LOGS_BINARY, [
-    `-storageDataPath=${join(dir, 'data')}`,
-    `-httpListenAddr=127.0.0.1:${httpPort}`,
+  const backend = await startVictoriaBackend('VictoriaLogs', VICTORIA_LOGS_BINARY, httpPort, [
     '-loki.disableMessageParsing',
     // Entries as old as the query window the tests use are kept (the default drops what is older than 2 days).
     '-retentionPeriod=7d',
     '-loggerLevel=WARN',
   ]);
-  const url = `http://127.0.0.1:${httpPort}`;
-  const stop = async () => {
-    await backend.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitReady(backend, `${url}/health`);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const flush = async () => {
-    const response = await fetch(`${url}/internal/force_flush`, { signal: AbortSignal.timeout(30_000) });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`VictoriaLogs answered ${response.status} to /internal/force_flush`);
-  };
-  return { url, lokiUrl: `${url}/insert`, otlpEndpoint: `${url}/insert/opentelemetry`, dir, process: backend, flush, stop };
+  return { ...backend, lokiUrl: `${backend.url}/insert`, otlpEndpoint: `${backend.url}/insert/opentelemetry` };
 }

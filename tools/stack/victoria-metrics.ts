@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../loopback.ts';
-import { onFreshPortsWhenTaken, startBackend, waitReady, type BackendProcess } from './process.ts';
+import { onFreshPortsWhenTaken, type BackendProcess } from './process.ts';
+import { startVictoriaBackend } from './victoria-backend.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Built by `npm run victoriametrics:build` (tools/victoriametrics-build.sh). */
@@ -60,29 +59,10 @@ export async function startVictoriaMetrics(options: VictoriaMetricsStartOptions 
 }
 
 async function startOnce(httpPort: number): Promise<RunningVictoriaMetrics> {
-  const dir = mkdtempSync(join(tmpdir(), 'victoria-metrics-'));
-  const backend = startBackend('victoria-metrics', VICTORIA_METRICS_BINARY, [
-    `-storageDataPath=${join(dir, 'data')}`,
-    `-httpListenAddr=127.0.0.1:${httpPort}`,
+  const backend = await startVictoriaBackend('VictoriaMetrics', VICTORIA_METRICS_BINARY, httpPort, [
     '-search.latencyOffset=0s',
     '-search.disableCache',
     '-loggerLevel=WARN',
   ]);
-  const url = `http://127.0.0.1:${httpPort}`;
-  const stop = async () => {
-    await backend.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitReady(backend, `${url}/health`);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const flush = async () => {
-    const response = await fetch(`${url}/internal/force_flush`, { signal: AbortSignal.timeout(30_000) });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`VictoriaMetrics answered ${response.status} to /internal/force_flush`);
-  };
-  return { url, otlpEndpoint: `${url}/opentelemetry`, dir, process: backend, flush, stop };
+  return { ...backend, otlpEndpoint: `${backend.url}/opentelemetry` };
 }

@@ -55,70 +55,63 @@ export function acceptable(descriptor: InstrumentDescriptor, host: StreamHost, v
   return descriptor.valueType === 'int' && !Number.isInteger(value) ? Math.trunc(value) : value;
 }
 
-/** Counters and up-down counters: the sum per series. */
-export class SumStream implements MetricStream {
+/** What sums and gauges share: one number per series, and the window their points cover. */
+abstract class NumberStream implements MetricStream {
   readonly descriptor: InstrumentDescriptor;
-  readonly #host: StreamHost;
-  readonly #table: SeriesTable<{ readonly attributes: Attributes; value: number }>;
+  protected readonly host: StreamHost;
+  protected readonly table: SeriesTable<{ readonly attributes: Attributes; value: number }>;
   readonly #window: Window;
 
   constructor(descriptor: InstrumentDescriptor, host: StreamHost, now: HrTime) {
     this.descriptor = descriptor;
-    this.#host = host;
-    this.#table = new SeriesTable(
+    this.host = host;
+    this.table = new SeriesTable(
       (attributes) => ({ attributes, value: 0 }),
       () => host.cardinalityLimit,
     );
     this.#window = { created: now, last: now };
   }
 
-  add(value: number, attributes?: Attributes): void {
-    const accepted = acceptable(this.descriptor, this.#host, value);
-    if (accepted === undefined) return;
-    if (accepted < 0 && this.descriptor.kind === 'counter') {
-      this.#host.problem(`metric ${this.descriptor.name}: a counter only goes up; a negative value was dropped`);
-      return;
-    }
-    this.#table.cell(attributes).value += accepted;
-  }
+  protected abstract dataOf(points: NumberPoint[], temporality: MetricTemporality): MetricData;
 
   collect(temporality: MetricTemporality, now: HrTime): MetricData | undefined {
-    const cells = temporality === 'delta' ? this.#table.take() : [...this.#table.cells()];
+    // Delta: only the series changed since the last collection (a gauge is reported so by the SDK too).
+    const cells = temporality === 'delta' ? this.table.take() : [...this.table.cells()];
     const startTime = startOf(this.#window, temporality, now);
     if (cells.length === 0) return undefined;
-    const points: NumberPoint[] = cells.map(({ attributes, value }) => ({ attributes, startTime, time: now, value }));
+    return this.dataOf(
+      cells.map(({ attributes, value }) => ({ attributes, startTime, time: now, value })),
+      temporality,
+    );
+  }
+}
+
+/** Counters and up-down counters: the sum per series. */
+export class SumStream extends NumberStream {
+  add(value: number, attributes?: Attributes): void {
+    const accepted = acceptable(this.descriptor, this.host, value);
+    if (accepted === undefined) return;
+    if (accepted < 0 && this.descriptor.kind === 'counter') {
+      this.host.problem(`metric ${this.descriptor.name}: a counter only goes up; a negative value was dropped`);
+      return;
+    }
+    this.table.cell(attributes).value += accepted;
+  }
+
+  protected dataOf(points: NumberPoint[], temporality: MetricTemporality): MetricData {
     return { type: 'sum', monotonic: this.descriptor.kind === 'counter', temporality, points };
   }
 }
 
 /** Synchronous gauges: the last value per series. */
-export class GaugeStream implements MetricStream {
-  readonly descriptor: InstrumentDescriptor;
-  readonly #host: StreamHost;
-  readonly #table: SeriesTable<{ readonly attributes: Attributes; value: number }>;
-  readonly #window: Window;
-
-  constructor(descriptor: InstrumentDescriptor, host: StreamHost, now: HrTime) {
-    this.descriptor = descriptor;
-    this.#host = host;
-    this.#table = new SeriesTable(
-      (attributes) => ({ attributes, value: 0 }),
-      () => host.cardinalityLimit,
-    );
-    this.#window = { created: now, last: now };
-  }
-
+export class GaugeStream extends NumberStream {
   record(value: number, attributes?: Attributes): void {
-    const accepted = acceptable(this.descriptor, this.#host, value);
-    if (accepted !== undefined) this.#table.cell(attributes).value = accepted;
+    const accepted = acceptable(this.descriptor, this.host, value);
+    if (accepted !== undefined) this.table.cell(attributes).value = accepted;
   }
 
-  collect(temporality: MetricTemporality, now: HrTime): MetricData | undefined {
-    // Delta: only the series set since the last collection, as the SDK reports a gauge.
-    const cells = temporality === 'delta' ? this.#table.take() : [...this.#table.cells()];
-    const startTime = startOf(this.#window, temporality, now);
-    if (cells.length === 0) return undefined;
-    return { type: 'gauge', points: cells.map(({ attributes, value }) => ({ attributes, startTime, time: now, value })) };
+  protected dataOf(points: NumberPoint[]): MetricData {
+    return { type: 'gauge', points };
   }
 }
 
