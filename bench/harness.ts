@@ -69,13 +69,17 @@ export function runChild(file: string, mode: string, count: number, endpoint: st
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Runs `measure` for every variant, interleaved round by round so machine noise hits all alike. */
-export async function interleaved(rounds: number, measure: (variant: Variant) => Promise<number>) {
-  const samples = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+/** Runs `measure` for every variant (the five, or those given), interleaved round by round so machine noise hits all alike. */
+export async function interleaved<V extends string = Variant>(
+  rounds: number,
+  measure: (variant: V) => Promise<number>,
+  variants: readonly V[] = VARIANTS as unknown as readonly V[],
+) {
+  const samples = Object.fromEntries(variants.map((v) => [v, [] as number[]])) as Record<V, number[]>;
   for (let round = 0; round < rounds; round++) {
-    for (const variant of VARIANTS) samples[variant].push(await measure(variant));
+    for (const variant of variants) samples[variant].push(await measure(variant));
   }
-  return Object.fromEntries(VARIANTS.map((v) => [v, median(samples[v])])) as Record<Variant, number>;
+  return Object.fromEntries(variants.map((v) => [v, median(samples[v])])) as Record<V, number>;
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -2,7 +2,7 @@
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
- * `--only=outbound`, `--only=post-response` or `--only=log-buffer` for one table).
+ * `--only=outbound`, `--only=post-response`, `--only=log-buffer` or `--only=metrics` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { bundle, fmt, OUT, runChild, startSink, VARIANTS, type Bundled, type Var
 import { bundleTable, lambdaTable } from './lambda-table.ts';
 import { logBufferTable } from './log-buffer.ts';
 import { memoryAndStreamingTables } from './memory.ts';
+import { metricsBundleTable } from './metrics-bundle.ts';
+import { metricsTable } from './metrics.ts';
 import { outboundTable } from './outbound.ts';
 import { postResponseTable } from './post-response.ts';
 
@@ -25,6 +27,11 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 async function main() {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
+  if (only === 'metrics') {
+    // Its own bundles and sink: the metrics cases, then the bundle part.
+    console.log(`${await metricsTable(quick)}\n\n${await metricsBundleTable(OUT)}`);
+    return;
+  }
   if (only === 'log-buffer') {
     // Its own two bundles and sink: none of the five variants is needed.
     const sink = await startSink(0);
@@ -73,6 +80,7 @@ async function main() {
     console.log(`\n${await edgeTable(slow.url, quick)}`);
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url, quick)}`);
     console.log(`\n${await outboundTable(OUT, quick)}`);
+    console.log(`\n${await metricsTable(quick)}\n\n${await metricsBundleTable(OUT)}`);
     console.log(
       `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; ${lambda.runs}; rounds interleaved.`,
     );
