@@ -10,9 +10,9 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { describeDelivery } from '../exporters/delivery-report.ts';
-import { isError, safeMessage, safeRead } from './safe-read.ts';
+import { isError, safeRead } from './safe-read.ts';
 import { withInvocationId, withSetup } from './invocation-context.ts';
-import { recordSpanError } from './span-error.ts';
+import { describeThrown, recordSpanError } from './span-error.ts';
 import { OutcomeSpan } from './outcome-span.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -74,7 +74,17 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
     } finally {
       // Whatever the outcome's recording did, the span is ended and so exported.
       span.end();
-      if (watched instanceof OutcomeSpan) countInvocation(input, start, watched, how, (performance.now() - startedMs) / 1000);
+      if (watched instanceof OutcomeSpan) {
+        const outcome = how === 'timedOut' ? 'timeout' : how === 'threw' || watched.failed ? 'error' : 'success';
+        const ended = { outcome, durationS: (performance.now() - startedMs) / 1000, recorded: watched.attributes } as const;
+        const coldStart = input.attributes['faas.coldstart'] === true;
+        safely(
+          telemetry,
+          () => telemetry.metrics?.countInvocation({ ...ended, started: start.attributes ?? {}, coldStart }),
+          undefined,
+          'could not count it',
+        );
+      }
     }
   };
   const timeoutNet = armTimeoutNet(input, () => {
@@ -123,29 +133,6 @@ function startInvocationSpan<E>(input: InvocationInput<E>): StartedSpan {
     parentContext,
   );
   return { span, parentContext, start };
-}
-
-/** The FaaS metrics of one invocation: every invocation counts once, as a success, an error or a timeout. */
-function countInvocation<E>(input: InvocationInput<E>, start: SpanStart, watched: OutcomeSpan, how: string, durationS: number): void {
-  const { telemetry } = input;
-  safely(
-    telemetry,
-    () => {
-      const trigger = start.attributes?.['faas.trigger'];
-      const coldStart = input.attributes['faas.coldstart'] === true;
-      telemetry.metrics?.faas.invocation({
-        trigger: typeof trigger === 'string' ? trigger : 'other',
-        outcome: how === 'timedOut' ? 'timeout' : how === 'threw' || watched.failed ? 'error' : 'success',
-        durationS,
-        coldStart,
-        initDurationS: coldStart ? telemetry.runtimeMeasures.initDurationS?.() : undefined,
-        memoryBytes: telemetry.runtimeMeasures.memoryBytes?.(),
-        http: trigger === 'http' ? { ...start.attributes, ...watched.attributes } : undefined,
-      });
-    },
-    undefined,
-    'could not count the invocation',
-  );
 }
 
 function spanStartFor<E>(input: InvocationInput<E>): SpanStart {
@@ -245,12 +232,9 @@ function safely<T>(telemetry: Telemetry, fn: () => T, fallback: T, what = 'could
   }
 }
 
+/** A flush error's message, and its cause's when that is an Error too. */
 function describe(error: unknown): string {
-  if (!isError(error)) return safeString(error);
-  const cause = isError(error.cause) ? `: ${safeMessage(error.cause)}` : '';
-  return `${safeMessage(error)}${cause}`;
-}
-
-function safeString(value: unknown): string {
-  return safeRead(() => String(value), 'unprintable value');
+  const cause = isError(error) ? safeRead(() => error.cause, undefined) : undefined;
+  const { message } = describeThrown(error);
+  return isError(cause) ? `${message}: ${describeThrown(cause).message}` : message;
 }

@@ -5,8 +5,7 @@ import type { MetricRecord } from '../exporters/metric-record.ts';
 import { dataPointsOf } from '../exporters/metric-record-exporter.ts';
 import { otlpMetricExporter } from '../exporters/otlp/otlp-protobuf-exporter.ts';
 import type { LineWriter } from '../exporters/stdout-records.ts';
-import { consoleLineWriter, createPipeline, otlpTransportOf, type Pipeline, type Shared } from './pipeline.ts';
-import type { PipelineInputs } from './pipelines.ts';
+import { consoleLineWriter, createPipeline, otlpTransportOf, type Pipeline, type PipelineInputs, type Shared } from './pipeline.ts';
 
 /**
  * Metrics: one record per instrument and collection, OTLP → stdout in the runtime's line format; with the

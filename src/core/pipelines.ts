@@ -1,61 +1,28 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { DeliveryReport } from '../exporters/delivery-report.ts';
-import { FailoverLogExporter, FailoverSpanExporter, type MetricLineFormat } from '../exporters/failover.ts';
+import { FailoverLogExporter, FailoverSpanExporter } from '../exporters/failover.ts';
 import type { MetricRecord } from '../exporters/metric-record.ts';
 import { LazyExporter } from '../exporters/lazy-exporter.ts';
-import type { LokiFallback } from '../exporters/loki/loki-fallback.ts';
 import { MemoryBudget } from '../exporters/memory-budget.ts';
-import { otlpLogExporter, otlpSpanExporter, type Gzip } from '../exporters/otlp/otlp-protobuf-exporter.ts';
-import type { PartialSuccessReader } from '../exporters/otlp/partial-success.ts';
-import { writeRecordsAsJsonLines, writeSpansAsJsonLines, type LineWriter } from '../exporters/stdout-records.ts';
+import { otlpLogExporter, otlpSpanExporter } from '../exporters/otlp/otlp-protobuf-exporter.ts';
+import { writeRecordsAsJsonLines, writeSpansAsJsonLines } from '../exporters/stdout-records.ts';
 import type { Transport } from '../exporters/transport/transport.ts';
-import type { ContextManager } from '@opentelemetry/api';
 import type { ResolvedConfig } from './config/resolved-config.ts';
 import { createMetricPipeline } from './metric-pipeline.ts';
-import { circuitBreakers, consoleLineWriter, createPipeline, otlpTransportOf, type Pipeline, type Shared } from './pipeline.ts';
+import {
+  circuitBreakers,
+  consoleLineWriter,
+  createPipeline,
+  otlpTransportOf,
+  type LokiLoader,
+  type Pipeline,
+  type PipelineInputs,
+  type Shared,
+} from './pipeline.ts';
 import { logRecordSize, spanSize } from './queue-processors.ts';
 
-export type { Pipeline } from './pipeline.ts';
-
-/** What the pipelines are built from. */
-export interface PipelineInputs {
-  /** The only settings read: the sampler, exporters, signer and Loki code passed in the options are in `config.provided`. */
-  readonly config: ResolvedConfig;
-  /** How the OTLP exporters send requests; `fetch` when absent. */
-  readonly transport?: Transport;
-  /** How OTLP bodies are gzipped when `compression` is `gzip`; sent as is when absent. */
-  readonly gzip?: Gzip;
-  /** Where undeliverable records are written as JSON lines; the console as it was, when absent. */
-  readonly lineWriter?: LineWriter;
-  /**
-   * Loads the Loki exporter's module, when the fallback is configured and first needed, unless the options
-   * carried it (`config.provided.lokiFallback`). Lambda passes a dynamic `import()` (a chunk of its own in a split artifact, so
-   * a cold start does not load it); the edge none: its bundle is one file, which carries Loki code only when
-   * the user imports `faas-observability/loki`. With neither, there is no Loki fallback (stdout takes over).
-   */
-  readonly loadLoki?: LokiLoader;
-  /**
-   * How the OTLP exporters read an answer's partial_success: Lambda passes one that imports the reader only
-   * for an answer with a body (a chunk a cold start does not load), the edge `sumPartialSuccess` itself (its
-   * one-file bundle would carry the reader anyway, and a dynamic import there costs esbuild's module wrappers).
-   */
-  readonly readPartialSuccess: PartialSuccessReader;
-  /**
-   * The process's context manager: exports start in a context with tracing suppressed there too (the API's
-   * alone is not enough when the API globals are not registered), so the outbound instrumentation skips them.
-   */
-  readonly contextManager?: ContextManager;
-  /**
-   * How metrics are written to stdout (their last resort, and the `emf` exporter): Lambda passes CloudWatch EMF
-   * under `namespace` (CloudWatch Logs makes metrics of those lines), the edge JSON lines. Passed in, so each
-   * runtime's bundle carries only its own format.
-   */
-  readonly metricLines: (namespace: string) => MetricLineFormat;
-}
-
-/** Resolves to the module that holds the Loki exporter. */
-export type LokiLoader = () => Promise<LokiFallback>;
+export type { LokiLoader, Pipeline, PipelineInputs } from './pipeline.ts';
 
 /** How the Loki fallback's code is had: from the options, else from the runtime's loader, else not at all. */
 function lokiLoaderOf({ config, loadLoki }: Pick<PipelineInputs, 'config' | 'loadLoki'>): LokiLoader | undefined {

@@ -46,11 +46,6 @@ export interface Telemetry {
    */
   readonly metrics: TelemetryMetrics | undefined;
   /**
-   * What only the runtime can measure for the FaaS metrics (init duration, peak memory).
-   * @internal
-   */
-  readonly runtimeMeasures: RuntimeMeasures;
-  /**
    * Counts console calls that could not become a record, for the per-invocation diagnostic line.
    * @internal
    */
@@ -128,8 +123,9 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
         resource,
         queue: pipelines.metrics.queue,
         report,
+        runtimeMeasures: inputs.runtimeMeasures ?? {},
       })
-    : undefined;
+    : declineUserMeters();
   const all = metrics ? [pipelines.spans, pipelines.logs, pipelines.metrics] : [pipelines.spans, pipelines.logs];
   // Built once: the flush runs every invocation. The metrics are collected first, in the same flush.
   const stages: Flushable[][] = all.map(({ queue, exporter }) => [{ forceFlush: () => queue.flush() }, exporter]);
@@ -158,7 +154,6 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
         })
       : undefined,
     metrics,
-    runtimeMeasures: inputs.runtimeMeasures ?? {},
     countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
     flush,

@@ -1,7 +1,8 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
 import { FaasMetrics } from '../../src/core/metrics/faas-metrics.ts';
-import { CollectingMeterProvider, temporalityFor } from '../../src/core/metrics/meter-provider.ts';
+import { CollectingMeterProvider } from '../../src/core/metrics/meter-provider.ts';
+import { temporalityFor } from '../../src/core/metrics/temporality.ts';
 
 // The semantic conventions' FaaS metrics (https://opentelemetry.io/docs/specs/semconv/faas/faas-metrics/) and
 // HTTP request durations (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/), written out here

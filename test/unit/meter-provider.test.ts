@@ -9,7 +9,8 @@ import {
   type MetricData as SdkMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { CollectingMeterProvider, temporalityFor } from '../../src/core/metrics/meter-provider.ts';
+import { CollectingMeterProvider } from '../../src/core/metrics/meter-provider.ts';
+import { temporalityFor } from '../../src/core/metrics/temporality.ts';
 import { seriesKey } from '../../src/core/metrics/series-table.ts';
 import type { MetricRecord } from '../../src/exporters/metric-record.ts';
 
