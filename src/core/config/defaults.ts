@@ -16,6 +16,9 @@ export interface Defaults {
 
 export const MIB = 1024 * 1024;
 
+/** The SDK's default cardinality limit per instrument: https://opentelemetry.io/docs/specs/otel/metrics/sdk/#cardinality-limits */
+export const DEFAULT_CARDINALITY_LIMIT = 2000;
+
 /** Serverless defaults: short delays and timeouts, because every wait is billed and the freeze is near. */
 export const BASE_DEFAULTS: Defaults = {
   endpoint: 'http://localhost:4318',

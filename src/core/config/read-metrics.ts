@@ -1,7 +1,7 @@
 import { readEnum, readNumber, readString, type Env, type Warn } from './env-readers.ts';
 import { TEMPORALITY_PREFERENCES, type MetricsExporterName, type ObservabilityOptions, type TemporalityPreference } from './options.ts';
 import type { MetricsConfig } from './resolved-config.ts';
-import { DEFAULT_CARDINALITY_LIMIT } from '../metrics/series-table.ts';
+import { DEFAULT_CARDINALITY_LIMIT } from './defaults.ts';
 
 const EXPORTERS = ['otlp', 'emf', 'none'] as const;
 

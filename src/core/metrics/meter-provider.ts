@@ -5,7 +5,7 @@ import type { MetricRecord } from '../../exporters/metric-record.ts';
 import type { StreamHost } from './instrument-streams.ts';
 import { CollectingMeter } from './collecting-meter.ts';
 import type { TemporalityOf } from './temporality.ts';
-import { DEFAULT_CARDINALITY_LIMIT } from './series-table.ts';
+import { DEFAULT_CARDINALITY_LIMIT } from '../config/defaults.ts';
 
 const MAX_PROBLEMS = 20;
 

@@ -6,9 +6,6 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
  */
 export const OVERFLOW_ATTRIBUTES: Readonly<Attributes> = Object.freeze({ 'otel.metric.overflow': true });
 
-/** The SDK's default cardinality limit per instrument: https://opentelemetry.io/docs/specs/otel/metrics/sdk/#cardinality-limits */
-export const DEFAULT_CARDINALITY_LIMIT = 2000;
-
 /**
  * One instrument's series, keyed by attribute set (key order does not matter): memory grows with the series,
  * never with the calls. Past `limit − 1` series, new attribute sets share the overflow series, so the limit
