@@ -47,6 +47,12 @@ export interface ReceivedSpan {
   /** Nanoseconds since the epoch, as decimal strings. */
   startNs: string;
   endNs: string;
+  /**
+   * `Span.flags`: the W3C trace flags (bit 0, sampled) and the parent's remote bits. Read from OTLP JSON (the
+   * collector's file exporter); the bundled .proto files predate the field, so a protobuf request reads 0.
+   * Absent where the source has no such field (Jaeger's query API).
+   */
+  flags?: number;
 }
 export interface ReceivedLog {
   traceId: string;
@@ -153,6 +159,7 @@ function spansOf(request: any, id: IdText): ReceivedSpan[] {
           links: (span.links ?? []).map((link: any) => ({ traceId: id(link.traceId), spanId: id(link.spanId) })),
           startNs: String(span.startTimeUnixNano ?? '0'),
           endNs: String(span.endTimeUnixNano ?? '0'),
+          flags: Number(span.flags ?? 0),
         });
       }
     }

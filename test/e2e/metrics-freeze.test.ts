@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/loopback.ts';
 import { buildFixtureFunction } from '../helpers/build-function.ts';
 import { emfEntries, emfTotal } from '../helpers/emf-output.ts';
-import { checkRun, runPlan, type EnvironmentRun } from '../helpers/metrics-environments.ts';
-import { expectedTotals, planFor } from '../helpers/metrics-plan.ts';
+import { checkRun, eventFor, expectedTotals, planFor, type PlannedStep } from '../helpers/metrics-plan.ts';
+import { runPlan, type EnvironmentRun } from '../helpers/run-plan.ts';
 import {
   eventually,
   queryMetrics,
@@ -28,7 +28,8 @@ const ENVIRONMENTS = 3;
 // spilled to stdout at the deadline. Room for the other flushes too: the test counts points, not speed.
 const TIMEOUT_MS = 6000;
 const ROOM = { FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '5000', FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS: '600' };
-const allServers = (runs: readonly EnvironmentRun[]) => runs.flatMap((run) => run.servers);
+const RUN = { functionName: 'orders-metrics', environments: ENVIRONMENTS, timeoutMs: TIMEOUT_MS, event: eventFor } as const;
+const allServers = (runs: readonly EnvironmentRun<PlannedStep>[]) => runs.flatMap((run) => run.servers);
 
 /** The one value of a query summed into a single series, or what came back instead. */
 function single(samples: MetricSample[]): number | MetricSample[] {
@@ -50,7 +51,7 @@ describe.skipIf(!availability.run)(
     const service = `metrics-freeze-${randomBytes(4).toString('hex')}`;
     let store: RunningVictoriaMetrics;
     let collector: RunningStackCollector | undefined;
-    let runs: EnvironmentRun[] = [];
+    let runs: EnvironmentRun<PlannedStep>[] = [];
     const of = (name: string) => `{__name__="${name}","service.name"="${service}"}`;
     const total = async (name: string) => single(await queryMetrics(store.url, `sum(sum_over_time(${of(name)}[1h]))`));
     const split = async (name: string, label: string) =>
@@ -66,7 +67,7 @@ describe.skipIf(!availability.run)(
         metricsOtlpEndpoint: store.otlpEndpoint,
       });
       const env = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_SERVICE_NAME: service, ...ROOM };
-      runs = await runPlan(plan, { taskRoot: artifact.dir, env, environments: ENVIRONMENTS, timeoutMs: TIMEOUT_MS, kill });
+      runs = await runPlan(plan, { ...RUN, taskRoot: artifact.dir, env, kill });
       // Stopped (SIGTERM), the collector sends what its batch holds: after that nothing more is on its way.
       await collector.stop();
       collector = undefined;
@@ -135,12 +136,12 @@ describe('the collector down (nothing listening): the same kind of run writes Cl
   const plan = planFor(INVOCATIONS, ENVIRONMENTS, kill);
   const expected = expectedTotals(plan);
   const service = `metrics-emf-${randomBytes(4).toString('hex')}`;
-  let runs: EnvironmentRun[] = [];
+  let runs: EnvironmentRun<PlannedStep>[] = [];
 
   beforeAll(async () => {
     const artifact = await buildFixtureFunction('metrics');
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_SERVICE_NAME: service, ...ROOM };
-    runs = await runPlan(plan, { taskRoot: artifact.dir, env, environments: ENVIRONMENTS, timeoutMs: TIMEOUT_MS, kill });
+    runs = await runPlan(plan, { ...RUN, taskRoot: artifact.dir, env, kill });
   }, 180_000);
 
   it('ran the plan: each outcome, a new process at each cold start, one environment SIGKILLed frozen', () => {

@@ -1,4 +1,8 @@
+import { expect } from 'vitest';
+import type { RuntimeApiServer } from '../../tools/lambda-runtime/runtime-api-server.ts';
 import type { OrderStep } from '../e2e/fixtures/metrics/handler.ts';
+import { httpApiEvent } from './http-api-event.ts';
+import type { EnvironmentRun } from './run-plan.ts';
 
 /** How invocation `i` of a plan ends, as the FaaS metrics should count it. */
 export type PlannedOutcome = 'success' | 'throw' | 'http-200' | 'http-500' | 'timeout';
@@ -53,27 +57,7 @@ export function planFor(count: number, environments: number, kill: { environment
 
 /** The event Lambda would pass for a step: an HTTP API (payload 2.0) request with the step as its body, or the step itself. */
 export function eventFor({ i, trigger, step }: PlannedStep): unknown {
-  if (trigger !== 'http') return step;
-  const http = { method: 'POST', path: '/orders', protocol: 'HTTP/1.1', sourceIp: '198.51.100.23', userAgent: 'e2e' };
-  return {
-    version: '2.0',
-    routeKey: 'POST /orders',
-    rawPath: '/orders',
-    rawQueryString: '',
-    headers: { host: 'orders.execute-api.eu-west-1.amazonaws.com', 'content-type': 'application/json' },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'orders',
-      domainName: 'orders.execute-api.eu-west-1.amazonaws.com',
-      http,
-      requestId: `req-${i}`,
-      routeKey: 'POST /orders',
-      stage: '$default',
-      timeEpoch: Date.now(),
-    },
-    body: JSON.stringify(step),
-    isBase64Encoded: false,
-  };
+  return trigger === 'http' ? httpApiEvent(`req-${i}`, JSON.stringify(step)) : step;
 }
 
 /** What the metrics of a plan must add up to. */
@@ -99,4 +83,21 @@ export function expectedTotals(plan: readonly PlannedStep[]) {
     ordersByChannel: { web: orders((s) => s.step.channel === 'web'), store: orders((s) => s.step.channel === 'store') },
     amountSum: plan.reduce((sum, s) => sum + s.step.amount, 0),
   };
+}
+
+/** The harness's account of a run: each outcome as planned, a new process exactly at each planned cold start, one environment killed frozen. */
+export function checkRun(runs: readonly EnvironmentRun<PlannedStep>[]): void {
+  const status = { success: 'success', 'http-200': 'success', 'http-500': 'success', throw: 'error', timeout: 'timeout' } as const;
+  for (const run of runs) {
+    let last: { server: RuntimeApiServer; processNumber: number } | undefined;
+    for (const { planned, result, server } of run.results) {
+      expect(result.status, `invocation ${planned.i}`).toBe(status[planned.outcome]);
+      if (planned.outcome.startsWith('http'))
+        expect(JSON.parse(result.payload).statusCode, `invocation ${planned.i}`).toBe(planned.step.status);
+      const newProcess = last?.server !== server || last.processNumber !== result.processNumber;
+      expect(newProcess, `invocation ${planned.i} in a new process`).toBe(planned.coldStart);
+      last = { server, processNumber: result.processNumber };
+    }
+  }
+  expect(runs.map((run) => run.killedFrozen).filter((frozen) => frozen !== undefined)).toEqual([true]);
 }

@@ -6,7 +6,8 @@ import { startLoopbackServer } from '../../tools/loopback.ts';
 import { readEmfLine } from '../helpers/emf-reader.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedMetric } from '../helpers/otlp-receiver.ts';
+import { metricTotal as total } from '../helpers/metric-total.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 let receiver: OtlpReceiver;
 let observability: LambdaObservability | undefined;
@@ -36,20 +37,6 @@ async function coldImport(): Promise<typeof createLambdaObservability> {
 function setup(env: Record<string, string> = {}, create = createLambdaObservability) {
   observability = create({ postResponseFlush: false }, { ...LAMBDA_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
   return observability;
-}
-
-/** The sum of every point of `name` (with `attributes` among theirs), across every request received. */
-function total(
-  received: readonly ReceivedMetric[],
-  name: string,
-  attributes: Record<string, unknown> = {},
-  field: 'value' | 'count' = 'value',
-) {
-  return received
-    .filter((metric) => metric.name === name)
-    .flatMap((metric) => metric.points)
-    .filter((point) => Object.entries(attributes).every(([key, value]) => point.attributes[key] === value))
-    .reduce((sum, point) => sum + Number(point[field] ?? 0), 0);
 }
 
 describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', () => {
