@@ -36,7 +36,15 @@ export function settleOutcome(telemetry: Telemetry, ended: EndedInvocation): voi
     telemetry.metrics?.countInvocation({ outcome, durationS, coldStart: ended.coldStart, started, recorded: watched.attributes });
     if (!hold) return;
     const headSampled = (ended.span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
-    const decision = hold.decide({ headSampled, failed, timedOut: how === 'timedOut', durationMs: ended.durationMs });
+    // A partial batch response is a successful invocation (Lambda retries the records), but records failed in
+    // it: sampling keeps it as a failure.
+    const itemsFailed = Number(watched.attributes['aws.lambda.batch_item_failures'] ?? 0) > 0;
+    const decision = hold.decide({
+      headSampled,
+      failed: failed || itemsFailed,
+      timedOut: how === 'timedOut',
+      durationMs: ended.durationMs,
+    });
     const trigger = started['faas.trigger'];
     if (decision === 'drop') telemetry.metrics?.faas.samplingDropped(typeof trigger === 'string' ? trigger : 'other');
   } catch (error) {

@@ -96,6 +96,22 @@ describe('tail sampling: one keep decision per invocation, after its outcome', (
     expect(metricTotal('faas.sampling.dropped')).toBe(2);
   });
 
+  it('a partial batch response keeps its invocation as a failure: debug lines included', async () => {
+    const sqs = loadEvent('sqs') as { Records: { messageId: string }[] };
+    const observability = setup();
+    const wrapped = observability.wrap(async (event: { Records: { messageId: string }[] }, _context: unknown) => {
+      console.debug('batch debug');
+      return { batchItemFailures: event.Records.slice(0, 1).map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+    await wrapped(sqs, lambdaContext());
+    const none = observability.wrap(async (_event: unknown, _context: unknown) => {
+      console.debug('clean batch debug');
+      return { batchItemFailures: [] };
+    });
+    await none(sqs, lambdaContext());
+    expect(bodies()).toEqual(['batch debug']);
+  });
+
   it('head-sampled invocations are kept without their debug lines; the diagnostic line never reports a drop', async () => {
     const warnings: string[] = [];
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
