@@ -1,6 +1,7 @@
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
+import { metricTotal } from '../helpers/metric-total.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedMetric } from '../helpers/otlp-receiver.ts';
 import { waitFor } from './edge-assertions.ts';
 
@@ -30,11 +31,12 @@ function total(
   field: 'value' | 'count' = 'value',
   where: (attributes: Record<string, unknown>) => boolean = () => true,
 ): number {
-  return receiver.metrics
-    .filter((metric: ReceivedMetric) => metric.name === name)
-    .flatMap((metric) => metric.points)
-    .filter((point) => where(point.attributes))
-    .reduce((sum, point) => sum + Number(point[field] ?? 0), 0);
+  // metricTotal matches attribute values; these checks want a predicate, so the points are filtered first.
+  const matching = receiver.metrics.map((metric: ReceivedMetric) => ({
+    ...metric,
+    points: metric.points.filter((point) => where(point.attributes)),
+  }));
+  return metricTotal(matching, name, {}, field);
 }
 
 describe('metrics from a Worker in real workerd (miniflare), exported in waitUntil', () => {

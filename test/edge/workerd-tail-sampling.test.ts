@@ -1,6 +1,7 @@
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
+import { metricTotal } from '../helpers/metric-total.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { waitFor } from './edge-assertions.ts';
 
@@ -31,11 +32,7 @@ describe('tail sampling in a Worker in real workerd (miniflare)', () => {
     const responses = await Promise.all(plan.map(({ tag, kind }) => mf.dispatchFetch(`http://worker.test/?tag=${tag}&kind=${kind}`)));
     await Promise.all(responses.map((response) => response.text()));
     const failed = plan.filter((p) => p.kind !== 'ok');
-    const dropped = () =>
-      receiver.metrics
-        .filter((m) => m.name === 'faas.sampling.dropped')
-        .flatMap((m) => m.points)
-        .reduce((sum, p) => sum + Number(p.value ?? 0), 0);
+    const dropped = () => metricTotal(receiver.metrics, 'faas.sampling.dropped');
     await waitFor(() => receiver.spans.length >= failed.length && dropped() === plan.length - failed.length);
     // Give late background lines a moment to arrive, were any of a dropped request exported.
     await new Promise((resolve) => setTimeout(resolve, 300));

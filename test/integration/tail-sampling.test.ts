@@ -3,6 +3,7 @@ import { createLambdaObservability, keepInvocation, type LambdaObservability } f
 import { startLoopbackServer } from '../../tools/loopback.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
+import { metricTotal } from '../helpers/metric-total.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 let receiver: OtlpReceiver;
@@ -55,11 +56,7 @@ function handlerFor(observability: LambdaObservability) {
 }
 
 const bodies = () => receiver.logs.map((log) => String(log.body)).sort();
-const metricTotal = (name: string) =>
-  receiver.metrics
-    .filter((m) => m.name === name)
-    .flatMap((m) => m.points)
-    .reduce((sum, p) => sum + Number(p.value ?? 0), 0);
+const total = (name: string) => metricTotal(receiver.metrics, name);
 
 describe('tail sampling: one keep decision per invocation, after its outcome', () => {
   it('keeps failed, slow, error-logging and asked-for invocations whole; drops the rest whole; debug lines only with failures', async () => {
@@ -92,8 +89,8 @@ describe('tail sampling: one keep decision per invocation, after its outcome', (
     const traces = new Set(receiver.spans.map((s) => s.traceId));
     expect(receiver.logs.every((log) => traces.has(log.traceId))).toBe(true);
     // Metrics count every invocation, and what sampling dropped.
-    expect(metricTotal('faas.invocations') + metricTotal('faas.errors')).toBe(7);
-    expect(metricTotal('faas.sampling.dropped')).toBe(2);
+    expect(total('faas.invocations') + total('faas.errors')).toBe(7);
+    expect(total('faas.sampling.dropped')).toBe(2);
   });
 
   it('a partial batch response keeps its invocation as a failure: debug lines included', async () => {
