@@ -1,10 +1,10 @@
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { HOSTILE_CONSOLE_CALLS } from '../fixtures/hostile/console-args.ts';
 import { HOSTILE_THROWS } from '../fixtures/hostile/thrown.ts';
 import { HOSTILE_TRACE_HEADERS, HOSTILE_TRACE_ID } from '../fixtures/hostile/trace-headers.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.ts';
+import { startBundledWorker } from './bundled-worker.ts';
 import { waitFor } from './edge-assertions.ts';
 
 // The suite's hostile inputs (test/fixtures/hostile) through a Worker in real workerd: the response is the
@@ -17,15 +17,11 @@ const BODY_LIMIT = 16 * 1024;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const { code } = await buildEdgeBundle('test/edge/fixtures/hostile-worker.ts', '.cache/edge/hostile-worker.mjs');
-  mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
-    bindings: { OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '20000', FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000' },
+  mf = await startBundledWorker('hostile-worker.ts', {
+    OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TIMEOUT: '20000',
+    FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000',
   });
-  await mf.ready;
 }, 60_000);
 
 afterAll(async () => {

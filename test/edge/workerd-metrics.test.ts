@@ -1,8 +1,8 @@
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { metricTotal } from '../helpers/metric-total.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedMetric } from '../helpers/otlp-receiver.ts';
+import { startBundledWorker } from './bundled-worker.ts';
 import { waitFor } from './edge-assertions.ts';
 
 let receiver: OtlpReceiver;
@@ -10,15 +10,11 @@ let mf: Miniflare;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const { code } = await buildEdgeBundle('test/edge/fixtures/metrics-worker.ts', '.cache/edge/metrics-worker.mjs');
-  mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
-    bindings: { OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '20000', FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000' },
+  mf = await startBundledWorker('metrics-worker.ts', {
+    OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TIMEOUT: '20000',
+    FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000',
   });
-  await mf.ready;
 }, 60_000);
 
 afterAll(async () => {

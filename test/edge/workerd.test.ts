@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
+import { startBundledWorker } from './bundled-worker.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEdgeBundle } from '../../tools/build-artifacts.ts';
 import { gate } from '../helpers/fake-exporters.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { expectOwnTraceIds, waitFor } from './edge-assertions.ts';
@@ -12,16 +12,12 @@ let mf: Miniflare;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  const { code } = await buildEdgeBundle('test/edge/fixtures/worker.ts', '.cache/edge/worker.mjs');
-  mf = new Miniflare({
-    modules: true,
-    script: code,
-    compatibilityDate: '2025-09-01',
-    compatibilityFlags: ['nodejs_compat'],
-    // Bounds far above what a thousand concurrent requests need on a loaded machine: the tests count records.
-    bindings: { OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TIMEOUT: '20000', FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000' },
+  // Bounds far above what a thousand concurrent requests need on a loaded machine: the tests count records.
+  mf = await startBundledWorker('worker.ts', {
+    OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_TIMEOUT: '20000',
+    FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '40000',
   });
-  await mf.ready;
 }, 60_000);
 
 afterAll(async () => {
