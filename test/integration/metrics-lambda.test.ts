@@ -227,3 +227,21 @@ describe('where metrics go instead', () => {
     expect(observability!.telemetry!.metrics).toBeUndefined();
   });
 });
+
+describe('measurements the meters cannot take', () => {
+  it('are said in the per-invocation diagnostic line, once, and never thrown into the handler', async () => {
+    const warnings: string[] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    const create = await coldImport();
+    const counter = metrics.getMeter('bad').createCounter('refunds');
+    const wrapped = setup({}, create).wrap(async (_event: unknown, _context: unknown) => {
+      counter.add(-3);
+      counter.add(-4);
+      return 'still fine';
+    });
+    expect(await wrapped({}, lambdaContext())).toBe('still fine');
+    const lines = warnings.filter((line) => line.includes('[faas-observability]'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('metrics: metric refunds: a counter only goes up; a negative value was dropped');
+  });
+});
