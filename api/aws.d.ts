@@ -57,6 +57,8 @@ type RequestSigner = (request: PostRequest) => Promise<PostRequest> | PostReques
 
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// LogLevelName (src/core/config/options.ts)
+type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // LokiOptions (src/core/config/options.ts)
 interface LokiOptions {
     readonly url: string;
@@ -84,6 +86,7 @@ interface ObservabilityOptions {
     readonly logsEndpoint?: string;
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
+    readonly sampling?: SamplingOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -111,6 +114,14 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// SamplingOptions (src/core/config/options.ts)
+interface SamplingOptions {
+    readonly tail?: boolean;
+    readonly keepFailed?: boolean;
+    readonly keepLogLevel?: LogLevelName | 'off';
+    readonly keepSlowerThanMs?: number;
+    readonly exportLogLevel?: LogLevelName;
+}
 // TemporalityPreference (src/core/config/options.ts)
 type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // UrlPattern (src/core/outbound/url-patterns.ts)

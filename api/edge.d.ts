@@ -1,9 +1,11 @@
 // API report of faas-observability/edge (lib/edge.d.ts): npm run api:update writes it.
-// Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LokiFormat, LokiOptions, ObservabilityOptions, OtlpCompression, UrlPattern, WaitUntilContext, createEdgeObservability, withObservability
+// Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, SamplingOptions, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
 // Import side effects: import './edge/register-meters-at-import.ts';
 
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// LogLevelName (src/core/config/options.ts)
+type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // LokiOptions (src/core/config/options.ts)
 interface LokiOptions {
     readonly url: string;
@@ -12,6 +14,15 @@ interface LokiOptions {
     readonly password?: string;
     readonly bearerToken?: string;
     readonly format?: LokiFormat;
+}
+// MetricsExporterName (src/core/config/options.ts)
+type MetricsExporterName = 'otlp' | 'emf';
+// MetricsOptions (src/core/config/options.ts)
+interface MetricsOptions {
+    readonly exporter?: MetricsExporterName;
+    readonly temporality?: TemporalityPreference;
+    readonly cardinalityLimit?: number;
+    readonly namespace?: string;
 }
 // ObservabilityOptions (src/core/config/options.ts)
 interface ObservabilityOptions {
@@ -22,6 +33,7 @@ interface ObservabilityOptions {
     readonly logsEndpoint?: string;
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
+    readonly sampling?: SamplingOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -49,8 +61,20 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// SamplingOptions (src/core/config/options.ts)
+interface SamplingOptions {
+    readonly tail?: boolean;
+    readonly keepFailed?: boolean;
+    readonly keepLogLevel?: LogLevelName | 'off';
+    readonly keepSlowerThanMs?: number;
+    readonly exportLogLevel?: LogLevelName;
+}
+// TemporalityPreference (src/core/config/options.ts)
+type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // UrlPattern (src/core/outbound/url-patterns.ts)
 type UrlPattern = string | RegExp;
+// keepInvocation (src/core/sampling/keep-invocation.ts)
+function keepInvocation(): boolean;
 // AnyFunction (src/edge/edge-observability.ts)
 type AnyFunction = (...args: any[]) => any;
 // EdgeObservability (src/edge/edge-observability.ts)
@@ -84,17 +108,6 @@ interface WaitUntilContext {
 
 // ---- Reached through the exports (not importable by name) ----
 
-// MetricsExporterName (src/core/config/options.ts)
-type MetricsExporterName = 'otlp' | 'emf';
-// MetricsOptions (src/core/config/options.ts)
-interface MetricsOptions {
-    readonly exporter?: MetricsExporterName;
-    readonly temporality?: TemporalityPreference;
-    readonly cardinalityLimit?: number;
-    readonly namespace?: string;
-}
-// TemporalityPreference (src/core/config/options.ts)
-type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;

@@ -21,6 +21,7 @@ interface ObservabilityOptions {
     readonly logsEndpoint?: string;
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
+    readonly sampling?: SamplingOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -55,6 +56,8 @@ type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
 
 // ---- Reached through the exports (not importable by name) ----
 
+// LogLevelName (src/core/config/options.ts)
+type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // MetricsExporterName (src/core/config/options.ts)
 type MetricsExporterName = 'otlp' | 'emf';
 // MetricsOptions (src/core/config/options.ts)
@@ -63,6 +66,14 @@ interface MetricsOptions {
     readonly temporality?: TemporalityPreference;
     readonly cardinalityLimit?: number;
     readonly namespace?: string;
+}
+// SamplingOptions (src/core/config/options.ts)
+interface SamplingOptions {
+    readonly tail?: boolean;
+    readonly keepFailed?: boolean;
+    readonly keepLogLevel?: LogLevelName | 'off';
+    readonly keepSlowerThanMs?: number;
+    readonly exportLogLevel?: LogLevelName;
 }
 // TemporalityPreference (src/core/config/options.ts)
 type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';

@@ -1,11 +1,13 @@
 // API report of faas-observability/lambda (lib/lambda.d.ts): npm run api:update writes it.
-// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LokiFormat, LokiOptions, ObservabilityOptions, OtlpCompression, Telemetry, UrlPattern, createLambdaObservability, forEachRecord, startPostResponseFlush, withObservability
+// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
 // Import side effects: import './lambda/capture-init-logs-at-import.ts';
 
 // Env (src/core/config/env-readers.ts)
 type Env = Readonly<Record<string, string | undefined>>;
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// LogLevelName (src/core/config/options.ts)
+type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // LokiOptions (src/core/config/options.ts)
 interface LokiOptions {
     readonly url: string;
@@ -14,6 +16,15 @@ interface LokiOptions {
     readonly password?: string;
     readonly bearerToken?: string;
     readonly format?: LokiFormat;
+}
+// MetricsExporterName (src/core/config/options.ts)
+type MetricsExporterName = 'otlp' | 'emf';
+// MetricsOptions (src/core/config/options.ts)
+interface MetricsOptions {
+    readonly exporter?: MetricsExporterName;
+    readonly temporality?: TemporalityPreference;
+    readonly cardinalityLimit?: number;
+    readonly namespace?: string;
 }
 // ObservabilityOptions (src/core/config/options.ts)
 interface ObservabilityOptions {
@@ -24,6 +35,7 @@ interface ObservabilityOptions {
     readonly logsEndpoint?: string;
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
+    readonly sampling?: SamplingOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -51,6 +63,16 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// SamplingOptions (src/core/config/options.ts)
+interface SamplingOptions {
+    readonly tail?: boolean;
+    readonly keepFailed?: boolean;
+    readonly keepLogLevel?: LogLevelName | 'off';
+    readonly keepSlowerThanMs?: number;
+    readonly exportLogLevel?: LogLevelName;
+}
+// TemporalityPreference (src/core/config/options.ts)
+type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // Diagnostics (src/core/diagnostics.ts)
 interface Diagnostics extends DiagLogger {
     once(key: string, level: 'warn' | 'error', message: string): void;
@@ -64,6 +86,8 @@ interface FlushSummary {
 }
 // UrlPattern (src/core/outbound/url-patterns.ts)
 type UrlPattern = string | RegExp;
+// keepInvocation (src/core/sampling/keep-invocation.ts)
+function keepInvocation(): boolean;
 // Telemetry (src/core/telemetry.ts)
 interface Telemetry {
     readonly tracer: Tracer;
@@ -113,17 +137,6 @@ interface BatchResponse {
 
 // ---- Reached through the exports (not importable by name) ----
 
-// MetricsExporterName (src/core/config/options.ts)
-type MetricsExporterName = 'otlp' | 'emf';
-// MetricsOptions (src/core/config/options.ts)
-interface MetricsOptions {
-    readonly exporter?: MetricsExporterName;
-    readonly temporality?: TemporalityPreference;
-    readonly cardinalityLimit?: number;
-    readonly namespace?: string;
-}
-// TemporalityPreference (src/core/config/options.ts)
-type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;

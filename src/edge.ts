@@ -10,7 +10,18 @@ export {
   type EdgeOptionsInput,
   type EnvOf,
 } from './edge/edge-observability.ts';
-export type { ConsoleFormat, LokiOptions, ObservabilityOptions, OtlpCompression } from './core/config/options.ts';
+export { keepInvocation } from './core/sampling/keep-invocation.ts';
+export type {
+  ConsoleFormat,
+  LogLevelName,
+  LokiOptions,
+  MetricsExporterName,
+  MetricsOptions,
+  ObservabilityOptions,
+  OtlpCompression,
+  SamplingOptions,
+  TemporalityPreference,
+} from './core/config/options.ts';
 export type { UrlPattern } from './core/outbound/url-patterns.ts';
 export type { WaitUntilContext } from './triggers/edge/edge-types.ts';
 export type { LokiFormat } from './exporters/loki/loki-encode.ts';

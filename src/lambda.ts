@@ -4,7 +4,18 @@ import './lambda/capture-init-logs-at-import.ts';
 export { createLambdaObservability, withObservability, type AnyHandler, type LambdaObservability } from './lambda/lambda-observability.ts';
 export { forEachRecord, type BatchItemFailure, type BatchResponse } from './lambda/for-each-record.ts';
 export { startPostResponseFlush } from './lambda/post-response-flush.ts';
-export type { ConsoleFormat, LokiOptions, ObservabilityOptions, OtlpCompression } from './core/config/options.ts';
+export { keepInvocation } from './core/sampling/keep-invocation.ts';
+export type {
+  ConsoleFormat,
+  LogLevelName,
+  LokiOptions,
+  MetricsExporterName,
+  MetricsOptions,
+  ObservabilityOptions,
+  OtlpCompression,
+  SamplingOptions,
+  TemporalityPreference,
+} from './core/config/options.ts';
 export type { LambdaContext } from './lambda/lambda-types.ts';
 export type { Telemetry } from './core/telemetry.ts';
 export type { FlushSummary } from './core/flush.ts';

@@ -23,9 +23,11 @@ const ROOT = resolve(import.meta.dirname, '..');
  * meter provider that serves user code's meters from import, 7.3 KiB with its streams; the FaaS metrics 2.0 KiB;
  * the OTLP metrics encoder 1.2 KiB; CloudWatch EMF on Lambda only, 3.7 KiB, as the metrics' synchronous last
  * resort; the rest is their pipeline, configuration and the outcome each invocation is counted from): 149.0 and
- * 128.2 KiB, under budgets that keep 0.3 KiB of margin.
+ * 128.2 KiB. Then tail sampling, off by default but decided at setup: +3.8 / +3.7 KiB (the invocation's hold,
+ * the sampler that records what the head sampler drops, its rules and their messages): 152.8 and 131.9 KiB,
+ * under budgets that keep 0.3 KiB of margin.
  */
-export const BUDGETS = { lambda: Math.round(149.3 * 1024), edge: Math.round(128.5 * 1024) } as const;
+export const BUDGETS = { lambda: Math.round(153.1 * 1024), edge: Math.round(132.2 * 1024) } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {

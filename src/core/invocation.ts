@@ -11,7 +11,9 @@ import {
 } from '@opentelemetry/api';
 import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeRead } from './safe-read.ts';
-import { withInvocationId, withSetup } from './invocation-context.ts';
+import { withHold, withInvocationId, withSetup } from './invocation-context.ts';
+import { settleOutcome, type HowEnded } from './invocation-outcome.ts';
+import type { InvocationHold } from './sampling/invocation-hold.ts';
 import { describeThrown, recordSpanError } from './span-error.ts';
 import { OutcomeSpan } from './outcome-span.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
@@ -52,10 +54,12 @@ export interface InvocationInput<E = unknown> {
 export async function runInvocation<E>(input: InvocationInput<E>): Promise<unknown> {
   const { telemetry } = input;
   const startedMs = performance.now();
-  const { span, parentContext, start } = startInvocationSpan(input);
+  // With tail sampling, the invocation's spans and records wait here for its outcome.
+  const hold = telemetry.openHold();
+  const { span, parentContext, start } = startInvocationSpan(input, hold);
   let ended = false;
   let timedOut = false;
-  const end = (record: (span: Span) => void, how: 'returned' | 'threw' | 'timedOut') => {
+  const end = (record: (span: Span) => void, how: HowEnded) => {
     if (ended) {
       if (timedOut) {
         telemetry.diagnostics.warn(
@@ -66,7 +70,7 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
     }
     ended = true;
     // Counted from what the recording did, not read from the span: a span the sampler dropped answers nothing.
-    const watched = telemetry.metrics ? new OutcomeSpan(span) : span;
+    const watched = telemetry.metrics || hold ? new OutcomeSpan(span) : span;
     try {
       record(watched);
     } catch (error) {
@@ -75,15 +79,9 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
       // Whatever the outcome's recording did, the span is ended and so exported.
       span.end();
       if (watched instanceof OutcomeSpan) {
-        const outcome = how === 'timedOut' ? 'timeout' : how === 'threw' || watched.failed ? 'error' : 'success';
-        const ended = { outcome, durationS: (performance.now() - startedMs) / 1000, recorded: watched.attributes } as const;
         const coldStart = input.attributes['faas.coldstart'] === true;
-        safely(
-          telemetry,
-          () => telemetry.metrics?.countInvocation({ ...ended, started: start.attributes ?? {}, coldStart }),
-          undefined,
-          'could not count it',
-        );
+        const durationMs = performance.now() - startedMs;
+        settleOutcome(telemetry, { span, watched, how, started: start.attributes ?? {}, coldStart, durationMs, hold });
       }
     }
   };
@@ -118,10 +116,12 @@ interface StartedSpan {
   readonly start: SpanStart;
 }
 
-function startInvocationSpan<E>(input: InvocationInput<E>): StartedSpan {
+function startInvocationSpan<E>(input: InvocationInput<E>, hold: InvocationHold | undefined): StartedSpan {
   const { telemetry } = input;
   const start = spanStartFor(input);
-  const parentContext = safely(telemetry, () => parentFor(input, start), ROOT_CONTEXT, 'could not read the trace context');
+  const parent = safely(telemetry, () => parentFor(input, start), ROOT_CONTEXT, 'could not read the trace context');
+  // The hold goes in the parent context: the invocation's span and everything under it are held with it.
+  const parentContext = withHold(parent, hold);
   const span = telemetry.tracer.startSpan(
     start.name,
     {

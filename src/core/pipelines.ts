@@ -20,7 +20,7 @@ import {
   type PipelineInputs,
   type Shared,
 } from './pipeline.ts';
-import { logRecordSize, spanSize } from './queue-processors.ts';
+import { logRecordSize, spanSize } from './record-size.ts';
 
 export type { LokiLoader, Pipeline, PipelineInputs } from './pipeline.ts';
 
@@ -35,6 +35,8 @@ export interface Pipelines {
   readonly spans: Pipeline<ReadableSpan>;
   readonly logs: Pipeline<ReadableLogRecord>;
   readonly metrics: Pipeline<MetricRecord>;
+  /** The memory cap every signal shares (and tail sampling's holds, while they wait for an outcome). */
+  readonly budget: MemoryBudget;
 }
 
 /**
@@ -71,6 +73,7 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
       writeLines: writeRecordsAsJsonLines,
     }),
     metrics: createMetricPipeline(inputs, shared),
+    budget: shared.budget,
   };
 }
 

@@ -1,7 +1,9 @@
-import { TraceFlags, type AttributeValue, type Attributes } from '@opentelemetry/api';
+import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ExportQueue } from '../exporters/export-queue.ts';
+import { holdOf } from './invocation-context.ts';
+import type { InvocationHold } from './sampling/invocation-hold.ts';
 
 /** The exporter a processor shuts down after its last flush. */
 export interface Shutdownable {
@@ -35,8 +37,16 @@ abstract class QueueProcessor<T> {
  * new TracerProvider({ spanProcessors: [new QueueSpanProcessor(queue, exporter)] });
  */
 export class QueueSpanProcessor extends QueueProcessor<ReadableSpan> implements SpanProcessor {
-  onStart(): void {}
+  // With tail sampling, the hold of the invocation a span was started in: its outcome decides the span.
+  readonly #holds = new WeakMap<object, InvocationHold>();
+
+  onStart(span: object, parentContext: Context): void {
+    const hold = holdOf(parentContext);
+    if (hold) this.#holds.set(span, hold);
+  }
   onEnd(span: ReadableSpan): void {
+    const hold = this.#holds.get(span);
+    if (hold) return hold.addSpan(span);
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.queue.add(span);
   }
@@ -49,44 +59,10 @@ export class QueueSpanProcessor extends QueueProcessor<ReadableSpan> implements 
  * new LoggerProvider({ processors: [new RecordUidProcessor(), new QueueLogRecordProcessor(queue, exporter)] });
  */
 export class QueueLogRecordProcessor extends QueueProcessor<ReadableLogRecord> implements LogRecordProcessor {
-  onEmit(record: ReadWriteLogRecord): void {
-    // The SDK makes the record read-only after onEmit; it is exported as it is now.
-    this.queue.add(record as unknown as ReadableLogRecord);
+  onEmit(record: ReadWriteLogRecord, context?: Context): void {
+    // The SDK makes the record read-only after onEmit; it is exported as it is now (or held with its invocation).
+    const hold = context && holdOf(context);
+    if (hold) hold.addLog(record as unknown as ReadableLogRecord);
+    else this.queue.add(record as unknown as ReadableLogRecord);
   }
-}
-
-// Heap bytes of an SDK record with no body and no attributes, measured on Node 24 (a log record with a
-// 45-character body and two attributes takes about 450 bytes, a span with two attributes about 930).
-const LOG_RECORD_BYTES = 300;
-const SPAN_BYTES = 750;
-const ATTRIBUTE_BYTES = 40;
-
-/** Estimated heap bytes of a log record: what the memory cap counts. */
-export function logRecordSize(record: ReadableLogRecord): number {
-  return LOG_RECORD_BYTES + valueSize(record.body) + attributesSize(record.attributes);
-}
-
-/** Estimated heap bytes of a span: what the memory cap counts. */
-export function spanSize(span: ReadableSpan): number {
-  let bytes = SPAN_BYTES + span.name.length + attributesSize(span.attributes);
-  for (const event of span.events) bytes += ATTRIBUTE_BYTES + event.name.length + attributesSize(event.attributes);
-  return bytes + span.links.length * ATTRIBUTE_BYTES;
-}
-
-function attributesSize(attributes: Attributes | undefined): number {
-  if (!attributes) return 0;
-  let bytes = 0;
-  for (const key in attributes) bytes += ATTRIBUTE_BYTES + key.length + valueSize(attributes[key]);
-  return bytes;
-}
-
-function valueSize(value: unknown, depth = 0): number {
-  if (typeof value === 'string') return value.length;
-  if (value === null || typeof value !== 'object') return 8;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (depth > 2) return ATTRIBUTE_BYTES;
-  let bytes = 0;
-  if (Array.isArray(value)) for (const item of value as AttributeValue[]) bytes += 8 + valueSize(item, depth + 1);
-  else for (const key in value) bytes += ATTRIBUTE_BYTES + key.length + valueSize((value as Record<string, unknown>)[key], depth + 1);
-  return bytes;
 }

@@ -15,6 +15,10 @@ import { createOutboundTracer, type OutboundTracer } from './outbound/outbound-t
 import type { RuntimeMeasures } from './metrics/faas-metrics.ts';
 import { createTelemetryMetrics, type TelemetryMetrics } from './metrics/telemetry-metrics.ts';
 import { declineUserMeters } from './metrics/process-meters.ts';
+import { InvocationHold } from './sampling/invocation-hold.ts';
+import { TailSampler } from './sampling/tail-sampler.ts';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import type { Pipelines } from './pipelines.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
@@ -45,6 +49,11 @@ export interface Telemetry {
    * @internal
    */
   readonly metrics: TelemetryMetrics | undefined;
+  /**
+   * A hold for one invocation's spans and records when tail sampling is on (undefined when off).
+   * @internal
+   */
+  openHold(): InvocationHold | undefined;
   /**
    * Counts console calls that could not become a record, for the per-invocation diagnostic line.
    * @internal
@@ -104,7 +113,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   const pipelines = createPipelines({ ...inputs, contextManager }, report);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: config.provided.sampler ?? samplerFor(config.sampler),
+    sampler: tailSampled(config.provided.sampler ?? samplerFor(config.sampler), config),
     spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
   });
   const uids = new RecordUidProcessor();
@@ -154,6 +163,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
         })
       : undefined,
     metrics,
+    openHold: holdOpener(config, pipelines),
     countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
     flush,
@@ -172,4 +182,21 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   attachSetup(telemetry);
   if (config.registerGlobals) registerGlobals(telemetry, { config, diagnostics, report, tracerProvider, propagator }, contextManager);
   return telemetry;
+}
+
+/** With tail sampling, spans the head sampler drops inside an invocation are recorded for its hold. */
+function tailSampled(head: Sampler, config: ResolvedConfig): Sampler {
+  return config.sampling ? new TailSampler(head) : head;
+}
+
+// The share of the memory cap one invocation may hold before it is kept early: a burst of overlapping
+// invocations (or one that logs a flood) cannot hold the whole cap while waiting for outcomes.
+const HOLD_SHARE = 1 / 8;
+
+function holdOpener(config: ResolvedConfig, pipelines: Pipelines): () => InvocationHold | undefined {
+  const rules = config.sampling;
+  if (!rules) return () => undefined;
+  const sink = { spans: pipelines.spans.queue, logs: pipelines.logs.queue, budget: pipelines.budget };
+  const share = Math.max(1, Math.floor(pipelines.budget.limitBytes * HOLD_SHARE));
+  return () => new InvocationHold(rules, sink, share);
 }

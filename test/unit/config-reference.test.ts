@@ -14,6 +14,7 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   logsEndpoint: true,
   metricsEndpoint: true,
   metrics: true,
+  sampling: true,
   headers: true,
   exportTimeoutMs: true,
   compression: true,

@@ -44,6 +44,29 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
       "`delta`, `cumulative` or `lowmemory` (the OTLP exporter specification's table per instrument kind); option `metrics.temporality`",
   },
   {
+    option: 'sampling',
+    env: ['FAAS_OBSERVABILITY_TAIL_SAMPLING'],
+    default: 'false',
+    meaning:
+      '`true`: one keep decision per invocation after its outcome, for its spans and logs together: kept when head-sampled, failed, logged at the keep level, slow, or `keepInvocation()` was called (option `sampling.tail`)',
+  },
+  {
+    env: ['FAAS_OBSERVABILITY_KEEP_LOG_LEVEL'],
+    default: 'error',
+    meaning: 'tail sampling keeps an invocation that logged at or above this level (`off`: no such rule); option `sampling.keepLogLevel`',
+  },
+  {
+    env: ['FAAS_OBSERVABILITY_KEEP_SLOWER_THAN_MS'],
+    default: '—',
+    meaning: 'tail sampling keeps an invocation that ran longer than this; option `sampling.keepSlowerThanMs`',
+  },
+  {
+    env: ['FAAS_OBSERVABILITY_EXPORT_LOG_LEVEL'],
+    default: 'all',
+    meaning:
+      'with tail sampling, records below this level are exported only with an invocation kept because it failed (stdout unchanged); option `sampling.exportLogLevel`',
+  },
+  {
     env: ['FAAS_OBSERVABILITY_METRICS_CARDINALITY_LIMIT'],
     default: '2000',
     meaning: 'series per instrument; past it, measurements go to the `otel.metric.overflow` series; option `metrics.cardinalityLimit`',

@@ -51,6 +51,29 @@ export interface MetricsOptions {
   readonly namespace?: string;
 }
 
+/** A console level, as the sampling rules name them. */
+export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * Tail sampling: one keep decision per invocation, made after its outcome, for its spans and its logs together.
+ * Off by default (every invocation exported; `OTEL_TRACES_SAMPLER` drops unsampled spans only).
+ */
+export interface SamplingOptions {
+  /** Turns the decision after the outcome on (`FAAS_OBSERVABILITY_TAIL_SAMPLING`). */
+  readonly tail?: boolean;
+  /** Keep an invocation that failed: threw, timed out, a 5xx, a batch item failure (default true). */
+  readonly keepFailed?: boolean;
+  /** Keep an invocation that logged at or above this level (default `error`; `off`: no such rule). */
+  readonly keepLogLevel?: LogLevelName | 'off';
+  /** Keep an invocation that ran longer than this, in ms (default: no such rule). */
+  readonly keepSlowerThanMs?: number;
+  /**
+   * Records below this level are held and exported only when the invocation is kept because it failed
+   * (default: every level is exported with its invocation). Their stdout lines are printed as always.
+   */
+  readonly exportLogLevel?: LogLevelName;
+}
+
 export type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
 
 /**
@@ -78,6 +101,8 @@ export interface ObservabilityOptions {
    * flush. `false` turns them off (`OTEL_METRICS_EXPORTER=none`); see `MetricsOptions` for the rest.
    */
   readonly metrics?: false | MetricsOptions;
+  /** Tail sampling per invocation; see `SamplingOptions`. */
+  readonly sampling?: SamplingOptions;
   /** Headers sent with every export (merged over `OTEL_EXPORTER_OTLP_HEADERS`). Never printed. */
   readonly headers?: Readonly<Record<string, string>>;
   /**

@@ -52,6 +52,16 @@ export interface MetricsConfig {
   readonly namespace: string | undefined;
 }
 
+/** Tail sampling's rules (present only when it is on). */
+export interface SamplingConfig {
+  readonly keepFailed: boolean;
+  /** Keep an invocation that logged at or above this severity; undefined: no such rule. */
+  readonly keepSeverity: SeverityNumber | undefined;
+  readonly keepSlowerThanMs: number | undefined;
+  /** Records below it are exported only with a failed invocation; undefined: every record with its invocation. */
+  readonly exportSeverity: SeverityNumber | undefined;
+}
+
 /** Outbound requests: CLIENT spans, and where the trace context goes. */
 export interface OutboundConfig extends PropagationLists {
   readonly enabled: boolean;
@@ -75,6 +85,8 @@ export interface ResolvedConfig {
   readonly logs: SignalConfig;
   readonly metrics: MetricsConfig;
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  /** Tail sampling per invocation; undefined when off (the default). */
+  readonly sampling: SamplingConfig | undefined;
   readonly spanBatch: BatchConfig;
   readonly logBatch: BatchConfig;
   readonly logLevel: DiagLogLevel;

@@ -82,6 +82,7 @@ export class FaasMetrics {
   readonly #memory: Histogram;
   readonly #serverDuration: Histogram;
   readonly #clientDuration: Histogram;
+  readonly #samplingDropped: Counter;
 
   constructor(provider: MeterProvider, scope = 'faas-observability') {
     const meter = provider.getMeter(scope);
@@ -103,6 +104,12 @@ export class FaasMetrics {
     });
     this.#serverDuration = seconds('http.server.request.duration', 'Duration of HTTP server requests');
     this.#clientDuration = seconds('http.client.request.duration', 'Duration of HTTP client requests');
+    this.#samplingDropped = count('faas.sampling.dropped', '{invocation}', 'Invocations whose spans and logs tail sampling dropped');
+  }
+
+  /** One invocation whose telemetry tail sampling dropped (it is counted in the FaaS metrics all the same). */
+  samplingDropped(trigger: string): void {
+    this.#samplingDropped.add(1, { 'faas.trigger': trigger });
   }
 
   invocation(ended: InvocationOutcome): void {
