@@ -2,7 +2,7 @@
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
- * `--only=outbound`, `--only=post-response`, `--only=log-buffer` or `--only=metrics` for one table).
+ * `--only=outbound`, `--only=post-response`, `--only=log-buffer`, `--only=metrics` or `--only=sampling` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { metricsBundleTable } from './metrics-bundle.ts';
 import { metricsTable } from './metrics.ts';
 import { outboundTable } from './outbound.ts';
 import { postResponseTable } from './post-response.ts';
+import { samplingTable } from './sampling.ts';
 
 const quick = process.argv.includes('--quick');
 // `--only=burst` runs one table (with its own bundles and sink), for a figure checked on its own.
@@ -30,6 +31,11 @@ async function main() {
   if (only === 'metrics') {
     // Its own bundles and sink: the metrics cases, then the bundle part.
     console.log(`${await metricsTable(quick)}\n\n${await metricsBundleTable(OUT)}`);
+    return;
+  }
+  if (only === 'sampling') {
+    // Its own bundles (the handler mix) and counting sink.
+    console.log(await samplingTable(quick));
     return;
   }
   if (only === 'log-buffer') {
@@ -81,6 +87,7 @@ async function main() {
     console.log(`\n${await memoryAndStreamingTables(bundles, slow.url, quick)}`);
     console.log(`\n${await outboundTable(OUT, quick)}`);
     console.log(`\n${await metricsTable(quick)}\n\n${await metricsBundleTable(OUT)}`);
+    console.log(`\n${await samplingTable(quick)}`);
     console.log(
       `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; ${lambda.runs}; rounds interleaved.`,
     );

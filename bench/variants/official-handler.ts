@@ -10,6 +10,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { MetricsHooks } from './official-faas-meters.ts';
 
 const noop = {
   export: (_items: unknown[], done: (r: { code: number }) => void) => done({ code: ExportResultCode.SUCCESS }),
@@ -30,12 +31,6 @@ const loggerProvider = new LoggerProvider({
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const tracer = tracerProvider.getTracer('bench');
 const logger = loggerProvider.getLogger('bench');
-
-/** What a variant with metrics adds: measurements at the end of each invocation, and a flush beside the others. */
-export interface MetricsHooks {
-  invoked(i: number, durationS: number): void;
-  forceFlush(): Promise<void>;
-}
 
 /** The bench handler, instrumented by hand; `metrics` records and flushes a meter provider too. */
 export function officialHandler(metrics?: MetricsHooks) {
