@@ -1,3 +1,5 @@
+import { metricsOf, type ReceivedMetric } from './otlp-decode-metrics.ts';
+import { anyValue, attrs, hex, type Attrs } from './otlp-attributes.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -32,7 +34,9 @@ export const OTLP_REQUEST_TYPES = { traces: TraceRequest, logs: LogsRequest, met
 
 export type OtlpSignal = keyof typeof OTLP_REQUEST_TYPES;
 
-export type Attrs = Record<string, unknown>;
+export type { Attrs } from './otlp-attributes.ts';
+export type { ReceivedMetric, ReceivedPoint } from './otlp-decode-metrics.ts';
+
 export interface ReceivedSpan {
   traceId: string;
   spanId: string;
@@ -64,52 +68,6 @@ export interface ReceivedLog {
   attributes: Attrs;
   resource: Attrs;
   timeNs: string;
-}
-/** One data point of a received metric: `value` for sums and gauges, the rest for histograms. */
-export interface ReceivedPoint {
-  attributes: Attrs;
-  /** Nanoseconds since the epoch, as decimal strings. */
-  startNs: string;
-  timeNs: string;
-  /** `as_int` (read as a number) or `as_double`. */
-  value?: number;
-  /** Which of the two the point carried. */
-  valueKind?: 'int' | 'double';
-  count?: number;
-  sum?: number;
-  min?: number;
-  max?: number;
-  bucketCounts?: number[];
-  explicitBounds?: number[];
-}
-export interface ReceivedMetric {
-  name: string;
-  description: string;
-  unit: string;
-  type: 'sum' | 'gauge' | 'histogram' | 'other';
-  /** 1 delta, 2 cumulative (0 for gauges). */
-  temporality: number;
-  monotonic: boolean;
-  points: ReceivedPoint[];
-  scope: { name: string; version: string };
-  resource: Attrs;
-}
-const hex = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('hex') : '');
-
-function anyValue(value: Record<string, unknown> | undefined): unknown {
-  if (!value) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('boolValue' in value) return value.boolValue;
-  if ('intValue' in value) return Number(value.intValue);
-  if ('doubleValue' in value) return value.doubleValue;
-  if ('arrayValue' in value) return ((value.arrayValue as { values?: Record<string, unknown>[] }).values ?? []).map(anyValue);
-  if ('kvlistValue' in value) return attrs((value.kvlistValue as { values?: never[] }).values);
-  if ('bytesValue' in value) return hex(value.bytesValue);
-  return undefined;
-}
-
-function attrs(list: { key: string; value?: Record<string, unknown> }[] | undefined): Attrs {
-  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, anyValue(value)]));
 }
 
 type IdText = (value: unknown) => string;
@@ -186,54 +144,6 @@ function logsOf(request: any, id: IdText): ReceivedLog[] {
         });
       }
     }
-  }
-  return out;
-}
-
-function metricsOf(request: any): ReceivedMetric[] {
-  const out: ReceivedMetric[] = [];
-  for (const resourceMetrics of request.resourceMetrics ?? []) {
-    const resource = attrs(resourceMetrics.resource?.attributes);
-    for (const scoped of resourceMetrics.scopeMetrics ?? []) {
-      const scope = { name: scoped.scope?.name ?? '', version: scoped.scope?.version ?? '' };
-      for (const metric of scoped.metrics ?? []) {
-        // protobufjs names the oneof member in `data`; OTLP JSON (the collector's file exporter) only has the member.
-        const type = (['sum', 'gauge', 'histogram'] as const).find((kind) => metric[kind] !== undefined) ?? 'other';
-        const data = metric[type] ?? {};
-        out.push({
-          name: metric.name,
-          description: metric.description ?? '',
-          unit: metric.unit ?? '',
-          type,
-          temporality: data.aggregationTemporality ?? 0,
-          monotonic: data.isMonotonic ?? false,
-          points: (data.dataPoints ?? []).map(pointOf),
-          scope,
-          resource,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-function pointOf(point: any): ReceivedPoint {
-  const out: ReceivedPoint = {
-    attributes: attrs(point.attributes),
-    startNs: String(point.startTimeUnixNano ?? '0'),
-    timeNs: String(point.timeUnixNano ?? '0'),
-  };
-  if (point.asInt !== undefined) Object.assign(out, { value: Number(point.asInt), valueKind: 'int' });
-  if (point.asDouble !== undefined) Object.assign(out, { value: point.asDouble, valueKind: 'double' });
-  if (point.count !== undefined) {
-    Object.assign(out, {
-      count: Number(point.count),
-      sum: point.sum,
-      min: point.min,
-      max: point.max,
-      bucketCounts: (point.bucketCounts ?? []).map(Number),
-      explicitBounds: point.explicitBounds ?? [],
-    });
   }
   return out;
 }

@@ -1,6 +1,5 @@
 import { createContextKey, type Context } from '@opentelemetry/api';
 import { activeContext, attachedOr } from './process-owner.ts';
-import type { InvocationHold } from './sampling/invocation-hold.ts';
 
 /** The invocation id, carried in the OpenTelemetry context so each log record can say which invocation wrote it. */
 const INVOCATION_ID = createContextKey('faas-observability.invocation_id');
@@ -14,17 +13,6 @@ export function withInvocationId(context: Context, id: string | undefined): Cont
 export function invocationIdOf(context: Context): string | undefined {
   const id = context.getValue(INVOCATION_ID);
   return typeof id === 'string' ? id : undefined;
-}
-
-/** The invocation's hold, when tail sampling is on: its spans and records wait there for its outcome. */
-const HOLD = createContextKey('faas-observability.hold');
-
-export function withHold(context: Context, hold: InvocationHold | undefined): Context {
-  return hold === undefined ? context : context.setValue(HOLD, hold);
-}
-
-export function holdOf(context: Context): InvocationHold | undefined {
-  return context.getValue(HOLD) as InvocationHold | undefined;
 }
 
 export function withSetup(context: Context, setup: object): Context {

@@ -11,7 +11,8 @@ import {
 } from '@opentelemetry/api';
 import { describeDelivery } from '../exporters/delivery-report.ts';
 import { isError, safeRead } from './safe-read.ts';
-import { withHold, withInvocationId, withSetup } from './invocation-context.ts';
+import { withInvocationId, withSetup } from './invocation-context.ts';
+import { withHold } from './sampling/hold-context.ts';
 import { settleOutcome, type HowEnded } from './invocation-outcome.ts';
 import type { InvocationHold } from './sampling/invocation-hold.ts';
 import { describeThrown, recordSpanError } from './span-error.ts';

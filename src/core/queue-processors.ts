@@ -2,7 +2,7 @@ import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ExportQueue } from '../exporters/export-queue.ts';
-import { holdOf } from './invocation-context.ts';
+import { holdOf } from './sampling/hold-context.ts';
 import type { InvocationHold } from './sampling/invocation-hold.ts';
 
 /** The exporter a processor shuts down after its last flush. */

@@ -1,4 +1,4 @@
-import { holdOf } from '../invocation-context.ts';
+import { holdOf } from './hold-context.ts';
 import { activeContext } from '../process-owner.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
-import { holdOf } from '../invocation-context.ts';
+import { holdOf } from './hold-context.ts';
 
 /**
  * The head sampler, unchanged outside invocations; inside one (tail sampling on), a span the head sampler
