@@ -14,6 +14,10 @@ export type Variant = (typeof VARIANTS)[number];
 export type Bundled = Awaited<ReturnType<typeof bundle>>;
 export type Bundles = Record<Variant, { outfile: string }>;
 
+/** The signal each OTLP path carries, as the sections that count bytes per signal name them. */
+export const SIGNALS = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' } as const;
+export type Signal = (typeof SIGNALS)[keyof typeof SIGNALS];
+
 /** Bundles bench/variants/<name>.ts the way a Lambda deploy artifact is built, with its sizes. */
 export async function bundle(variant: string) {
   const { outfile, coldStart, total } = await bundleVariantSized(OUT, variant);

@@ -8,7 +8,7 @@
 import type protobuf from 'protobufjs';
 import { decodeMetrics, OTLP_REQUEST_TYPES } from '../tools/otlp-decode.ts';
 import { decompressed, startLoopbackServer } from '../tools/loopback.ts';
-import { bundle, fmt, interleaved, runChild } from './harness.ts';
+import { bundle, fmt, interleaved, runChild, SIGNALS, type Signal } from './harness.ts';
 
 const NAMES = [
   'ours, metrics off',
@@ -33,8 +33,6 @@ const CASES: Record<CaseName, Case> = {
   'official, 7 FaaS instruments': { variant: 'official-metrics', env: {}, base: 'official, no metrics' },
   'official, 7 FaaS + 10 user instruments': { variant: 'official-metrics', env: { BENCH_METERS: 'user' }, base: 'official, no metrics' },
 };
-const SIGNALS = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' } as const;
-type Signal = (typeof SIGNALS)[keyof typeof SIGNALS];
 
 interface Counted {
   bytes: Record<Signal, number>;

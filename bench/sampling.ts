@@ -8,7 +8,7 @@
  */
 import { decodeLogs, decodeSpans } from '../tools/otlp-decode.ts';
 import { decompressed, startLoopbackServer } from '../tools/loopback.ts';
-import { bundle, fmt, interleaved, runChild } from './harness.ts';
+import { bundle, fmt, interleaved, runChild, SIGNALS, type Signal } from './harness.ts';
 import { failing } from './variants/mix.ts';
 
 const NAMES = [
@@ -33,8 +33,6 @@ const CASES: Record<CaseName, { variant: Variant; env: Record<string, string> }>
   'ours, head 0.01 only': { variant: 'ours-mix', env: head('0.01') },
 };
 const BASE: CaseName = 'official, 1.0';
-const SIGNALS = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' } as const;
-type Signal = (typeof SIGNALS)[keyof typeof SIGNALS];
 
 interface Counted {
   bytes: Record<Signal, number>;
