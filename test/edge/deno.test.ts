@@ -56,7 +56,10 @@ describe('a fetch handler under Deno.serve (real Deno)', () => {
     expect(await response.text()).toBe('ok slow-sink');
     sink.open();
     await waitFor(
-      () => receiver.logs.filter((l) => String(l.body).startsWith('request slow-sink')).length === 2 && receiver.spans.length > 0,
+      () =>
+        receiver.logs.filter((l) => String(l.body).startsWith('request slow-sink')).length === 2 &&
+        receiver.spans.length > 0 &&
+        receiver.metrics.some((m) => m.name === 'faas.invocations'),
     );
     receiver.behave({});
     const span = receiver.spans.find((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736')!;

@@ -30,12 +30,18 @@ afterAll(async () => {
 });
 
 describe('OTEL_EXPORTER_OTLP_COMPRESSION=gzip in real workerd (CompressionStream)', () => {
-  it('both signals leave gzipped (content-encoding: gzip) and the sink decodes every record', async () => {
+  it('every signal leaves gzipped (content-encoding: gzip) and the sink decodes every record', async () => {
     const mf = await worker({ OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' });
     expect(await (await mf.dispatchFetch('http://worker.test/items?id=zipped')).text()).toBe('ok zipped');
-    await waitFor(() => receiver.logs.filter((l) => String(l.body).startsWith('request zipped')).length === 4 && receiver.spans.length > 0);
+    // Spans, logs and metrics leave in one flush but as three requests: wait for all three before comparing.
+    await waitFor(
+      () =>
+        receiver.logs.filter((l) => String(l.body).startsWith('request zipped')).length === 4 &&
+        receiver.spans.length > 0 &&
+        receiver.metrics.some((m) => m.name === 'faas.invocations'),
+    );
     expect(new Set(receiver.requests.map((r) => `${r.path} ${r.headers['content-encoding']}`))).toEqual(
-      new Set(['/v1/traces gzip', '/v1/logs gzip']),
+      new Set(['/v1/traces gzip', '/v1/logs gzip', '/v1/metrics gzip']),
     );
     const span = receiver.spans.find((s) => s.name === 'GET /items')!;
     expect(span.attributes['url.query']).toBe('id=zipped');
