@@ -38,6 +38,8 @@ export interface LokiReceiver {
   /** Entries refused by the validation limits, counted by Loki's reason (`line_too_long`, …). */
   readonly discarded: Record<string, number>;
   readonly requests: { headers: IncomingHttpHeaders; format: string }[];
+  /** Every push body, uncompressed (snappy or gzip undone), as latin1 text: what was on the wire. */
+  readonly bodies: string[];
   /** Bodies that broke Loki's push schema, with the reason: must stay empty. */
   readonly invalid: string[];
   behave(next: LoopbackBehaviour): void;
@@ -63,7 +65,7 @@ export async function startLokiReceiver(options: { port?: number; validation?: L
     handle: (request) => {
       if (!isPush(request)) return { status: 404 };
       try {
-        const pushed = decode(request.body, String(request.headers['content-type']), request.headers['content-encoding']);
+        const pushed = decode(request);
         let firstRefusal: string | undefined;
         for (const entry of pushed) {
           const refusal = options.validation && validate(entry, options.validation);
@@ -90,6 +92,9 @@ export async function startLokiReceiver(options: { port?: number; validation?: L
         format: `${headers['content-type']}${headers['content-encoding'] ? `+${headers['content-encoding']}` : ''}`,
       }));
     },
+    get bodies() {
+      return server.requests.filter(isPush).map((request) => uncompressed(request).toString('latin1'));
+    },
     invalid,
     behave: server.behave,
     close: server.close,
@@ -98,10 +103,17 @@ export async function startLokiReceiver(options: { port?: number; validation?: L
 
 const isPush = (request: LoopbackRequest) => request.path === '/loki/api/v1/push' && request.method === 'POST';
 
-function decode(raw: Buffer, contentType: string, encoding: string | undefined): LokiEntry[] {
-  if (contentType === 'application/x-protobuf') return decodeProtobuf(Buffer.from(snappy.uncompress(raw)));
+function decode(request: LoopbackRequest): LokiEntry[] {
+  const contentType = String(request.headers['content-type']);
+  if (contentType === 'application/x-protobuf') return decodeProtobuf(uncompressed(request));
   if (contentType !== 'application/json') throw new Error(`unsupported content-type ${contentType}`);
-  return decodeJson(JSON.parse((encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')));
+  return decodeJson(JSON.parse(uncompressed(request).toString('utf8')));
+}
+
+/** A push body with its compression undone: protobuf pushes are snappy-compressed, JSON ones may be gzipped. */
+function uncompressed({ body, headers }: LoopbackRequest): Buffer {
+  if (headers['content-type'] === 'application/x-protobuf') return Buffer.from(snappy.uncompress(body));
+  return headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
 function decodeJson(body: any): LokiEntry[] {

@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { decompressed, startLoopbackServer, type LoopbackBehaviour } from '../../tools/loopback.ts';
+import { decompressed, startLoopbackServer, type LoopbackBehaviour, type LoopbackRequest } from '../../tools/loopback.ts';
 import {
   decodeLogs,
   decodeMetrics,
@@ -24,7 +23,8 @@ export interface OtlpReceiver {
   readonly logs: ReceivedLog[];
   /** One entry per `Metric` received (its points inside). */
   readonly metrics: ReceivedMetric[];
-  readonly requests: { path: string; headers: IncomingMessage['headers'] }[];
+  /** Every request received, its body as sent (`decompressed` undoes a gzip). */
+  readonly requests: LoopbackRequest[];
   /** Requests whose handling is over (answered, or dropped because the client gave up). */
   settled(): number;
   behave(behaviour: ReceiverBehaviour): void;
