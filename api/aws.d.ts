@@ -87,6 +87,7 @@ interface ObservabilityOptions {
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
     readonly sampling?: SamplingOptions;
+    readonly redact?: false | RedactOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -114,6 +115,24 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// RedactDecision (src/core/config/options.ts)
+type RedactDecision = (candidate: RedactionCandidate) => string;
+// RedactOptions (src/core/config/options.ts)
+interface RedactOptions {
+    readonly keys?: readonly string[];
+    readonly defaultKeys?: boolean;
+    readonly patterns?: readonly RegExp[];
+    readonly defaultPatterns?: boolean;
+    readonly replacement?: string;
+    readonly stdout?: boolean;
+    readonly decide?: RedactDecision;
+}
+// RedactionCandidate (src/core/config/options.ts)
+interface RedactionCandidate {
+    readonly key: string | undefined;
+    readonly value: string;
+    readonly redacted: string;
+}
 // SamplingOptions (src/core/config/options.ts)
 interface SamplingOptions {
     readonly tail?: boolean;

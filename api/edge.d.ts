@@ -1,5 +1,5 @@
 // API report of faas-observability/edge (lib/edge.d.ts): npm run api:update writes it.
-// Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, SamplingOptions, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
+// Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
 // Import side effects: import './edge/register-meters-at-import.ts';
 
 // ConsoleFormat (src/core/config/options.ts)
@@ -34,6 +34,7 @@ interface ObservabilityOptions {
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
     readonly sampling?: SamplingOptions;
+    readonly redact?: false | RedactOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -61,6 +62,24 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// RedactDecision (src/core/config/options.ts)
+type RedactDecision = (candidate: RedactionCandidate) => string;
+// RedactOptions (src/core/config/options.ts)
+interface RedactOptions {
+    readonly keys?: readonly string[];
+    readonly defaultKeys?: boolean;
+    readonly patterns?: readonly RegExp[];
+    readonly defaultPatterns?: boolean;
+    readonly replacement?: string;
+    readonly stdout?: boolean;
+    readonly decide?: RedactDecision;
+}
+// RedactionCandidate (src/core/config/options.ts)
+interface RedactionCandidate {
+    readonly key: string | undefined;
+    readonly value: string;
+    readonly redacted: string;
+}
 // SamplingOptions (src/core/config/options.ts)
 interface SamplingOptions {
     readonly tail?: boolean;

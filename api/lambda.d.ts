@@ -1,5 +1,5 @@
 // API report of faas-observability/lambda (lib/lambda.d.ts): npm run api:update writes it.
-// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
+// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
 // Import side effects: import './lambda/capture-init-logs-at-import.ts';
 
 // Env (src/core/config/env-readers.ts)
@@ -36,6 +36,7 @@ interface ObservabilityOptions {
     readonly metricsEndpoint?: string;
     readonly metrics?: false | MetricsOptions;
     readonly sampling?: SamplingOptions;
+    readonly redact?: false | RedactOptions;
     readonly headers?: Readonly<Record<string, string>>;
     readonly exportTimeoutMs?: number;
     readonly compression?: OtlpCompression;
@@ -63,6 +64,24 @@ interface ObservabilityOptions {
 }
 // OtlpCompression (src/core/config/options.ts)
 type OtlpCompression = 'gzip' | 'none';
+// RedactDecision (src/core/config/options.ts)
+type RedactDecision = (candidate: RedactionCandidate) => string;
+// RedactOptions (src/core/config/options.ts)
+interface RedactOptions {
+    readonly keys?: readonly string[];
+    readonly defaultKeys?: boolean;
+    readonly patterns?: readonly RegExp[];
+    readonly defaultPatterns?: boolean;
+    readonly replacement?: string;
+    readonly stdout?: boolean;
+    readonly decide?: RedactDecision;
+}
+// RedactionCandidate (src/core/config/options.ts)
+interface RedactionCandidate {
+    readonly key: string | undefined;
+    readonly value: string;
+    readonly redacted: string;
+}
 // SamplingOptions (src/core/config/options.ts)
 interface SamplingOptions {
     readonly tail?: boolean;

@@ -19,6 +19,9 @@ export type {
   MetricsOptions,
   ObservabilityOptions,
   OtlpCompression,
+  RedactDecision,
+  RedactionCandidate,
+  RedactOptions,
   SamplingOptions,
   TemporalityPreference,
 } from './core/config/options.ts';

@@ -13,6 +13,9 @@ export type {
   MetricsOptions,
   ObservabilityOptions,
   OtlpCompression,
+  RedactDecision,
+  RedactionCandidate,
+  RedactOptions,
   SamplingOptions,
   TemporalityPreference,
 } from './core/config/options.ts';

@@ -1,4 +1,4 @@
-import { trace, type Attributes, type Logger } from '@opentelemetry/api';
+import { trace, type Attributes, type Logger, type SpanContext } from '@opentelemetry/api';
 import { CONSOLE_METHODS, ORIGINALS, type ConsoleFn, type ConsoleMethod } from '../core/console-originals.ts';
 import { consoleLineArgs, type LineKind } from './console-line.ts';
 import { invocationIdOf } from '../core/invocation-context.ts';
@@ -29,9 +29,14 @@ export interface ConsoleBridgeOptions {
   readonly uids?: Pick<RecordUidProcessor, 'stamp'>;
   /** Counts a call that could not become a record (its line is printed all the same). */
   readonly notEmitted?: () => void;
+  /** Redacts the printed line too (its record is redacted by the logger's processors in any case); none: as written. */
+  readonly redactLine?: (line: string) => string;
 }
 
-export type BridgeTarget = Pick<ConsoleBridgeOptions, 'logger' | 'format' | 'maxBodyLength' | 'minSeverity' | 'uids' | 'notEmitted'>;
+export type BridgeTarget = Pick<
+  ConsoleBridgeOptions,
+  'logger' | 'format' | 'maxBodyLength' | 'minSeverity' | 'uids' | 'notEmitted' | 'redactLine'
+>;
 
 export interface ConsoleBridge {
   /**
@@ -138,8 +143,23 @@ function emitRecord(current: BridgeTarget, method: ConsoleMethod, args: unknown[
   }
   current.logger.emit(record);
   record.attributes = attributes;
-  if (current.format === 'lambda-json') return [runtimeJsonLine(args, record, span, invocationId)];
-  return consoleLineArgs(current.format, args, record, span, lineKind(method, record, current.maxBodyLength));
+  const line =
+    current.format === 'lambda-json'
+      ? [runtimeJsonLine(args, record, span, invocationId)]
+      : consoleLineArgs(current.format, args, record, span, lineKind(method, record, current.maxBodyLength));
+  return current.redactLine ? [redactedLine(line, record, current.format === 'text' ? span : undefined, current.redactLine)] : line;
+}
+
+/** The line as one redacted string: the line itself when it is one, else the record's body (and the ids it would get). */
+function redactedLine(
+  line: readonly unknown[],
+  record: ConsoleLogRecord,
+  span: SpanContext | undefined,
+  redact: (line: string) => string,
+): string {
+  if (line.length === 1 && typeof line[0] === 'string') return redact(line[0]);
+  const ids = span ? ` trace_id=${span.traceId} span_id=${span.spanId}` : '';
+  return redact(`${typeof record.body === 'string' ? record.body : ''}${ids}`);
 }
 
 function lineKind(method: ConsoleMethod, record: ConsoleLogRecord, maxBodyLength: number): LineKind {

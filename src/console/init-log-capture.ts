@@ -118,6 +118,7 @@ function targetOf(telemetry: Telemetry): BridgeTarget | undefined {
           maxBodyLength: config.maxLogBodyLength,
           minSeverity: config.consoleMinSeverity,
           notEmitted: () => telemetry.countNotEmitted(1),
+          redactLine: telemetry.redactLine,
         }
       : null;
     targets.set(telemetry, target);

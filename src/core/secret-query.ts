@@ -21,21 +21,39 @@ export function isSignatureParam(name: string): boolean {
 
 /**
  * A query string (without `?`) with the value of every secret parameter (`SECRET_QUERY_PARAMS`, names
- * compared decoded and case-insensitively) replaced by `REDACTED`. Rebuilt by hand: URLSearchParams would
+ * compared decoded and case-insensitively, and those `isSecret` names) replaced by `REDACTED`. Rebuilt by hand: URLSearchParams would
  * re-encode every other value and change the query.
  *
  * @example
  * redactQuery('id=7&X-Amz-Signature=abc'); // 'id=7&X-Amz-Signature=REDACTED'
  */
-export function redactQuery(query: string): string {
+export function redactQuery(query: string, isSecret?: (name: string) => boolean): string {
   return query
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
-      const name = eq === -1 ? pair : pair.slice(0, eq);
-      return eq !== -1 && SECRET_QUERY_PARAMS.has(safeDecode(name).toLowerCase()) ? `${name}=REDACTED` : pair;
+      if (eq === -1) return pair;
+      const name = pair.slice(0, eq);
+      const decoded = safeDecode(name);
+      return SECRET_QUERY_PARAMS.has(decoded.toLowerCase()) || isSecret?.(decoded) === true ? `${name}=REDACTED` : pair;
     })
     .join('&');
+}
+
+/**
+ * A URL (or a path with a query) with its secret query parameters redacted as `redactQuery` does; the rest,
+ * fragment included, unchanged.
+ *
+ * @example
+ * redactUrlQuery('https://api.example.com/items?api_key=abc&id=7', (name) => name === 'api_key');
+ * // 'https://api.example.com/items?api_key=REDACTED&id=7'
+ */
+export function redactUrlQuery(url: string, isSecret: (name: string) => boolean): string {
+  const question = url.indexOf('?');
+  if (question === -1) return url;
+  const hash = url.indexOf('#', question);
+  const end = hash === -1 ? url.length : hash;
+  return `${url.slice(0, question + 1)}${redactQuery(url.slice(question + 1, end), isSecret)}${url.slice(end)}`;
 }
 
 function safeDecode(text: string): string {

@@ -9,6 +9,8 @@ import { flushWithin, type Flushable, type FlushSummary } from './flush.ts';
 import { createPipelines, type PipelineInputs } from './pipelines.ts';
 import { QueueLogRecordProcessor, QueueSpanProcessor } from './queue-processors.ts';
 import { RecordUidProcessor } from './record-uid-processor.ts';
+import { Redactor } from './redaction/redactor.ts';
+import { RedactingLogRecordProcessor, RedactingSpanProcessor, redactMetricRecord } from './redaction/redaction-processors.ts';
 import { forgetGlobals, propagatorFor, registerGlobals, samplerFor } from './sdk-globals.ts';
 import { attachSetup, detachSetup, processContextManager } from './process-owner.ts';
 import { createOutboundTracer, type OutboundTracer } from './outbound/outbound-tracer.ts';
@@ -64,6 +66,11 @@ export interface Telemetry {
    * @internal
    */
   readonly uids: RecordUidProcessor;
+  /**
+   * Redacts the line a console call prints, when the options ask for it (`redact.stdout`); undefined otherwise.
+   * @internal
+   */
+  readonly redactLine: ((line: string) => string) | undefined;
   /** Collects the metrics, then flushes spans, logs and metrics in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
   /**
@@ -111,15 +118,24 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   });
   const report = new DeliveryReport();
   const pipelines = createPipelines({ ...inputs, contextManager }, report);
+  // Each record is redacted once, before anything queues, holds or exports it: every path gets it redacted.
+  const redactor = config.redaction && new Redactor(config.redaction);
   const tracerProvider = new TracerProvider({
     resource,
     sampler: tailSampled(config.provided.sampler ?? samplerFor(config.sampler), config),
-    spanProcessors: [new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter)],
+    spanProcessors: [
+      ...(redactor ? [new RedactingSpanProcessor(redactor)] : []),
+      new QueueSpanProcessor(pipelines.spans.queue, pipelines.spans.exporter),
+    ],
   });
   const uids = new RecordUidProcessor();
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [uids, new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter)],
+    processors: [
+      uids,
+      ...(redactor ? [new RedactingLogRecordProcessor(redactor)] : []),
+      new QueueLogRecordProcessor(pipelines.logs.queue, pipelines.logs.exporter),
+    ],
   });
   const propagator = propagatorFor(config);
   const tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE);
@@ -133,6 +149,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
         queue: pipelines.metrics.queue,
         report,
         runtimeMeasures: inputs.runtimeMeasures ?? {},
+        redact: redactor && ((record) => redactMetricRecord(record, redactor)),
       })
     : declineUserMeters();
   const all = metrics ? [pipelines.spans, pipelines.logs, pipelines.metrics] : [pipelines.spans, pipelines.logs];
@@ -166,6 +183,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     openHold: holdOpener(config, pipelines),
     countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
+    redactLine: redactor?.stdout ? (line) => redactor.text(line) : undefined,
     flush,
     takeDeliveryReport: () => report.take(),
     async shutdown() {

@@ -15,6 +15,7 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   metricsEndpoint: true,
   metrics: true,
   sampling: true,
+  redact: true,
   headers: true,
   exportTimeoutMs: true,
   compression: true,

@@ -1,5 +1,6 @@
 import { DEFAULTS } from './defaults.ts';
 import { METRICS_AND_SAMPLING } from './config-reference-metrics.ts';
+import { REDACTION } from './config-reference-redaction.ts';
 import type { ConfigEntry } from './config-entry.ts';
 
 export type { ConfigEntry } from './config-entry.ts';
@@ -25,6 +26,7 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   { option: 'logsEndpoint', env: ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'], default: '—', meaning: 'logs URL, used verbatim' },
   { option: 'metricsEndpoint', env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'], default: '—', meaning: 'metrics URL, used verbatim' },
   ...METRICS_AND_SAMPLING,
+  ...REDACTION,
   {
     option: 'headers',
     env: [

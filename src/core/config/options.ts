@@ -74,6 +74,42 @@ export interface SamplingOptions {
   readonly exportLogLevel?: LogLevelName;
 }
 
+/** What a `redact.decide` function is shown for one string value. */
+export interface RedactionCandidate {
+  /** The attribute or property key the value stands under; undefined for a log body. */
+  readonly key: string | undefined;
+  readonly value: string;
+  /** The value as the rules left it: the marker, partly replaced, or unchanged. */
+  readonly redacted: string;
+}
+
+/** The last word on one value: the text exported in its place. */
+export type RedactDecision = (candidate: RedactionCandidate) => string;
+
+/**
+ * Redaction of secrets in everything exported (on by default). Each setting has an environment variable
+ * but `decide` (see the README's configuration table).
+ */
+export interface RedactOptions {
+  /** Key names whose values are secrets, added to the default list (matched by word parts, any case). */
+  readonly keys?: readonly string[];
+  /** `false`: only `keys` count, the default list is dropped. */
+  readonly defaultKeys?: boolean;
+  /** Patterns whose every match is replaced, whatever the key; added to the built-in credential shapes. */
+  readonly patterns?: readonly RegExp[];
+  /** `false`: the built-in credential shapes (Bearer, Basic, JWT, AWS secret key, private key, …) are not searched. */
+  readonly defaultPatterns?: boolean;
+  /** What a secret is replaced with (default `[REDACTED]`). */
+  readonly replacement?: string;
+  /**
+   * Redact the line a console call prints to stdout too (default false: that line is your own output, which
+   * Lambda and the edge platforms captured before this library existed; the record made of it is always redacted).
+   */
+  readonly stdout?: boolean;
+  /** Has the last word on every string value after the rules; a throw keeps the rules' verdict. */
+  readonly decide?: RedactDecision;
+}
+
 export type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
 
 /**
@@ -103,6 +139,8 @@ export interface ObservabilityOptions {
   readonly metrics?: false | MetricsOptions;
   /** Tail sampling per invocation; see `SamplingOptions`. */
   readonly sampling?: SamplingOptions;
+  /** Redaction of secrets in everything exported, on by default; `false` turns it off. See `RedactOptions`. */
+  readonly redact?: false | RedactOptions;
   /** Headers sent with every export (merged over `OTEL_EXPORTER_OTLP_HEADERS`). Never printed. */
   readonly headers?: Readonly<Record<string, string>>;
   /**

@@ -8,6 +8,7 @@ import { readHeaders, validHeaders } from './read-headers.ts';
 import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { readMetrics } from './read-metrics.ts';
 import { readSampling } from './read-sampling.ts';
+import { readRedaction } from './read-redaction.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ProvidedParts, ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -76,6 +77,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       ratio: readNumber(env, 'OTEL_TRACES_SAMPLER_ARG', 1, warn, { min: 0, max: 1 }),
     },
     sampling: readSampling(options, env, warn),
+    redaction: readRedaction(options, env, warn),
     spanBatch: readBatch(env, 'OTEL_BSP', warn, DEFAULTS),
     logBatch: readBatch(env, 'OTEL_BLRP', warn, DEFAULTS),
     logLevel: LOG_LEVELS[readEnum(env, 'OTEL_LOG_LEVEL', Object.keys(LOG_LEVELS), 'info', warn)] ?? DiagLogLevel.INFO,

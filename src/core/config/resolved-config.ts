@@ -5,7 +5,7 @@ import type { LokiFallback } from '../../exporters/loki/loki-fallback.ts';
 import type { RequestSigner } from '../../exporters/transport/transport.ts';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import type { PropagationLists } from '../outbound/propagation-policy.ts';
-import type { ConsoleFormat, LokiOptions, MetricsExporterName, OtlpCompression, TemporalityPreference } from './options.ts';
+import type { ConsoleFormat, LokiOptions, MetricsExporterName, OtlpCompression, RedactDecision, TemporalityPreference } from './options.ts';
 
 export interface SignalConfig {
   readonly url: string;
@@ -62,6 +62,20 @@ export interface SamplingConfig {
   readonly exportSeverity: SeverityNumber | undefined;
 }
 
+/** Redaction as resolved from the options and the environment (present only when it is on). */
+export interface RedactionConfig {
+  /** The key names whose values are secrets: the defaults, the user's, or both. */
+  readonly keys: readonly string[];
+  /** Whether the built-in credential shapes are searched. */
+  readonly defaultPatterns: boolean;
+  /** The user's patterns, each with the `g` flag: every match is replaced. */
+  readonly patterns: readonly RegExp[];
+  readonly replacement: string;
+  /** Whether the line a console call prints is redacted too (its record always is). */
+  readonly stdout: boolean;
+  readonly decide: RedactDecision | undefined;
+}
+
 /** Outbound requests: CLIENT spans, and where the trace context goes. */
 export interface OutboundConfig extends PropagationLists {
   readonly enabled: boolean;
@@ -87,6 +101,8 @@ export interface ResolvedConfig {
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   /** Tail sampling per invocation; undefined when off (the default). */
   readonly sampling: SamplingConfig | undefined;
+  /** Redaction of what is exported; undefined when off. */
+  readonly redaction: RedactionConfig | undefined;
   readonly spanBatch: BatchConfig;
   readonly logBatch: BatchConfig;
   readonly logLevel: DiagLogLevel;

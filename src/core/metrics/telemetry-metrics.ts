@@ -40,6 +40,8 @@ export interface TelemetryMetricsInputs {
   readonly report: DeliveryReport;
   /** What only the runtime can measure (init duration, peak memory). */
   readonly runtimeMeasures: RuntimeMeasures;
+  /** Redacts the user meters' records (their attributes are the user's); the built-in ones carry none of theirs. */
+  readonly redact?: (record: MetricRecord) => MetricRecord;
 }
 
 /**
@@ -59,8 +61,8 @@ export function createTelemetryMetrics(inputs: TelemetryMetricsInputs): Telemetr
     claimUserMeters(setup);
     if (collectsUserMeters(setup)) processMeterProvider().cardinalityLimit = config.cardinalityLimit;
   } else declineUserMeters();
-  const enqueue = (records: readonly MetricRecord[], problems: readonly string[]) => {
-    for (const record of records) queue.add(record);
+  const enqueue = (records: readonly MetricRecord[], problems: readonly string[], redact = (record: MetricRecord) => record) => {
+    for (const record of records) queue.add(redact(record));
     for (const problem of problems) report.note(`metrics: ${problem}`);
   };
   const faas = new FaasMetrics(builtIn);
@@ -85,8 +87,8 @@ export function createTelemetryMetrics(inputs: TelemetryMetricsInputs): Telemetr
       const user = processMeterProvider();
       if (!user.used) return;
       const collected = user.collect(resource, temporality);
-      if (Array.isArray(collected)) return enqueue(collected, user.takeProblems());
-      return collected.then((records) => enqueue(records, user.takeProblems()));
+      if (Array.isArray(collected)) return enqueue(collected, user.takeProblems(), inputs.redact);
+      return collected.then((records) => enqueue(records, user.takeProblems(), inputs.redact));
     },
     release: () => releaseUserMeters(setup),
   };

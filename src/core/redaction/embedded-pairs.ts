@@ -1,0 +1,66 @@
+// A key, bare or quoted (also with JSON's escaped quotes, `\"key\"`), then `:` or `=`: JSON, JavaScript
+// object text (what `console.log(obj)` prints), form-encoded data, query strings, cookies, `key: value` prose.
+const PAIR_START = /(\\?["']?)([A-Za-z_$@][\w$.@-]*)\1\s*[:=]\s*/g;
+// Where an unquoted value ends: a separator of any of those forms.
+const BARE_VALUE_END = /[\s&;,}\])"']/;
+
+/**
+ * `text` with the value of every embedded pair whose key `isSecret` names replaced by `replacement`: a quoted
+ * value keeps its quotes, an object or array value (`credentials: { … }`) is replaced whole, a bare value up
+ * to its separator. A value cut short by a length limit (no closing quote or bracket) is redacted to the end.
+ *
+ * @example
+ * redactPairs('{"user":"bob","password":"hunter2"}', (key) => key === 'password', '[REDACTED]');
+ * // '{"user":"bob","password":"[REDACTED]"}'
+ */
+export function redactPairs(text: string, isSecret: (key: string) => boolean, replacement: string): string {
+  let out: string | undefined;
+  let copied = 0;
+  PAIR_START.lastIndex = 0;
+  for (let found = PAIR_START.exec(text); found !== null; found = PAIR_START.exec(text)) {
+    const start = PAIR_START.lastIndex;
+    if (start >= text.length || !isSecret(found[2]!)) continue;
+    const value = valueAt(text, start);
+    if (value.end === start || text.slice(value.start, value.end) === replacement) continue;
+    out = (out ?? '') + text.slice(copied, value.start) + replacement;
+    copied = value.end;
+    PAIR_START.lastIndex = value.end;
+  }
+  return out === undefined ? text : out + text.slice(copied);
+}
+
+/** The span of the value starting at `start`: inside its quotes, its brackets included, or up to a separator. */
+function valueAt(text: string, start: number): { start: number; end: number } {
+  const first = text[start]!;
+  if (first === '"' || first === "'") return { start: start + 1, end: quotedEnd(text, start + 1, first) };
+  if (first === '\\' && (text[start + 1] === '"' || text[start + 1] === "'")) {
+    const close = text.indexOf(`\\${text[start + 1]}`, start + 2);
+    return { start: start + 2, end: close === -1 ? text.length : close };
+  }
+  if (first === '{' || first === '[') return { start, end: bracketEnd(text, start) };
+  let end = start;
+  while (end < text.length && !BARE_VALUE_END.test(text[end]!)) end++;
+  return { start, end };
+}
+
+/** The index of the closing quote (escapes skipped), or the text's end. */
+function quotedEnd(text: string, from: number, quote: string): number {
+  for (let i = from; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\\') i++;
+    else if (char === quote) return i;
+  }
+  return text.length;
+}
+
+/** Just past the bracket that closes the one at `start` (quoted text skipped), or the text's end. */
+function bracketEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"' || char === "'") i = quotedEnd(text, i + 1, char);
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
