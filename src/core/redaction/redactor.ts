@@ -1,13 +1,13 @@
 import type { AnyValue, AttributeValue, Attributes } from '@opentelemetry/api';
 import type { RedactDecision } from '../config/options.ts';
 import type { RedactionConfig } from '../config/resolved-config.ts';
-import { redactUrlQuery } from '../secret-query.ts';
+import { redactQuery, redactUrlQuery } from '../secret-query.ts';
 import { redactPairs } from './embedded-pairs.ts';
 import { SecretKeyMatcher } from './secret-keys.ts';
 import { DEFAULT_PATTERN_HINT, DEFAULT_VALUE_PATTERNS, type ValuePattern } from './secret-values.ts';
 
-// Attributes that hold a URL: their query is redacted per parameter, as the conventions write url.full.
-const URL_KEYS = new Set(['url.full', 'url.query', 'http.url', 'http.target', 'url.original']);
+// Attributes that hold a URL (and url.query, a query alone): redacted per parameter, as the conventions write url.full.
+const URL_KEYS = new Set(['url.full', 'http.url', 'http.target', 'url.original']);
 // Deeper than any log body a console call builds; a deeper map from the logs API is replaced, not walked.
 const MAX_DEPTH = 16;
 
@@ -83,6 +83,7 @@ export class Redactor {
   #rules(value: string, key: string | undefined): string {
     if (key !== undefined) {
       if (this.#keys.matches(key)) return this.replacement;
+      if (key === 'url.query') return this.#patterns(redactQuery(value, this.#isSecret));
       if (URL_KEYS.has(key)) return this.#patterns(redactUrlQuery(value, this.#isSecret));
     }
     return redactPairs(this.#patterns(value), this.#isSecret, this.replacement);
