@@ -72,6 +72,24 @@ describe('turning it off', () => {
   });
 });
 
+describe('a record redaction cannot read', () => {
+  it('is exported with its content withheld, not as written', async () => {
+    const observability = (setup = testObservability());
+    const unreadable = new Proxy(
+      { password: 'p4ss' },
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    await observability.wrap(async (_event: unknown, _context: unknown) => {
+      observability.telemetry!.logger.emit({ body: unreadable as never, attributes: { note: 'plain' } });
+    })({}, lambdaContext());
+    expect(observability.logs().map((r) => [r.body, r.attributes.note])).toEqual([['[REDACTED]', '[REDACTED]']]);
+  });
+});
+
 describe('spans', () => {
   it('lose the secrets of their attributes, events and status message, keep the rest', async () => {
     const observability = (setup = testObservability());
