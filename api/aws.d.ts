@@ -57,6 +57,8 @@ type RequestSigner = (request: PostRequest) => Promise<PostRequest> | PostReques
 
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// DeliveryMode (src/core/config/options.ts)
+type DeliveryMode = 'per-invocation' | 'batched';
 // LogLevelName (src/core/config/options.ts)
 type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // LokiOptions (src/core/config/options.ts)
@@ -103,6 +105,8 @@ interface ObservabilityOptions {
     readonly stdoutFallback?: boolean;
     readonly circuitBackoffMs?: number;
     readonly postResponseFlush?: boolean;
+    readonly delivery?: DeliveryMode;
+    readonly batchMaxAgeMs?: number;
     readonly xray?: boolean;
     readonly requestSigner?: RequestSigner;
     readonly outbound?: boolean;

@@ -1,9 +1,11 @@
 // API report of faas-observability/edge (lib/edge.d.ts): npm run api:update writes it.
-// Exported: AnyFunction, ConsoleFormat, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
+// Exported: AnyFunction, ConsoleFormat, DeliveryMode, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
 // Import side effects: import './edge/register-meters-at-import.ts';
 
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// DeliveryMode (src/core/config/options.ts)
+type DeliveryMode = 'per-invocation' | 'batched';
 // LogLevelName (src/core/config/options.ts)
 type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // LokiOptions (src/core/config/options.ts)
@@ -50,6 +52,8 @@ interface ObservabilityOptions {
     readonly stdoutFallback?: boolean;
     readonly circuitBackoffMs?: number;
     readonly postResponseFlush?: boolean;
+    readonly delivery?: DeliveryMode;
+    readonly batchMaxAgeMs?: number;
     readonly xray?: boolean;
     readonly requestSigner?: RequestSigner;
     readonly outbound?: boolean;

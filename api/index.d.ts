@@ -38,6 +38,8 @@ interface ObservabilityOptions {
     readonly stdoutFallback?: boolean;
     readonly circuitBackoffMs?: number;
     readonly postResponseFlush?: boolean;
+    readonly delivery?: DeliveryMode;
+    readonly batchMaxAgeMs?: number;
     readonly xray?: boolean;
     readonly requestSigner?: RequestSigner;
     readonly outbound?: boolean;
@@ -57,6 +59,8 @@ type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
 
 // ---- Reached through the exports (not importable by name) ----
 
+// DeliveryMode (src/core/config/options.ts)
+type DeliveryMode = 'per-invocation' | 'batched';
 // LogLevelName (src/core/config/options.ts)
 type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // MetricsExporterName (src/core/config/options.ts)

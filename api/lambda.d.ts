@@ -1,11 +1,13 @@
 // API report of faas-observability/lambda (lib/lambda.d.ts): npm run api:update writes it.
-// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
+// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, DeliveryMode, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
 // Import side effects: import './lambda/capture-init-logs-at-import.ts';
 
 // Env (src/core/config/env-readers.ts)
 type Env = Readonly<Record<string, string | undefined>>;
 // ConsoleFormat (src/core/config/options.ts)
 type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
+// DeliveryMode (src/core/config/options.ts)
+type DeliveryMode = 'per-invocation' | 'batched';
 // LogLevelName (src/core/config/options.ts)
 type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 // LokiOptions (src/core/config/options.ts)
@@ -52,6 +54,8 @@ interface ObservabilityOptions {
     readonly stdoutFallback?: boolean;
     readonly circuitBackoffMs?: number;
     readonly postResponseFlush?: boolean;
+    readonly delivery?: DeliveryMode;
+    readonly batchMaxAgeMs?: number;
     readonly xray?: boolean;
     readonly requestSigner?: RequestSigner;
     readonly outbound?: boolean;

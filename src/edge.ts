@@ -13,6 +13,7 @@ export {
 export { keepInvocation } from './core/sampling/keep-invocation.ts';
 export type {
   ConsoleFormat,
+  DeliveryMode,
   LogLevelName,
   LokiOptions,
   MetricsExporterName,

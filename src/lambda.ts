@@ -7,6 +7,7 @@ export { startPostResponseFlush } from './lambda/post-response-flush.ts';
 export { keepInvocation } from './core/sampling/keep-invocation.ts';
 export type {
   ConsoleFormat,
+  DeliveryMode,
   LogLevelName,
   LokiOptions,
   MetricsExporterName,

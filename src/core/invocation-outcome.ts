@@ -22,19 +22,20 @@ export interface EndedInvocation {
 /**
  * What an invocation's end decides beyond its span: the FaaS metrics count it (every invocation, whatever is
  * sampled), and with tail sampling its hold is kept or dropped, all of it, from the outcome. Called once the
- * span has ended (so the span is in the hold). Never throws: a failure is a diagnostic.
+ * span has ended (so the span is in the hold). Returns whether the invocation is urgent for batched delivery:
+ * it failed, timed out, or a sampling rule kept it. Never throws: a failure is a diagnostic.
  *
  * @example
  * settleOutcome(telemetry, { span, watched, how: 'threw', started, coldStart: false, durationMs: 12, hold });
  */
-export function settleOutcome(telemetry: Telemetry, ended: EndedInvocation): void {
+export function settleOutcome(telemetry: Telemetry, ended: EndedInvocation): boolean {
   const { watched, how, started, hold } = ended;
   try {
     const failed = how === 'threw' || watched.failed;
     const outcome = how === 'timedOut' ? 'timeout' : failed ? 'error' : 'success';
     const durationS = ended.durationMs / 1000;
     telemetry.metrics?.countInvocation({ outcome, durationS, coldStart: ended.coldStart, started, recorded: watched.attributes });
-    if (!hold) return;
+    if (!hold) return failed;
     const headSampled = (ended.span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     // A partial batch response is a successful invocation (Lambda retries the records), but records failed in
     // it: sampling keeps it as a failure.
@@ -47,7 +48,9 @@ export function settleOutcome(telemetry: Telemetry, ended: EndedInvocation): voi
     });
     const trigger = started['faas.trigger'];
     if (decision === 'drop') telemetry.metrics?.faas.samplingDropped(typeof trigger === 'string' ? trigger : 'other');
+    return failed || itemsFailed || (decision === 'keep' && !headSampled);
   } catch (error) {
     telemetry.diagnostics.debug('could not settle the invocation outcome', error);
+    return true;
   }
 }

@@ -41,6 +41,19 @@ export interface InvocationInput<E = unknown> {
   readonly deferFlush?: (flush: () => Promise<void>) => void;
   /** Called once the invocation is over, flush included, when the flush is not deferred. */
   readonly settled?: () => void;
+  /**
+   * The flush may hold the records for a later invocation (batched delivery, Lambda with the flush after the
+   * response): `telemetry.batching` decides. Otherwise every invocation sends what it made.
+   */
+  readonly batched?: boolean;
+}
+
+/** What the flush of one invocation knows of it. */
+interface Ending {
+  /** `Date.now()` at its start. */
+  readonly startedAt: number;
+  /** Failed, timed out or kept by a sampling rule: batched delivery sends at once. */
+  urgent: boolean;
 }
 
 /**
@@ -55,6 +68,7 @@ export interface InvocationInput<E = unknown> {
 export async function runInvocation<E>(input: InvocationInput<E>): Promise<unknown> {
   const { telemetry } = input;
   const startedMs = performance.now();
+  const ending: Ending = { startedAt: Date.now(), urgent: false };
   // With tail sampling, the invocation's spans and records wait here for its outcome.
   const hold = telemetry.openHold();
   const { span, parentContext, start } = startInvocationSpan(input, hold);
@@ -71,7 +85,7 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
     }
     ended = true;
     // Counted from what the recording did, not read from the span: a span the sampler dropped answers nothing.
-    const watched = telemetry.metrics || hold ? new OutcomeSpan(span) : span;
+    const watched = telemetry.metrics || hold || telemetry.batching ? new OutcomeSpan(span) : span;
     try {
       record(watched);
     } catch (error) {
@@ -82,11 +96,12 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
       if (watched instanceof OutcomeSpan) {
         const coldStart = input.attributes['faas.coldstart'] === true;
         const durationMs = performance.now() - startedMs;
-        settleOutcome(telemetry, { span, watched, how, started: start.attributes ?? {}, coldStart, durationMs, hold });
+        const urgent = settleOutcome(telemetry, { span, watched, how, started: start.attributes ?? {}, coldStart, durationMs, hold });
+        ending.urgent = urgent || how === 'timedOut';
       }
     }
   };
-  const timeoutNet = armTimeoutNet(input, () => {
+  const timeoutNet = armTimeoutNet(input, ending, () => {
     end(markTimedOut, 'timedOut');
     timedOut = true;
   });
@@ -103,9 +118,9 @@ export async function runInvocation<E>(input: InvocationInput<E>): Promise<unkno
     throw error;
   } finally {
     clearTimeout(timeoutNet);
-    if (input.deferFlush) input.deferFlush(() => flushBeforeFreeze(input));
+    if (input.deferFlush) input.deferFlush(() => flushBeforeFreeze(input, ending));
     else {
-      await flushBeforeFreeze(input);
+      await flushBeforeFreeze(input, ending);
       input.settled?.();
     }
   }
@@ -173,14 +188,14 @@ function hasEntries(carrier: object): boolean {
  * Fires `timeoutSafetyMs` before the deadline, or a tenth of the remaining time before it when that is
  * shorter, so a short function (1 s timeout) is not reported as timed out while it still has time.
  */
-function armTimeoutNet<E>(input: InvocationInput<E>, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
+function armTimeoutNet<E>(input: InvocationInput<E>, ending: Ending, onTimeout: () => void): ReturnType<typeof setTimeout> | undefined {
   const remaining = remainingTime(input);
   if (remaining === undefined) return undefined;
   const lead = Math.min(input.telemetry.config.timeoutSafetyMs, remaining / 10);
   const timer = setTimeout(
     () => {
       onTimeout();
-      void flushBeforeFreeze(input);
+      void flushBeforeFreeze(input, ending);
     },
     // A delay past 2^31 − 1 ms overflows to 1 ms in setTimeout (Node, browsers and workerd alike), which
     // would end a healthy span as timed out at once: https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
@@ -206,9 +221,15 @@ function markTimedOut(span: Span): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: 'invocation timed out: the deadline was reached before the handler settled' });
 }
 
-/** Flushes within `min(flush budget, remaining time − margin)`; reports, never throws. */
-async function flushBeforeFreeze<E>(input: InvocationInput<E>): Promise<void> {
-  const { config, diagnostics } = input.telemetry;
+/**
+ * Flushes within `min(flush budget, remaining time − margin)`, unless batched delivery holds the records for a
+ * later invocation; reports, never throws. The debug line says what each flush cost.
+ */
+async function flushBeforeFreeze<E>(input: InvocationInput<E>, ending: Ending): Promise<void> {
+  const { config, diagnostics, batching } = input.telemetry;
+  const reason =
+    input.batched && batching ? batching({ startedAt: ending.startedAt, now: Date.now(), urgent: ending.urgent }) : 'invocation';
+  if (reason === 'hold') return diagnostics.debug('telemetry held for a later invocation (batched delivery)');
   const remaining = remainingTime(input);
   const bound = Math.max(
     0,
@@ -221,7 +242,12 @@ async function flushBeforeFreeze<E>(input: InvocationInput<E>): Promise<void> {
   if (summary.timedOut) parts.push(`flush did not finish within ${bound} ms (what it still held was written to stdout)`);
   if (delivery) parts.push(...describeDelivery(delivery));
   else if (!summary.ok && !summary.timedOut) parts.push(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
-  if (parts.length > 0) diagnostics.warn(parts.join('; '));
+  // What telemetry costs this invocation: the flush's time (billed, after the response too).
+  if (parts.length > 0) diagnostics.warn(`${parts.join('; ')} (export took ${summary.durationMs} ms)`);
+  else
+    diagnostics.debug(
+      `telemetry exported in ${summary.durationMs} ms (${reason === 'invocation' ? 'per invocation' : `batched: ${reason}`})`,
+    );
 }
 
 function safely<T>(telemetry: Telemetry, fn: () => T, fallback: T, what = 'could not read the handler result'): T {

@@ -50,10 +50,15 @@ export interface Shared {
   readonly contextManager: ContextManager | undefined;
   /** One breaker per endpoint origin: signals sent to the same collector share what they learn. */
   readonly breakerFor: (url: string) => CircuitBreaker;
+  /** Batched delivery: the queues export only when a flush asks. */
+  readonly holdUntilFlush?: boolean;
 }
 
 /** A queue over the signal's exporter: what it cannot export goes to the last resort, counted. */
-export function createPipeline<T>({ budget, lastResort, report, contextManager }: Shared, parts: PipelineParts<T>): Pipeline<T> {
+export function createPipeline<T>(
+  { budget, lastResort, report, contextManager, holdUntilFlush }: Shared,
+  parts: PipelineParts<T>,
+): Pipeline<T> {
   const { exporter } = parts;
   const countOf = parts.count ?? ((items: readonly T[]) => items.length);
   const queue = new ExportQueue<T>({
@@ -64,6 +69,7 @@ export function createPipeline<T>({ budget, lastResort, report, contextManager }
     maxQueueSize: parts.batch.maxQueueSize,
     maxConcurrentExports: MAX_CONCURRENT_EXPORTS,
     scheduledDelayMs: parts.batch.scheduledDelayMs,
+    holdUntilFlush: holdUntilFlush === true,
     budget,
     sizeOf: parts.sizeOf,
     overflow: (items, reason) => {

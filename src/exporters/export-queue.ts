@@ -21,6 +21,11 @@ export interface ExportQueueOptions<T> {
   readonly overflow: (items: T[], reason: OverflowReason) => void;
   /** Sees each export's result (a failure the exporter did not handle itself is counted there). */
   readonly onResult?: (items: T[], result: ExportResult) => void;
+  /**
+   * Export only when a flush asks, never on a full batch or the timer (batched delivery on Lambda: an export
+   * must not start between the flushes the delivery decides, nor be frozen half-sent). The memory cap still binds.
+   */
+  readonly holdUntilFlush?: boolean;
 }
 
 interface Batch<T> {
@@ -83,6 +88,7 @@ export class ExportQueue<T> {
     }
     this.#pending.push(item);
     this.#pendingSizes.push(bytes);
+    if (this.#options.holdUntilFlush) return;
     if (this.#pending.length >= maxBatchSize) this.#pump();
     else this.#timer ??= this.#armTimer();
   }
@@ -129,10 +135,10 @@ export class ExportQueue<T> {
 
   /** Starts exports while a slot is free and there is a full batch, or records a flush is waiting for. */
   #pump(): void {
-    const { maxBatchSize, maxConcurrentExports } = this.#options;
+    const { maxBatchSize, maxConcurrentExports, holdUntilFlush } = this.#options;
     while (
       this.#inFlight.size < maxConcurrentExports &&
-      (this.#pending.length >= maxBatchSize || (this.#pending.length > 0 && this.#wanted > this.#pendingStart))
+      ((!holdUntilFlush && this.#pending.length >= maxBatchSize) || (this.#pending.length > 0 && this.#wanted > this.#pendingStart))
     ) {
       this.#export(this.#take(maxBatchSize));
     }

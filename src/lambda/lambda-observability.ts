@@ -120,6 +120,7 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
       return await runInvocation({
         deferFlush: after.deferFlush,
         settled: after.settled,
+        batched: after.batched,
         telemetry,
         trigger: triggerFor(event),
         event,
@@ -140,29 +141,34 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
 
 const readXRayHeader = (): string | undefined => process.env._X_AMZN_TRACE_ID;
 
-const FLUSH_IN_HANDLER: Pick<InvocationInput, 'deferFlush' | 'settled'> = Object.freeze({});
+type AfterResponse = Pick<InvocationInput, 'deferFlush' | 'settled' | 'batched'>;
+
+const FLUSH_IN_HANDLER: AfterResponse = Object.freeze({});
 
 /**
  * How this invocation flushes. With the extension active and a buffered response: after the runtime has
  * posted it (two `setImmediate` turns after the wrapper settles), and the extension waits for
  * that flush before Lambda may freeze. Otherwise (streaming, which already flushes after its response,
- * or no extension): in the handler, as before; the extension then waits for the handler only.
+ * or no extension): in the handler, as before; the extension then waits for the handler only. With the
+ * extension active, batched delivery may hold the records instead: the extension then asks for the next event
+ * at once and Lambda freezes the environment with them (in memory, sent by a later invocation or at SIGTERM).
  */
 function afterResponse(
   extension: PostResponseFlush | undefined,
   requestId: string | undefined,
   streaming: boolean,
   telemetry: Telemetry,
-): Pick<InvocationInput, 'deferFlush' | 'settled'> {
+): AfterResponse {
   if (extension?.state() === 'failed') {
     telemetry.diagnostics.once('post-response-flush', 'warn', `flushing before each response: ${extension.failure() ?? ''}`);
   }
   if (extension?.state() !== 'active' || requestId === undefined) return FLUSH_IN_HANDLER;
   let settled!: () => void;
   extension.track(requestId, new Promise<void>((resolve) => (settled = resolve)));
-  if (streaming) return { settled };
+  const batched = telemetry.batching !== undefined;
+  if (streaming) return { settled, batched };
   // Two turns: aws-lambda-ric posts the response in a setImmediate queued after the wrapper settles.
-  return { deferFlush: (flush) => void setImmediate(() => setImmediate(() => void flush().finally(settled))) };
+  return { deferFlush: (flush) => void setImmediate(() => setImmediate(() => void flush().finally(settled))), batched };
 }
 
 /** The invoked ARN rarely changes within an environment (one alias): its attributes are derived once per ARN. */

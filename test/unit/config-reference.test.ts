@@ -23,6 +23,8 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
   flushMarginMs: true,
   timeoutSafetyMs: true,
   postResponseFlush: true,
+  delivery: true,
+  batchMaxAgeMs: true,
   maxBufferBytes: true,
   captureConsole: true,
   consoleFormat: true,

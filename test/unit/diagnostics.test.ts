@@ -46,7 +46,7 @@ describe('diagnostics', () => {
     const lines = written.filter((line) => line.includes('[faas-observability]'));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(
-      /^warn: \[faas-observability\] warn 1 span\(s\) written to stdout as JSON lines; 1 log record\(s\) written to stdout as JSON lines; 5 metric data point\(s\) written to stdout as metric lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; metrics: OTLP export of 5 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+$/,
+      /^warn: \[faas-observability\] warn 1 span\(s\) written to stdout as JSON lines; 1 log record\(s\) written to stdout as JSON lines; 5 metric data point\(s\) written to stdout as metric lines; spans: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; logs: OTLP export of 1 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+; metrics: OTLP export of 5 item\(s\) failed: cannot reach http:\/\/127\.0\.0\.1:\d+ \(export took \d+ ms\)$/,
     );
     expect(lines[1]).toMatch(/circuit open after .*ECONNREFUSED|circuit open after OTLP export/);
     expect(stdout.filter((line) => line.includes('"undelivered_log_record":true'))).toHaveLength(5);

@@ -116,6 +116,19 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     meaning:
       'Lambda: flush after the response through an internal extension (off by itself on Managed Instances, SnapStart, worker threads; falls back to the flush before the response)',
   },
+  {
+    option: 'delivery',
+    env: ['FAAS_OBSERVABILITY_DELIVERY'],
+    default: '`per-invocation`',
+    meaning:
+      '`batched`: with the flush after the response, records wait across invocations and leave when a batch is full, when the oldest would pass the max age before the next invocation, or after a failed one; an invocation that sends nothing freezes at once. See "Pay less for telemetry"',
+  },
+  {
+    option: 'batchMaxAgeMs',
+    env: ['FAAS_OBSERVABILITY_BATCH_MAX_AGE_MS'],
+    default: '5000 ms',
+    meaning: 'with batched delivery, the longest a record waits while invocations keep coming',
+  },
   { option: 'flushMarginMs', env: [], default: ms(DEFAULTS.flushMarginMs), meaning: 'time kept free before the Lambda deadline' },
   {
     option: 'timeoutSafetyMs',

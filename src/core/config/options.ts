@@ -112,6 +112,9 @@ export interface RedactOptions {
 
 export type ConsoleFormat = 'text' | 'json' | 'lambda-json' | 'off';
 
+/** When records leave: with every invocation, or held across invocations and sent in batches (Lambda). */
+export type DeliveryMode = 'per-invocation' | 'batched';
+
 /**
  * Options for `withObservability`. Every field is optional; each one overrides the matching `OTEL_*`
  * environment variable, which overrides the default (see `resolveConfig`).
@@ -198,6 +201,15 @@ export interface ObservabilityOptions {
    * it (default true; off where it cannot work, e.g. Managed Instances). Streaming responses are unchanged.
    */
   readonly postResponseFlush?: boolean;
+  /**
+   * Lambda, with the flush after the response: `batched` holds records across invocations and sends them when a
+   * batch is full, when the oldest would pass `batchMaxAgeMs` before the next invocation is expected, or after a
+   * failed invocation; an invocation that sends nothing lets the environment freeze at once (less billed time).
+   * Default `per-invocation`: every invocation sends what it made. See the README for what batching risks.
+   */
+  readonly delivery?: DeliveryMode;
+  /** With `delivery: 'batched'`: the longest a record waits while invocations keep coming, in ms (default 5000). */
+  readonly batchMaxAgeMs?: number;
   /** Opt in to using the X-Ray trace header (`_X_AMZN_TRACE_ID`) as parent when the event has no W3C context. */
   readonly xray?: boolean;
   /**

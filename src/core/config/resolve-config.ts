@@ -9,6 +9,7 @@ import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { readMetrics } from './read-metrics.ts';
 import { readSampling } from './read-sampling.ts';
 import { readRedaction } from './read-redaction.ts';
+import { readBatching } from './read-batching.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ProvidedParts, ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -89,6 +90,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
     postResponseFlush: options.postResponseFlush ?? readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, warn),
+    batching: readBatching(options, env, warn),
     maxBufferBytes:
       option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', maxBufferBytesFor(env, DEFAULTS, warn), warn, BUFFER_BYTES),

@@ -76,6 +76,11 @@ export interface RedactionConfig {
   readonly decide: RedactDecision | undefined;
 }
 
+/** Batched delivery: how long a record may wait while invocations keep coming. */
+export interface BatchingConfig {
+  readonly maxAgeMs: number;
+}
+
 /** Outbound requests: CLIENT spans, and where the trace context goes. */
 export interface OutboundConfig extends PropagationLists {
   readonly enabled: boolean;
@@ -113,6 +118,8 @@ export interface ResolvedConfig {
   readonly timeoutSafetyMs: number;
   /** Lambda: flush after the response through an internal extension (where it can work). */
   readonly postResponseFlush: boolean;
+  /** Batched delivery across invocations (Lambda with the flush after the response); undefined: per invocation. */
+  readonly batching: BatchingConfig | undefined;
   /** Bytes of spans and log records held in memory at most; past it records go straight to stdout. */
   readonly maxBufferBytes: number;
   readonly captureConsole: boolean;

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { readBatching } from '../../src/core/config/read-batching.ts';
+import { BatchedDelivery, type SendReason } from '../../src/core/delivery/batched-delivery.ts';
+
+/** Invocations started every `gapMs`, each lasting 10 ms and holding `perInvocation` more records unless sent. */
+function run(policy: BatchedDelivery, count: number, gapMs: number, perInvocation = 3, urgentAt = -1): SendReason[] {
+  const reasons: SendReason[] = [];
+  let held = 0;
+  for (let i = 0; i < count; i++) {
+    const startedAt = 1_000_000 + i * gapMs;
+    held += perInvocation;
+    const reason = policy.decide({ startedAt, now: startedAt + 10, urgent: i === urgentAt, heldRecords: held, memoryPressed: false });
+    if (reason !== 'hold') held = 0;
+    reasons.push(reason);
+  }
+  return reasons;
+}
+
+const sends = (reasons: SendReason[]) => reasons.flatMap((reason, i) => (reason === 'hold' ? [] : [`${i}:${reason}`]));
+
+describe('batched delivery', () => {
+  it('sends the first invocation at once, then while invocations keep coming, before the oldest would pass the max age', () => {
+    // 10 per second, 5 s max age: a send every 50 invocations, the oldest record then 4.9 s old.
+    expect(sends(run(new BatchedDelivery({ maxAgeMs: 5000 }, 10_000), 120, 100))).toEqual(['0:idle', '50:max age', '100:max age']);
+    // 1 per second: every fifth invocation, the oldest record then 4 s old.
+    expect(sends(run(new BatchedDelivery({ maxAgeMs: 5000 }, 10_000), 12, 1000))).toEqual(['0:idle', '5:max age', '10:max age']);
+  });
+
+  it('sends when a batch is full, when asked (a failure), and after a gap as long as the max age', () => {
+    expect(sends(run(new BatchedDelivery({ maxAgeMs: 5000 }, 30), 25, 10))).toEqual(['0:idle', '10:batch full', '20:batch full']);
+    expect(sends(run(new BatchedDelivery({ maxAgeMs: 5000 }, 10_000), 6, 100, 3, 3))).toEqual(['0:idle', '3:urgent']);
+    const policy = new BatchedDelivery({ maxAgeMs: 5000 }, 10_000);
+    run(policy, 5, 100);
+    expect(
+      policy.decide({ startedAt: 1_000_000 + 400 + 6000, now: 1_000_000 + 6410, urgent: false, heldRecords: 2, memoryPressed: false }),
+    ).toBe('idle');
+  });
+
+  it('sends under memory pressure, and holds nothing when nothing is held', () => {
+    const policy = new BatchedDelivery({ maxAgeMs: 5000 }, 10_000);
+    run(policy, 3, 100);
+    expect(policy.decide({ startedAt: 1_000_300, now: 1_000_310, urgent: false, heldRecords: 0, memoryPressed: false })).toBe('hold');
+    expect(policy.decide({ startedAt: 1_000_400, now: 1_000_410, urgent: false, heldRecords: 5, memoryPressed: true })).toBe('memory');
+  });
+
+  it('max age 0 sends every invocation', () => {
+    expect(run(new BatchedDelivery({ maxAgeMs: 0 }, 10_000), 5, 100).every((reason) => reason !== 'hold')).toBe(true);
+  });
+});
+
+describe('batched delivery settings', () => {
+  it('per invocation by default; batched from the option or FAAS_OBSERVABILITY_DELIVERY, with its max age', () => {
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    expect(readBatching({}, {}, warn)).toBeUndefined();
+    expect(readBatching({ delivery: 'batched' }, {}, warn)).toEqual({ maxAgeMs: 5000 });
+    expect(readBatching({}, { FAAS_OBSERVABILITY_DELIVERY: 'batched', FAAS_OBSERVABILITY_BATCH_MAX_AGE_MS: '2000' }, warn)).toEqual({
+      maxAgeMs: 2000,
+    });
+    expect(readBatching({ delivery: 'per-invocation' }, { FAAS_OBSERVABILITY_DELIVERY: 'batched' }, warn)).toBeUndefined();
+    expect(warnings).toEqual([]);
+    expect(readBatching({ delivery: 'later' as never, batchMaxAgeMs: -1 }, {}, warn)).toBeUndefined();
+    expect(readBatching({}, { FAAS_OBSERVABILITY_DELIVERY: 'sometimes' }, warn)).toBeUndefined();
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/option delivery="later"/);
+  });
+});
