@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBatching } from '../../src/core/config/read-batching.ts';
+import { resolveConfig } from '../../src/core/config/resolve-config.ts';
 import { BatchedDelivery, type SendReason } from '../../src/core/delivery/batched-delivery.ts';
 
 /** Invocations started every `gapMs`, each lasting 10 ms and holding `perInvocation` more records unless sent. */
@@ -63,5 +64,18 @@ describe('batched delivery settings', () => {
     expect(readBatching({}, { FAAS_OBSERVABILITY_DELIVERY: 'sometimes' }, warn)).toBeUndefined();
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/option delivery="later"/);
+  });
+});
+
+describe('the flush budget with batched delivery', () => {
+  it('is 3000 ms by default on Lambda (a slow collector is paid once per batch), as set when set, and the edge keeps its own', () => {
+    expect(resolveConfig({}, {}).flushBudgetMs).toBe(1000);
+    expect(resolveConfig({ delivery: 'batched' }, {}).flushBudgetMs).toBe(3000);
+    expect(resolveConfig({ delivery: 'batched' }, {}).traces.timeoutMs).toBe(2950);
+    expect(resolveConfig({ delivery: 'batched', flushBudgetMs: 800 }, {}).flushBudgetMs).toBe(800);
+    expect(resolveConfig({}, { FAAS_OBSERVABILITY_DELIVERY: 'batched', FAAS_OBSERVABILITY_FLUSH_BUDGET_MS: '1500' }).flushBudgetMs).toBe(
+      1500,
+    );
+    expect(resolveConfig({ delivery: 'batched' }, {}, { flushBudgetMs: 10_000 }).flushBudgetMs).toBe(10_000);
   });
 });

@@ -105,7 +105,7 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   {
     option: 'flushBudgetMs',
     env: ['FAAS_OBSERVABILITY_FLUSH_BUDGET_MS'],
-    default: `${ms(DEFAULTS.flushBudgetMs)} (edge: 10000 ms)`,
+    default: `${ms(DEFAULTS.flushBudgetMs)} (batched: 3000 ms; edge: 10000 ms)`,
     meaning:
       'longest flush of one invocation; shared out so that OTLP (retries included), then the Loki fallback, fit in it together: traces get the budget less a reserve, logs the same or, with Loki, half of it each',
   },

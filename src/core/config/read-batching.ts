@@ -3,6 +3,8 @@ import type { DeliveryMode, ObservabilityOptions } from './options.ts';
 import type { BatchingConfig } from './resolved-config.ts';
 
 const MODES: readonly DeliveryMode[] = ['per-invocation', 'batched'];
+/** The flush budget's default with batched delivery on Lambda (per invocation: 1000 ms). */
+export const BATCHED_FLUSH_BUDGET_MS = 3000;
 /** A few seconds: a dashboard is that far behind at most while invocations keep coming. */
 export const DEFAULT_BATCH_MAX_AGE_MS = 5000;
 

@@ -9,7 +9,7 @@ import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
 import { readMetrics } from './read-metrics.ts';
 import { readSampling } from './read-sampling.ts';
 import { readRedaction } from './read-redaction.ts';
-import { readBatching } from './read-batching.ts';
+import { BATCHED_FLUSH_BUDGET_MS, readBatching } from './read-batching.ts';
 import { LOG_LEVELS, SAMPLERS, maxBufferBytesFor, readBatch, readLoki, readOutbound, readPropagators } from './read-sections.ts';
 import { BUFFER_BYTES, NON_NEGATIVE_MS, POSITIVE_MS, joinPath, optionReader, readUrl, type OptionReader } from './read-values.ts';
 import type { ProvidedParts, ResolvedConfig, SignalConfig } from './resolved-config.ts';
@@ -46,10 +46,14 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
 
   const signal = signalReader(options, env, warn, option, DEFAULTS.endpoint);
   const propagators = readPropagators(env, warn);
-  // Resolved once: it bounds every flush, and every export timeout is a share of it (flush-split.ts).
+  const batching = readBatching(options, env, warn);
+  // Resolved once: it bounds every flush, and every export timeout is a share of it (flush-split.ts). Batched
+  // on Lambda, a slow collector's time is billed once per batch, not once per invocation: a longer default
+  // delivers to a collector that answers in seconds instead of opening the breaker and writing to stdout.
+  const defaultBudgetMs = batching && runtimeDefaults.flushBudgetMs === undefined ? BATCHED_FLUSH_BUDGET_MS : DEFAULTS.flushBudgetMs;
   const flushBudgetMs =
     option.number('flushBudgetMs', options.flushBudgetMs, POSITIVE_MS) ??
-    readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', DEFAULTS.flushBudgetMs, warn, POSITIVE_MS);
+    readNumber(env, 'FAAS_OBSERVABILITY_FLUSH_BUDGET_MS', defaultBudgetMs, warn, POSITIVE_MS);
   const lokiSettings = readLoki(options, env, warn, option);
   const logSignal = signal('LOGS', options.logsEndpoint);
   const traceSignal = signal('TRACES', options.tracesEndpoint);
@@ -90,7 +94,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
       option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
     postResponseFlush: options.postResponseFlush ?? readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, warn),
-    batching: readBatching(options, env, warn),
+    batching,
     maxBufferBytes:
       option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??
       readNumber(env, 'FAAS_OBSERVABILITY_MAX_BUFFER_BYTES', maxBufferBytesFor(env, DEFAULTS, warn), warn, BUFFER_BYTES),
