@@ -134,6 +134,27 @@ describe('the text rules', () => {
   });
 });
 
+describe('cost on long values', () => {
+  // Each rule is linear in the text: a regular expression that backtracks over a long run would take minutes
+  // here (a 40,000-character run took 2.7 s before the pair search was anchored to word starts).
+  it.each([
+    ['a run of word characters', 'x'.repeat(1_000_000)],
+    ['an AWS key id before a long base64 run', `AKIAIOSFODNN7EXAMPLE ${'A'.repeat(1_000_000)}`],
+    ['many pairs', 'a=1&'.repeat(250_000)],
+    ['an unclosed bracket under a secret key', `password: [${'{'.repeat(100_000)}`],
+  ])('%s of a megabyte', (_name, value) => {
+    const started = performance.now();
+    redactor().text(value);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('a megabyte key of capitals', () => {
+    const started = performance.now();
+    expect(new SecretKeyMatcher(DEFAULT_SECRET_KEYS).matches('A'.repeat(1_000_000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
 describe('attributes', () => {
   it('replace values under secret keys whatever their type, URL queries per parameter, strings by the text rules', () => {
     const attributes: Record<string, unknown> = {

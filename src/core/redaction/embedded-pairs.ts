@@ -1,6 +1,8 @@
 // A key, bare or quoted (also with JSON's escaped quotes, `\"key\"`), then `:` or `=`: JSON, JavaScript
 // object text (what `console.log(obj)` prints), form-encoded data, query strings, cookies, `key: value` prose.
-const PAIR_START = /(\\?["']?)([A-Za-z_$@][\w$.@-]*)\1\s*[:=]\s*/g;
+// Tried only where a word starts (the lookbehind) and at most 128 characters long: inside a long run of word
+// characters every position would otherwise start a match that fails at its end, quadratic in the run.
+const PAIR_START = /(\\?["']?)(?<![\w$.@-])([A-Za-z_$@][\w$.@-]{0,127})\1\s*[:=]\s*/g;
 // Where an unquoted value ends: a separator of any of those forms.
 const BARE_VALUE_END = /[\s&;,}\])"']/;
 

@@ -60,9 +60,13 @@ const NOT_SECRET = [
   'access-key-id',
 ];
 
+// Longer keys are judged by their start: the acronym split below backtracks over a run of capitals.
+const MAX_KEY_LENGTH = 256;
+
 /** A key's words, lower-case: split at separators and at lower→upper and ACRONYMWord boundaries. */
 export function wordsOf(key: string): string[] {
   return key
+    .slice(0, MAX_KEY_LENGTH)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .toLowerCase()
