@@ -34,7 +34,8 @@ async function buildLambda(entry: string, dir: string, name: string): Promise<Bu
   return { cold: sizeOf(outputFiles(metafile, outfile).coldStart), inputs: inputsOf(metafile, outfile) };
 }
 
-function inputsOf(metafile: Metafile, entryFile: string): Map<string, number> {
+/** Bytes per input in what loading `entryFile` loads (the esbuild metafile's bytes in the output). */
+export function inputsOf(metafile: Metafile, entryFile: string): Map<string, number> {
   const cold = new Set(outputFiles(metafile, entryFile).coldStart.map((file) => relative(ROOT, file)));
   const inputs = new Map<string, number>();
   for (const [file, output] of Object.entries(metafile.outputs)) {
@@ -45,7 +46,7 @@ function inputsOf(metafile: Metafile, entryFile: string): Map<string, number> {
 }
 
 /** `commit`'s sources (package.json for its sideEffects, src, the bench variants) under `dir`. */
-function checkout(commit: string, dir: string): void {
+export function checkout(commit: string, dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const tar = execFileSync('git', ['archive', '--format=tar', commit, 'package.json', 'src', 'bench/variants'], { cwd: ROOT });

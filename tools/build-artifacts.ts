@@ -192,7 +192,7 @@ export async function buildEdgeBundle(
   outFile: string,
   format: 'esm' | 'iife' = 'esm',
   globalName?: string,
-): Promise<{ file: string; code: string; bytes: number; inputs: string[] }> {
+): Promise<{ file: string; code: string; bytes: number; inputs: string[]; metafile: Metafile }> {
   if (!existsSync(resolve(ROOT, entry))) throw new Error(`no edge entry at ${entry}`);
   mkdirSync(resolve(outFile, '..'), { recursive: true });
   const result = await build({ ...optionsFor({ name: 'bundle', kind: 'edge', entry }, outFile), format, globalName, sourcemap: false });
@@ -201,7 +201,7 @@ export async function buildEdgeBundle(
     .flatMap((o) => o.imports)
     .filter((i) => i.path.startsWith('node:') && i.path !== 'node:async_hooks');
   if (nodeImports.length > 0) throw new Error(`edge bundle imports Node built-ins: ${nodeImports.map((i) => i.path).join(', ')}`);
-  return { file: outFile, code, bytes: Buffer.byteLength(code), inputs: Object.keys(result.metafile!.inputs) };
+  return { file: outFile, code, bytes: Buffer.byteLength(code), inputs: Object.keys(result.metafile!.inputs), metafile: result.metafile! };
 }
 
 /** Rebuilds on every change until stopped. */

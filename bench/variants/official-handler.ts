@@ -2,7 +2,7 @@
 // batch processors and the official OTLP proto exporters, a span per invocation, a log record emitted
 // next to each console call, and forceFlush of both providers after each invocation. Shared by the
 // `official` variant and the `official-metrics` one, which adds a meter provider.
-import { SeverityNumber, context } from '@opentelemetry/api';
+import { SeverityNumber, context, type Logger } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -32,16 +32,21 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const tracer = tracerProvider.getTracer('bench');
 const logger = loggerProvider.getLogger('bench');
 
-/** The bench handler, instrumented by hand; `metrics` records and flushes a meter provider too. */
-export function officialHandler(metrics?: MetricsHooks) {
+/**
+ * The bench handler, instrumented by hand; `metrics` records and flushes a meter provider too, `lines` replaces
+ * the 5 console calls and their records (the redaction bench's line shapes).
+ */
+export function officialHandler(metrics?: MetricsHooks, lines?: (logger: Logger) => void) {
   return async (event: { i: number; lines?: number }, _context: unknown) => {
     const started = performance.now();
     try {
       return await tracer.startActiveSpan('handler', async (span) => {
-        for (let n = 0; n < (event.lines ?? 5); n++) {
-          console.log('processing item %d of order %s', n, 'A-1', { step: n });
-          logger.emit({ severityNumber: SeverityNumber.INFO, body: `processing item ${n} of order A-1`, attributes: { step: n } });
-        }
+        if (lines) lines(logger);
+        else
+          for (let n = 0; n < (event.lines ?? 5); n++) {
+            console.log('processing item %d of order %s', n, 'A-1', { step: n });
+            logger.emit({ severityNumber: SeverityNumber.INFO, body: `processing item ${n} of order A-1`, attributes: { step: n } });
+          }
         span.end();
         return { statusCode: 200, body: String(event.i) };
       });
