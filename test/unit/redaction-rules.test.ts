@@ -87,6 +87,7 @@ describe('the text rules', () => {
     expect(text('username=bob&password=pw2&next=/home')).toBe('username=bob&password=[REDACTED]&next=/home');
     expect(text('GET /items?api_key=abc&id=7')).toBe('GET /items?api_key=[REDACTED]&id=7');
     expect(text('session=s3cr3t; theme=dark')).toBe('session=[REDACTED]; theme=dark');
+    expect(text('Authorization: Bearer abc.def-123456789\nHost: a')).toBe('Authorization: [REDACTED]\nHost: a');
     expect(text('{\\"token\\":\\"t1\\"}')).toBe('{\\"token\\":\\"[REDACTED]\\"}');
   });
 

@@ -22,7 +22,7 @@ export function redactPairs(text: string, isSecret: (key: string) => boolean, re
   for (let found = PAIR_START.exec(text); found !== null; found = PAIR_START.exec(text)) {
     const start = PAIR_START.lastIndex;
     if (start >= text.length || !isSecret(found[2]!)) continue;
-    const value = valueAt(text, start);
+    const value = valueAt(text, start, replacement);
     if (value.end === start || text.slice(value.start, value.end) === replacement) continue;
     out = (out ?? '') + text.slice(copied, value.start) + replacement;
     copied = value.end;
@@ -32,7 +32,7 @@ export function redactPairs(text: string, isSecret: (key: string) => boolean, re
 }
 
 /** The span of the value starting at `start`: inside its quotes, its brackets included, or up to a separator. */
-function valueAt(text: string, start: number): { start: number; end: number } {
+function valueAt(text: string, start: number, replacement: string): { start: number; end: number } {
   const first = text[start]!;
   if (first === '"' || first === "'") return { start: start + 1, end: quotedEnd(text, start + 1, first) };
   if (first === '\\' && (text[start + 1] === '"' || text[start + 1] === "'")) {
@@ -40,9 +40,21 @@ function valueAt(text: string, start: number): { start: number; end: number } {
     return { start: start + 2, end: close === -1 ? text.length : close };
   }
   if (first === '{' || first === '[') return { start, end: bracketEnd(text, start) };
-  let end = start;
-  while (end < text.length && !BARE_VALUE_END.test(text[end]!)) end++;
+  let end = bareEnd(text, start);
+  // `Authorization: Bearer abc`: the scheme and its credential are one value (RFC 9110 §11.4).
+  // Its credential may already be the marker (the Bearer pattern ran first).
+  if (AUTH_SCHEME.test(text.slice(start, end)) && text[end] === ' ') {
+    end = text.startsWith(replacement, end + 1) ? end + 1 + replacement.length : bareEnd(text, end + 1);
+  }
   return { start, end };
+}
+
+const AUTH_SCHEME = /^(?:Bearer|Basic|Digest|Token|Negotiate)$/i;
+
+function bareEnd(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && !BARE_VALUE_END.test(text[end]!)) end++;
+  return end;
 }
 
 /** The index of the closing quote (escapes skipped), or the text's end. */
