@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readBatching } from '../../src/core/config/read-batching.ts';
 import { resolveConfig } from '../../src/core/config/resolve-config.ts';
+import { lambdaContext } from '../helpers/lambda-context.ts';
+import { testObservability } from '../helpers/observability.ts';
 import { BatchedDelivery, type SendReason } from '../../src/core/delivery/batched-delivery.ts';
 
 /** Invocations started every `gapMs`, each lasting 10 ms and holding `perInvocation` more records unless sent. */
@@ -77,5 +79,20 @@ describe('the flush budget with batched delivery', () => {
       1500,
     );
     expect(resolveConfig({ delivery: 'batched' }, {}, { flushBudgetMs: 10_000 }).flushBudgetMs).toBe(10_000);
+  });
+});
+
+describe('batched delivery without the extension (not on Lambda, Managed Instances, a failed registration)', () => {
+  it('falls back to sending every invocation', async () => {
+    const observability = testObservability({ delivery: 'batched' }, { AWS_LAMBDA_MAX_CONCURRENCY: '4' });
+    try {
+      const handler = observability.wrap(async (_event: unknown, _context: unknown) => console.log('sent'));
+      await handler({}, lambdaContext());
+      expect([observability.spans().length, observability.logs().length]).toEqual([1, 1]);
+      await handler({}, lambdaContext());
+      expect([observability.spans().length, observability.logs().length]).toEqual([2, 2]);
+    } finally {
+      await observability.dispose();
+    }
   });
 });
