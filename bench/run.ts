@@ -2,10 +2,11 @@
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
- * `--only=outbound`, `--only=post-response`, `--only=log-buffer`, `--only=metrics` or `--only=sampling` for one table).
+ * `--only=outbound`, `--only=post-response`, `--only=billed`, `--only=log-buffer`, `--only=metrics` or `--only=sampling` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { billedTable } from './billed.ts';
 import { bundleProfileTable } from './bundle-profile.ts';
 import { burstTable } from './burst.ts';
 import { bytesTable } from './bytes.ts';
@@ -36,6 +37,11 @@ async function main() {
   if (only === 'sampling') {
     // Its own bundles (the handler mix) and counting sink.
     console.log(await samplingTable(quick));
+    return;
+  }
+  if (only === 'billed') {
+    // Its own three bundles and a sink per environment (each holding its answers 20 or 100 ms).
+    console.log(await billedTable(quick));
     return;
   }
   if (only === 'log-buffer') {
@@ -88,6 +94,7 @@ async function main() {
     console.log(`\n${await outboundTable(OUT, quick)}`);
     console.log(`\n${await metricsTable(quick)}\n\n${await metricsBundleTable(OUT)}`);
     console.log(`\n${await samplingTable(quick)}`);
+    console.log(`\n${await billedTable(quick)}`);
     console.log(
       `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; ${lambda.runs}; rounds interleaved.`,
     );
