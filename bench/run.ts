@@ -2,10 +2,12 @@
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
- * `--only=outbound`, `--only=post-response`, `--only=log-buffer`, `--only=metrics`, `--only=sampling` or `--only=redaction` for one table).
+ * `--only=outbound`, `--only=post-response`, `--only=billed`, `--only=log-buffer`, `--only=metrics`, `--only=sampling` or
+ * `--only=redaction` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { billedTable } from './billed.ts';
 import { bundleProfileTable } from './bundle-profile.ts';
 import { burstTable } from './burst.ts';
 import { bytesTable } from './bytes.ts';
@@ -42,6 +44,11 @@ async function main() {
   if (only === 'redaction') {
     // Its own bundles (the line shapes; ours now and before redaction) and sink.
     console.log(await redactionTable(quick));
+    return;
+  }
+  if (only === 'billed') {
+    // Its own three bundles and a sink per environment (each holding its answers 20 or 100 ms).
+    console.log(await billedTable(quick));
     return;
   }
   if (only === 'log-buffer') {
@@ -95,6 +102,7 @@ async function main() {
     console.log(`\n${await metricsTable(quick)}\n\n${await metricsBundleTable(OUT)}`);
     console.log(`\n${await samplingTable(quick)}`);
     console.log(`\n${await redactionTable(quick)}`);
+    console.log(`\n${await billedTable(quick)}`);
     console.log(
       `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; ${lambda.runs}; rounds interleaved.`,
     );
