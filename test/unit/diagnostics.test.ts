@@ -1,4 +1,5 @@
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failingExporter } from '../helpers/fake-exporters.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
@@ -55,6 +56,26 @@ describe('diagnostics', () => {
     const emf = stdout.filter((line) => line.includes('"CloudWatchMetrics"')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(emf).toHaveLength(5);
     expect(emf.every((document) => document['faas.invocations'] === 1 && document['faas.trigger'] === 'other')).toBe(true);
+  });
+
+  it('at OTEL_LOG_LEVEL=debug, every invocation says what its export took', async () => {
+    const debug: string[] = [];
+    const savedDebug = console.debug;
+    console.debug = (...args: unknown[]) => debug.push(args.join(' '));
+    try {
+      const { createLambdaObservability } = await loadWithRecordedConsole();
+      const observability = createLambdaObservability(
+        { spanExporter: new InMemorySpanExporter(), logExporter: new InMemoryLogRecordExporter(), metrics: false },
+        { ...LAMBDA_ENV, OTEL_LOG_LEVEL: 'debug' },
+      );
+      const wrapped = observability.wrap(async (_event: unknown, _context: unknown) => 'result');
+      await wrapped({}, lambdaContext());
+      await wrapped({}, lambdaContext());
+      await observability.shutdown();
+    } finally {
+      console.debug = savedDebug;
+    }
+    expect(debug.filter((line) => /telemetry exported in \d+ ms \(per invocation\)$/.test(line))).toHaveLength(2);
   });
 
   it('a second withObservability call with options says, once, that they are ignored', async () => {
