@@ -9,13 +9,12 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
-import { describeDelivery } from '../exporters/delivery-report.ts';
-import { isError, safeRead } from './safe-read.ts';
 import { withInvocationId, withSetup } from './invocation-context.ts';
 import { withHold } from './sampling/hold-context.ts';
 import { settleOutcome, type HowEnded } from './invocation-outcome.ts';
 import type { InvocationHold } from './sampling/invocation-hold.ts';
-import { describeThrown, recordSpanError } from './span-error.ts';
+import { recordSpanError } from './span-error.ts';
+import { flushBeforeFreeze, remainingTime, type Ending } from './invocation-flush.ts';
 import { OutcomeSpan } from './outcome-span.ts';
 import { extractContext, spanContextFromXRay } from './propagation.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -46,14 +45,6 @@ export interface InvocationInput<E = unknown> {
    * response): `telemetry.batching` decides. Otherwise every invocation sends what it made.
    */
   readonly batched?: boolean;
-}
-
-/** What the flush of one invocation knows of it. */
-interface Ending {
-  /** `Date.now()` at its start. */
-  readonly startedAt: number;
-  /** Failed, timed out or kept by a sampling rule: batched delivery sends at once. */
-  urgent: boolean;
 }
 
 /**
@@ -207,47 +198,12 @@ function armTimeoutNet<E>(input: InvocationInput<E>, ending: Ending, onTimeout: 
 
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
-/** The milliseconds left, or undefined when there is no deadline or the context cannot tell (a throwing getter). */
-function remainingTime<E>(input: InvocationInput<E>): number | undefined {
-  const remaining = safeRead(() => input.remainingTimeMs?.(), undefined);
-  return typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : undefined;
-}
-
 /** A trigger without `onResult` (the generic one): nothing to record from the result. */
 function noResult(): void {}
 
 function markTimedOut(span: Span): void {
   span.setAttribute('error.type', 'timeout');
   span.setStatus({ code: SpanStatusCode.ERROR, message: 'invocation timed out: the deadline was reached before the handler settled' });
-}
-
-/**
- * Flushes within `min(flush budget, remaining time − margin)`, unless batched delivery holds the records for a
- * later invocation; reports, never throws. The debug line says what each flush cost.
- */
-async function flushBeforeFreeze<E>(input: InvocationInput<E>, ending: Ending): Promise<void> {
-  const { config, diagnostics, batching } = input.telemetry;
-  const reason =
-    input.batched && batching ? batching({ startedAt: ending.startedAt, now: Date.now(), urgent: ending.urgent }) : 'invocation';
-  if (reason === 'hold') return diagnostics.debug('telemetry held for a later invocation (batched delivery)');
-  const remaining = remainingTime(input);
-  const bound = Math.max(
-    0,
-    remaining === undefined ? config.flushBudgetMs : Math.min(config.flushBudgetMs, remaining - config.flushMarginMs),
-  );
-  const summary = await input.telemetry.flush(bound);
-  const delivery = input.telemetry.takeDeliveryReport();
-  // One line per invocation at most, whatever failed and however often.
-  const parts: string[] = [];
-  if (summary.timedOut) parts.push(`flush did not finish within ${bound} ms (what it still held was written to stdout)`);
-  if (delivery) parts.push(...describeDelivery(delivery));
-  else if (!summary.ok && !summary.timedOut) parts.push(`telemetry flush failed: ${summary.errors.map(describe).join('; ')}`);
-  // What telemetry costs this invocation: the flush's time (billed, after the response too).
-  if (parts.length > 0) diagnostics.warn(`${parts.join('; ')} (export took ${summary.durationMs} ms)`);
-  else
-    diagnostics.debug(
-      `telemetry exported in ${summary.durationMs} ms (${reason === 'invocation' ? 'per invocation' : `batched: ${reason}`})`,
-    );
 }
 
 function safely<T>(telemetry: Telemetry, fn: () => T, fallback: T, what = 'could not read the handler result'): T {
@@ -257,11 +213,4 @@ function safely<T>(telemetry: Telemetry, fn: () => T, fallback: T, what = 'could
     telemetry.diagnostics.debug(what, error);
     return fallback;
   }
-}
-
-/** A flush error's message, and its cause's when that is an Error too. */
-function describe(error: unknown): string {
-  const cause = isError(error) ? safeRead(() => error.cause, undefined) : undefined;
-  const { message } = describeThrown(error);
-  return isError(cause) ? `${message}: ${describeThrown(cause).message}` : message;
 }
