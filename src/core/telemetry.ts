@@ -78,6 +78,12 @@ export interface Telemetry {
    * @internal
    */
   readonly batching: ((end: Omit<InvocationEnd, 'heldRecords' | 'memoryPressed'>) => SendReason) | undefined;
+  /**
+   * Writes the spans and log records still queued to stdout at once (the process is exiting without a flush);
+   * requests in flight are left to finish or fail.
+   * @internal
+   */
+  spillHeld(): void;
   /** Collects the metrics, then flushes spans, logs and metrics in parallel within `boundMs`; never rejects. What is not delivered at the bound goes to stdout. */
   flush(boundMs: number): Promise<FlushSummary>;
   /**
@@ -192,6 +198,10 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     uids,
     redactLine: redactor?.stdout ? (line) => redactor.text(line) : undefined,
     batching: batchingOf(config, pipelines),
+    spillHeld() {
+      pipelines.spans.queue.spill();
+      pipelines.logs.queue.spill();
+    },
     flush,
     takeDeliveryReport: () => report.take(),
     async shutdown() {

@@ -76,7 +76,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   if (telemetry.outbound) holdHook('outbound-channels', telemetry, () => installOutboundChannels(routedOutbound, routedDebug));
   // Registers the internal extension now unless a preload or a top-level await did it already (see README).
   const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
-  const flushAtSigterm = (boundMs: number) => telemetry.flush(boundMs);
+  const flushAtSigterm = Object.assign((boundMs: number) => telemetry.flush(boundMs), { spill: () => telemetry.spillHeld() });
   extension?.attach(flushAtSigterm);
   const wrapHandler = handlerWrapper(telemetry, env, extension);
   const wrap: LambdaObservability['wrap'] = (handler) => {

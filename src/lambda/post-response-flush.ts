@@ -13,6 +13,8 @@ import { nextEvent, nextEventRetrying, register, reportExitError, type InvokeEve
 /** What a telemetry setup gives the extension: its flush, for SIGTERM. */
 export interface ShutdownFlush {
   (boundMs: number): Promise<unknown>;
+  /** Writes what the setup still holds to stdout at once: the process exits without a SIGTERM (a crash). */
+  spill?(): void;
 }
 
 /** The process's internal extension, shared by every setup (and by a preloaded copy of the library). */
@@ -140,6 +142,11 @@ function createExtension(api: string): Started {
       void poll(answer.id);
       process.on('SIGTERM', function listener() {
         void onSigterm(flushes, listener);
+      });
+      // An exit without SIGTERM (an uncaught exception, process.exit) leaves no time for a request: what batched
+      // delivery still holds is written to stdout, synchronously, where Lambda's log capture keeps it.
+      process.on('exit', () => {
+        for (const flush of flushes) flush.spill?.();
       });
     },
     (error: unknown) => fail(`the registration failed (${String(error)})`),

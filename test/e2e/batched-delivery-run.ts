@@ -11,6 +11,8 @@ import { stdoutRecords } from '../helpers/sinks.ts';
 export interface Step {
   readonly lines: number;
   readonly fail?: boolean;
+  /** The process exits as this invocation starts (a crash: no SIGTERM, no flush); it is the plan's last step. */
+  readonly crash?: boolean;
   /** Start no earlier than this many ms after the first invocation (a steady rate). */
   readonly atMs?: number;
   /** Wait this long after its response (a pause between bursts). */
@@ -60,6 +62,10 @@ export async function runBatched(steps: readonly Step[], options: RunOptions): P
     const started = performance.now();
     for (const step of steps) {
       if (step.atMs !== undefined) await sleep(started + step.atMs - performance.now());
+      if (step.crash) {
+        await lambda.invoke({ crash: true }).catch(() => undefined);
+        break;
+      }
       results.push(await lambda.invoke({ lines: step.lines, fail: step.fail === true }));
       if (step.pauseMs) await sleep(step.pauseMs);
     }
@@ -85,7 +91,7 @@ function spanKey(attributes: Record<string, unknown> | undefined): Key | undefin
   return id === undefined ? undefined : `span ${String(id)}`;
 }
 
-/** Every record the run should have delivered: each invocation's span and each of its lines. */
+/** Every record the run should have delivered: each invocation's span and each of its lines (a crash step has none). */
 export function expectedKeys({ steps, results }: BatchedRun): Key[] {
   return results.flatMap((result, i) => [
     `span ${result.requestId}`,

@@ -123,6 +123,15 @@ describe.each(RUNTIMES)('batched delivery under %s, frozen at every /next', (_na
     expect(median).toBeLessThan(30);
   }, 60_000);
 
+  it('a crash between invocations (no SIGTERM) writes what was held to stdout: every record exactly once', async () => {
+    const steps = [...steadyTraffic(29, 20), { lines: 0, crash: true }];
+    const run = await runBatched(steps, { taskRoot, runtime, maxAgeMs: 60_000 });
+    expect(run.lambda.lastShutdown).not.toBe('sigterm');
+    expect(await settledProblems(run)).toEqual({ missing: [], duplicated: [], strays: [] });
+    // Held since the first invocation (a max age of a minute): what the crash would have lost went to stdout.
+    expect(deliveredKeys(run).stdout.length).toBeGreaterThan(20);
+  }, 60_000);
+
   it('a failed invocation in a steady stream sends its records before its own freeze', async () => {
     const FAILING = 20;
     const steps = steadyTraffic(40, 20).map((step, i) => (i === FAILING ? { ...step, fail: true } : step));

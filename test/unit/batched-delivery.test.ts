@@ -39,6 +39,16 @@ describe('batched delivery', () => {
     ).toBe('idle');
   });
 
+  it('after an idle spell only its first invocation sends alone: the spell is not averaged into the traffic', () => {
+    const policy = new BatchedDelivery({ maxAgeMs: 5000 }, 10_000);
+    run(policy, 20, 100);
+    let at = 1_000_000 + 19 * 100 + 600_000; // ten minutes idle
+    const reasons: SendReason[] = [];
+    for (let i = 0; i < 12; i++, at += 100)
+      reasons.push(policy.decide({ startedAt: at, now: at + 10, urgent: false, heldRecords: 3, memoryPressed: false }));
+    expect(sends(reasons)).toEqual(['0:idle']);
+  });
+
   it('sends under memory pressure, and holds nothing when nothing is held', () => {
     const policy = new BatchedDelivery({ maxAgeMs: 5000 }, 10_000);
     run(policy, 3, 100);

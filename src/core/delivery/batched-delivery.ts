@@ -71,7 +71,9 @@ export class BatchedDelivery {
     if (this.#lastStart !== undefined && startedAt >= this.#lastStart) {
       const gap = startedAt - this.#lastStart;
       this.#lastGapMs = gap;
-      this.#gapMs = this.#gapMs === undefined ? gap : this.#gapMs + GAP_WEIGHT * (gap - this.#gapMs);
+      // An idle spell is not traffic: averaged in, it would make the first invocations after it send one by one.
+      if (gap >= this.#maxAgeMs) this.#gapMs = undefined;
+      else this.#gapMs = this.#gapMs === undefined ? gap : this.#gapMs + GAP_WEIGHT * (gap - this.#gapMs);
     }
     this.#lastStart = Math.max(startedAt, this.#lastStart ?? startedAt);
   }
