@@ -43,6 +43,12 @@ export interface Measured {
   readonly maxDelayMs: number;
   /** How long the sink really held each request (timers fire late), in ms. */
   readonly holdsMs: number[];
+  /** The handler's records the sink took, each as `timeNs|body` (to match the same record elsewhere). */
+  readonly reachedKeys: string[];
+  /** Log requests that reached the sink, and those it answered (the others' client gave up: timed out). */
+  readonly logRequests: { readonly arrived: number; readonly answered: number };
+  /** Everything the function wrote to stdout, the fallback's JSON lines among it. */
+  readonly stdout: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,22 +73,25 @@ async function onSchedule(lambda: RuntimeApiServer, rate: number, total: number,
   return ((total - warmUp - 1) * 1000) / (lastStart - firstStart);
 }
 
-/** The handler's own log records in what the sink received: count, after a time, longest delay. */
-function recordsIn(requests: readonly LoopbackRequest[], lastPhaseEnd: number) {
-  let reached = 0;
+/** Whether a record body is one of the handler's console lines (not the library's own diagnostics). */
+export const isHandlerLine = (body: unknown) => String(body).startsWith('processing item');
+
+/** The handler's own log records in the requests the sink answered: count, after a time, longest delay, keys. */
+function recordsIn(answered: readonly LoopbackRequest[], lastPhaseEnd: number) {
   let atShutdown = 0;
   let maxDelayMs = 0;
-  for (const request of requests) {
+  const reachedKeys: string[] = [];
+  for (const request of answered) {
     if (request.path !== '/v1/logs') continue;
     const arrivedMs = performance.timeOrigin + request.receivedAt;
     for (const record of decodeLogs(decompressed(request))) {
-      if (!String(record.body).startsWith('processing item')) continue;
-      reached += 1;
+      if (!isHandlerLine(record.body)) continue;
+      reachedKeys.push(`${record.timeNs}|${String(record.body)}`);
       if (request.receivedAt > lastPhaseEnd) atShutdown += 1;
       maxDelayMs = Math.max(maxDelayMs, arrivedMs - Number(BigInt(record.timeNs) / 1_000_000n));
     }
   }
-  return { reached, atShutdown, maxDelayMs };
+  return { reached: reachedKeys.length, atShutdown, maxDelayMs, reachedKeys };
 }
 
 /** How many phases saw a request arrive between their event and their end. */
@@ -93,13 +102,18 @@ function phasesSending(phases: readonly InvokePhase[], requests: readonly Loopba
   }).length;
 }
 
-/** A sink that holds each request `sinkMs` before answering, and notes how long it really held it. */
-function startHoldingSink(sinkMs: number, holdsMs: number[]) {
+/**
+ * A sink that holds each request `sinkMs` before answering, and notes how long it really held it and which
+ * requests it answered: one whose client gave up first (an export timeout) is not answered and, as at the
+ * collector's receiver, not kept.
+ */
+function startHoldingSink(sinkMs: number, holdsMs: number[], answered: LoopbackRequest[]) {
   return startLoopbackServer({
     behaviour: { latencyMs: sinkMs },
     headers: { 'content-type': 'application/x-protobuf' },
     handle: (request) => {
       holdsMs.push(performance.now() - request.receivedAt);
+      answered.push(request);
       return { status: 200 };
     },
   });
@@ -114,7 +128,8 @@ function startHoldingSink(sinkMs: number, holdsMs: number[]) {
  */
 export async function measureEnvironment(run: Environment): Promise<Measured> {
   const holdsMs: number[] = [];
-  const sink = await startHoldingSink(run.sinkMs, holdsMs);
+  const answered: LoopbackRequest[] = [];
+  const sink = await startHoldingSink(run.sinkMs, holdsMs, answered);
   const lambda = await RuntimeApiServer.start({
     taskRoot: join(run.dir, run.variant),
     handler: `${run.variant}.handler`,
@@ -131,14 +146,22 @@ export async function measureEnvironment(run: Environment): Promise<Measured> {
     if (lambda.phases.length !== total) throw new Error(`${lambda.phases.length} invoke phases for ${total} invocations`);
     const phases = lambda.phases.slice(run.warmUp);
     await lambda.stop();
+    // What the process wrote just before it exited may still be in the pipe.
+    await sleep(200);
+    const isLogs = (request: LoopbackRequest) => request.path === '/v1/logs';
     return {
       billedMs: phases.map((p) => p.billedMs),
       responseMs: phases.map((p) => p.responseMs),
       achievedRate,
       sending: phasesSending(phases, sink.requests),
       produced: total * LINES,
-      ...recordsIn(sink.requests, lastPhaseEnd),
+      ...recordsIn(answered, lastPhaseEnd),
       holdsMs,
+      logRequests: { arrived: sink.requests.filter(isLogs).length, answered: answered.filter(isLogs).length },
+      stdout: lambda.output
+        .filter((chunk) => chunk.stream === 'stdout')
+        .map((chunk) => chunk.text)
+        .join(''),
     };
   } finally {
     await lambda.stop({ graceful: false });

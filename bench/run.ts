@@ -2,7 +2,7 @@
  * Side-by-side benchmark: a bare handler, this library, and the plain official OpenTelemetry setup,
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
- * `--only=outbound`, `--only=post-response`, `--only=billed`, `--only=log-buffer`, `--only=metrics`, `--only=sampling` or
+ * `--only=outbound`, `--only=post-response`, `--only=billed`, `--only=slow-collector`, `--only=log-buffer`, `--only=metrics`, `--only=sampling` or
  * `--only=redaction` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
@@ -23,6 +23,7 @@ import { outboundTable } from './outbound.ts';
 import { postResponseTable } from './post-response.ts';
 import { redactionTable } from './redaction.ts';
 import { samplingTable } from './sampling.ts';
+import { slowCollectorTable } from './slow-collector.ts';
 
 const quick = process.argv.includes('--quick');
 // `--only=burst` runs one table (with its own bundles and sink), for a figure checked on its own.
@@ -49,6 +50,11 @@ async function main() {
   if (only === 'billed') {
     // Its own three bundles and a sink per environment (each holding its answers 20 or 100 ms).
     console.log(await billedTable(quick));
+    return;
+  }
+  if (only === 'slow-collector') {
+    // Its own three bundles, a collector per environment (answering in 500 or 1500 ms), a Loki stand-in for one row.
+    console.log(await slowCollectorTable(quick));
     return;
   }
   if (only === 'log-buffer') {
@@ -103,6 +109,7 @@ async function main() {
     console.log(`\n${await samplingTable(quick)}`);
     console.log(`\n${await redactionTable(quick)}`);
     console.log(`\n${await billedTable(quick)}`);
+    console.log(`\n${await slowCollectorTable(quick)}`);
     console.log(
       `\nThe 20 ms sink held each request ${fmt(slow.holdMs(), 2)} ms (median). Node ${process.version}; ${lambda.runs}; rounds interleaved.`,
     );
