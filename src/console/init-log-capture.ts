@@ -1,5 +1,6 @@
 import type { Logger, LogRecord } from '@opentelemetry/api';
 import { installConsoleBridge, type BridgeTarget } from './console-bridge.ts';
+import { Redactor } from '../core/redaction/redactor.ts';
 import type { Telemetry } from '../core/telemetry.ts';
 import type { Env } from '../core/config/env-readers.ts';
 import { configFromEnvironment } from '../core/config/environment-config.ts';
@@ -52,8 +53,15 @@ export function captureInitLogs(env: Env, writeLine?: (line: string) => void): I
   if (!env.AWS_LAMBDA_RUNTIME_API) return undefined;
   const config = configFromEnvironment(env);
   if (config.disabled || !config.captureConsole) return undefined;
+  // With FAAS_OBSERVABILITY_REDACT_STDOUT the lines printed during init are redacted too (the records always are).
+  const redactor = config.redaction?.stdout ? new Redactor(config.redaction) : undefined;
   return startInitLogCapture(
-    { format: config.consoleFormat, minSeverity: config.consoleMinSeverity, maxBodyLength: config.maxLogBodyLength },
+    {
+      format: config.consoleFormat,
+      minSeverity: config.consoleMinSeverity,
+      maxBodyLength: config.maxLogBodyLength,
+      redactLine: redactor && ((line) => redactor.text(line)),
+    },
     writeLine,
   );
 }

@@ -50,8 +50,8 @@ export interface Shared {
   readonly contextManager: ContextManager | undefined;
   /** One breaker per endpoint origin: signals sent to the same collector share what they learn. */
   readonly breakerFor: (url: string) => CircuitBreaker;
-  /** Batched delivery: the queues export only when a flush asks. */
-  readonly holdUntilFlush?: boolean;
+  /** Batched delivery, while it can act: the queues export only when a flush asks. */
+  readonly holdUntilFlush?: () => boolean;
 }
 
 /** A queue over the signal's exporter: what it cannot export goes to the last resort, counted. */
@@ -69,7 +69,7 @@ export function createPipeline<T>(
     maxQueueSize: parts.batch.maxQueueSize,
     maxConcurrentExports: MAX_CONCURRENT_EXPORTS,
     scheduledDelayMs: parts.batch.scheduledDelayMs,
-    holdUntilFlush: holdUntilFlush === true,
+    holdUntilFlush,
     budget,
     sizeOf: parts.sizeOf,
     overflow: (items, reason) => {
@@ -149,6 +149,11 @@ export interface PipelineInputs {
    * runtime's bundle carries only its own format.
    */
   readonly metricLines: (namespace: string) => MetricLineFormat;
+  /**
+   * Whether batched delivery can act now (Lambda: the configuration asks for it and the extension runs); absent,
+   * or answering false, every invocation sends what it made.
+   */
+  readonly batchingActive?: () => boolean;
 }
 
 /** Resolves to the module that holds the Loki exporter. */

@@ -53,7 +53,7 @@ export function createPipelines(inputs: PipelineInputs, report: DeliveryReport):
     report,
     contextManager: inputs.contextManager,
     breakerFor: circuitBreakers(config.circuitBackoffMs),
-    holdUntilFlush: config.batching !== undefined,
+    holdUntilFlush: config.batching ? inputs.batchingActive : undefined,
   };
   const { spanFailover, logFailover } = createFailovers(inputs, shared);
   return {

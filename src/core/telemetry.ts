@@ -21,7 +21,7 @@ import { InvocationHold } from './sampling/invocation-hold.ts';
 import { TailSampler } from './sampling/tail-sampler.ts';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import type { Pipelines } from './pipelines.ts';
-import { BatchedDelivery, type InvocationEnd, type SendReason } from './delivery/batched-delivery.ts';
+import { batchingOf, type Batching } from './delivery/batching-of.ts';
 
 export const INSTRUMENTATION_SCOPE = 'faas-observability';
 
@@ -73,11 +73,11 @@ export interface Telemetry {
    */
   readonly redactLine: ((line: string) => string) | undefined;
   /**
-   * With batched delivery (`delivery: 'batched'`), decides at each invocation's end whether what is held leaves
-   * now; undefined for per-invocation delivery.
+   * With batched delivery (`delivery: 'batched'`, Lambda), decides at each invocation's end whether what is held
+   * leaves now; undefined for per-invocation delivery.
    * @internal
    */
-  readonly batching: ((end: Omit<InvocationEnd, 'heldRecords' | 'memoryPressed'>) => SendReason) | undefined;
+  readonly batching: Batching | undefined;
   /**
    * Writes the spans and log records still queued to stdout at once (the process is exiting without a flush);
    * requests in flight are left to finish or fail.
@@ -197,7 +197,7 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
     countNotEmitted: (count) => report.add('logs', 'lost', count),
     uids,
     redactLine: redactor?.stdout ? (line) => redactor.text(line) : undefined,
-    batching: batchingOf(config, pipelines),
+    batching: inputs.batchingActive && batchingOf(config, pipelines),
     spillHeld() {
       pipelines.spans.queue.spill();
       pipelines.logs.queue.spill();
@@ -218,20 +218,6 @@ export function createTelemetry(inputs: TelemetryInputs): Telemetry {
   attachSetup(telemetry);
   if (config.registerGlobals) registerGlobals(telemetry, { config, diagnostics, report, tracerProvider, propagator }, contextManager);
   return telemetry;
-}
-
-/** The batched delivery's decision, fed with what the queues and the memory cap hold now. */
-function batchingOf(config: ResolvedConfig, pipelines: Pipelines): Telemetry['batching'] {
-  if (!config.batching) return undefined;
-  // A batch is full when spans and records together would fill one export request of the smaller batch size.
-  const policy = new BatchedDelivery(config.batching, Math.min(config.spanBatch.maxExportBatchSize, config.logBatch.maxExportBatchSize));
-  const { spans, logs, budget } = pipelines;
-  return (end) =>
-    policy.decide({
-      ...end,
-      heldRecords: spans.queue.heldRecords + logs.queue.heldRecords,
-      memoryPressed: budget.heldBytes * 2 >= budget.limitBytes,
-    });
 }
 
 /** With tail sampling, spans the head sampler drops inside an invocation are recorded for its hold. */

@@ -22,10 +22,11 @@ export interface ExportQueueOptions<T> {
   /** Sees each export's result (a failure the exporter did not handle itself is counted there). */
   readonly onResult?: (items: T[], result: ExportResult) => void;
   /**
-   * Export only when a flush asks, never on a full batch or the timer (batched delivery on Lambda: an export
-   * must not start between the flushes the delivery decides, nor be frozen half-sent). The memory cap still binds.
+   * While it answers true, export only when a flush asks, never on a full batch or the timer (batched delivery
+   * on Lambda, while the extension runs: an export must not start between the flushes the delivery decides, nor
+   * be frozen half-sent). The memory cap still binds.
    */
-  readonly holdUntilFlush?: boolean;
+  readonly holdUntilFlush?: () => boolean;
 }
 
 interface Batch<T> {
@@ -88,7 +89,7 @@ export class ExportQueue<T> {
     }
     this.#pending.push(item);
     this.#pendingSizes.push(bytes);
-    if (this.#options.holdUntilFlush) return;
+    if (this.#options.holdUntilFlush?.()) return;
     if (this.#pending.length >= maxBatchSize) this.#pump();
     else this.#timer ??= this.#armTimer();
   }
@@ -138,7 +139,7 @@ export class ExportQueue<T> {
     const { maxBatchSize, maxConcurrentExports, holdUntilFlush } = this.#options;
     while (
       this.#inFlight.size < maxConcurrentExports &&
-      ((!holdUntilFlush && this.#pending.length >= maxBatchSize) || (this.#pending.length > 0 && this.#wanted > this.#pendingStart))
+      ((this.#pending.length >= maxBatchSize && !holdUntilFlush?.()) || (this.#pending.length > 0 && this.#wanted > this.#pendingStart))
     ) {
       this.#export(this.#take(maxBatchSize));
     }

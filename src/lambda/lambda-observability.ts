@@ -55,7 +55,11 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };
   }
   const runtimeMeasures = nodeRuntimeMeasures();
+  // Registers the internal extension now unless a preload or a top-level await did it already (see README).
+  const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
   const telemetry = createTelemetry({
+    // Batching holds records only while the extension runs: without it every invocation sends what it made.
+    batchingActive: config.batching && extension ? () => extension.state() === 'active' : undefined,
     config,
     runtimeMeasures,
     detectedResource: lambdaResourceAttributes(env),
@@ -74,8 +78,6 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   bridgeConsole(telemetry, writeStdoutLine);
   // One subscription per process, serving the setup whose invocation makes the request.
   if (telemetry.outbound) holdHook('outbound-channels', telemetry, () => installOutboundChannels(routedOutbound, routedDebug));
-  // Registers the internal extension now unless a preload or a top-level await did it already (see README).
-  const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
   const flushAtSigterm = Object.assign((boundMs: number) => telemetry.flush(boundMs), { spill: () => telemetry.spillHeld() });
   extension?.attach(flushAtSigterm);
   const wrapHandler = handlerWrapper(telemetry, env, extension);

@@ -123,6 +123,9 @@ function createExtension(api: string): Started {
         // new process registers again). As the Runtime Interface Emulator's rapid code, which Lambda's
         // environment runs too, handles it: https://github.com/aws/aws-lambda-runtime-interface-emulator
         fail(`the extension's /event/next failed (${error instanceof Error ? error.message : String(error)})`);
+        // What batched delivery holds would wait for an invocation that may never come (the environment is
+        // reset at this one's deadline): it leaves now, as at SIGTERM.
+        void Promise.allSettled(flushes.map((flush) => flush(SIGTERM_FLUSH_MS)));
         const reported = await reportExitError(api, id, EXIT_ERROR_TYPE, failure!);
         diagnostics.error(
           `post-response flush stopped: ${failure}; exit/error reported (${reported}); flushing before each response from now on`,

@@ -49,11 +49,17 @@ describe('batched delivery', () => {
     expect(sends(reasons)).toEqual(['0:idle']);
   });
 
-  it('sends under memory pressure, and holds nothing when nothing is held', () => {
+  it('sends under memory pressure', () => {
     const policy = new BatchedDelivery({ maxAgeMs: 5000 }, 10_000);
     run(policy, 3, 100);
-    expect(policy.decide({ startedAt: 1_000_300, now: 1_000_310, urgent: false, heldRecords: 0, memoryPressed: false })).toBe('hold');
     expect(policy.decide({ startedAt: 1_000_400, now: 1_000_410, urgent: false, heldRecords: 5, memoryPressed: true })).toBe('memory');
+  });
+
+  it('keeps its clock when invocations leave no span or record (their metrics wait too): the max age still sends', () => {
+    // Nothing sampled, nothing logged: 10 per second, the metrics leave every 5 s all the same.
+    expect(sends(run(new BatchedDelivery({ maxAgeMs: 5000 }, 10_000), 120, 100, 0))).toEqual(['0:idle', '50:max age', '100:max age']);
+    // One invocation every 10 s: each sends (the next freeze may be long).
+    expect(sends(run(new BatchedDelivery({ maxAgeMs: 5000 }, 10_000), 3, 10_000, 0))).toEqual(['0:idle', '1:idle', '2:idle']);
   });
 
   it('max age 0 sends every invocation', () => {

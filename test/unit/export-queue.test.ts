@@ -178,3 +178,21 @@ describe('ExportQueue: nothing dropped, nothing stuck', () => {
     expect(queue.heldRecords).toBe(0);
   });
 });
+
+describe('ExportQueue holding until a flush (batched delivery)', () => {
+  it('starts no export on a full batch or the timer while holding, all of them at the flush; as before once it stops holding', async () => {
+    vi.useFakeTimers();
+    let holding = true;
+    const { queue, exporter } = queueWith({ holdUntilFlush: () => holding, scheduledDelayMs: 100 });
+    for (let i = 0; i < 25; i++) queue.add(i);
+    vi.advanceTimersByTime(1000);
+    expect(exporter.calls).toHaveLength(0);
+    const flush = queue.flush();
+    expect(exporter.calls.map((c) => c.items.length)).toEqual([10, 10, 5]);
+    for (let i = 0; i < 3; i++) exporter.answer(i);
+    await flush;
+    holding = false;
+    for (let i = 0; i < 10; i++) queue.add(i);
+    expect(exporter.calls.map((c) => c.items.length)).toEqual([10, 10, 5, 10]);
+  });
+});

@@ -45,6 +45,23 @@ describe('init log capture', () => {
     expect(handedOver).toBeGreaterThan(after);
   });
 
+  it('prints init lines redacted with FAAS_OBSERVABILITY_REDACT_STDOUT=true, as written otherwise', () => {
+    const lines: unknown[][] = [];
+    console.log = (...args: unknown[]) => {
+      lines.push(args);
+    };
+    capture = captureInitLogs({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', FAAS_OBSERVABILITY_REDACT_STDOUT: 'true' });
+    console.log('connecting', { db: 'orders', password: 'hunter2' });
+    capture!.end();
+    capture = captureInitLogs({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' });
+    console.log('connecting', { db: 'orders', password: 'hunter2' });
+    expect(lines.map((args) => args.map(String).join(' '))).toEqual([
+      "connecting { db: 'orders', password: '[REDACTED]' }",
+      'connecting [object Object]',
+    ]);
+    expect(lines[1]![1]).toEqual({ db: 'orders', password: 'hunter2' });
+  });
+
   it('keeps at most 1000 records and counts the rest', () => {
     console.log = () => {};
     capture = captureInitLogs({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' });

@@ -91,6 +91,22 @@ describe('the text rules', () => {
     expect(text('{\\"token\\":\\"t1\\"}')).toBe('{\\"token\\":\\"[REDACTED]\\"}');
   });
 
+  it('finds pairs in JSON inside a JSON string (an SNS envelope in an SQS body), a printed Map and a raw cookie header', () => {
+    const envelope = JSON.stringify({
+      Records: [{ body: JSON.stringify({ Message: JSON.stringify({ password: 'hunter2', user: 'bob' }) }) }],
+    });
+    expect(text(envelope)).not.toContain('hunter2');
+    expect(text(envelope)).toContain('bob');
+    expect(text("Map(2) { 'password' => 'hunter2', 'user' => 'bob' }")).toBe("Map(2) { 'password' => '[REDACTED]', 'user' => 'bob' }");
+    expect(text('Cookie: theme=dark; sid=S3CR3T\nHost: a')).toBe('Cookie: [REDACTED]\nHost: a');
+  });
+
+  it('matches the plurals of secret words, but not token counts', () => {
+    expect(text('{"secrets":["a"],"passwords":"p","apiKeys":["k1"],"max_tokens":50}')).toBe(
+      '{"secrets":[REDACTED],"passwords":"[REDACTED]","apiKeys":[REDACTED],"max_tokens":50}',
+    );
+  });
+
   it('replaces an object or array under a secret key whole, and a value cut short to its end', () => {
     expect(text("{ multiValueHeaders: { Cookie: [ 'a=1', 'b=2' ] }, id: 7 }")).toBe('{ multiValueHeaders: { Cookie: [REDACTED] }, id: 7 }');
     expect(text('{"credentials":{"user":"u","pass":"p"},"ok":true}')).toBe('{"credentials":[REDACTED],"ok":true}');
@@ -121,6 +137,7 @@ describe('the text rules', () => {
     expect(text('{"ssn":"123","user":"bob"}', { keys: ['ssn'] })).toBe('{"ssn":"[REDACTED]","user":"bob"}');
     expect(text('{"password":"p","ssn":"1"}', { keys: ['ssn'], defaultKeys: false })).toBe('{"password":"p","ssn":"[REDACTED]"}');
     expect(text('card 4111-1111-1111-1111', { patterns: [/\b(?:\d{4}-){3}\d{4}\b/] })).toBe('card [REDACTED]');
+    expect(text('acct-123456 ok', { patterns: [/(acct-\d{6})/] })).toBe('[REDACTED] ok');
     expect(text('Bearer abc.def-123456789', { defaultPatterns: false })).toBe('Bearer abc.def-123456789');
     expect(text('password=x', { replacement: '***' })).toBe('password=***');
     const decide = ({ value, redacted }: { value: string; redacted: string }) => (value.startsWith('public') ? value : redacted);
@@ -143,6 +160,8 @@ describe('cost on long values', () => {
     ['an AWS key id before a long base64 run', `AKIAIOSFODNN7EXAMPLE ${'A'.repeat(1_000_000)}`],
     ['many pairs', 'a=1&'.repeat(250_000)],
     ['an unclosed bracket under a secret key', `password: [${'{'.repeat(100_000)}`],
+    ['JWT-looking runs', 'eyJ-'.repeat(250_000)],
+    ['a run of backslashes', '\\'.repeat(1_000_000)],
   ])('%s of a megabyte', (_name, value) => {
     const started = performance.now();
     redactor().text(value);
@@ -180,6 +199,20 @@ describe('attributes', () => {
       id: 7,
       key: 'photos/a.jpg',
       tags: ['Bearer [REDACTED]', 'x'],
+    });
+  });
+
+  it('replace the user info of a URL and the secret pairs of its fragment', () => {
+    const attributes = { 'url.full': 'https://admin:hunter2@db.example.com/cb?state=1#access_token=abc123&x=1' };
+    redactor().attributes(attributes);
+    expect(attributes['url.full']).toBe('https://REDACTED:REDACTED@db.example.com/cb?state=1#access_token=[REDACTED]&x=1');
+  });
+
+  it('replace an object under a secret key whole in a logs-API body', () => {
+    expect(redactor().anyValue({ session: { id: 'S3CR3T' }, credentials: ['u', 'p'], user: { name: 'bob' } })).toEqual({
+      session: '[REDACTED]',
+      credentials: '[REDACTED]',
+      user: { name: 'bob' },
     });
   });
 

@@ -10,12 +10,13 @@ export const DEFAULT_BATCH_MAX_AGE_MS = 5000;
 
 /**
  * Batched delivery from `options.delivery` / `batchMaxAgeMs`, then `FAAS_OBSERVABILITY_DELIVERY` and
- * `FAAS_OBSERVABILITY_BATCH_MAX_AGE_MS`; undefined for per-invocation delivery (the default).
+ * `FAAS_OBSERVABILITY_BATCH_MAX_AGE_MS`; undefined for per-invocation delivery (the default, and whenever the
+ * flush after the response is off).
  *
  * @example
  * readBatching({}, { FAAS_OBSERVABILITY_DELIVERY: 'batched' }, console.warn); // { maxAgeMs: 5000 }
  */
-export function readBatching(options: ObservabilityOptions, env: Env, warn: Warn): BatchingConfig | undefined {
+export function readBatching(options: ObservabilityOptions, env: Env, warn: Warn, postResponseFlush = true): BatchingConfig | undefined {
   let mode = options.delivery;
   if (mode !== undefined && !MODES.includes(mode)) {
     warn(`option delivery="${String(mode)}" is not one of ${MODES.join(', ')}; using per-invocation`);
@@ -28,5 +29,11 @@ export function readBatching(options: ObservabilityOptions, env: Env, warn: Warn
     maxAgeMs = DEFAULT_BATCH_MAX_AGE_MS;
   }
   maxAgeMs ??= readNumber(env, 'FAAS_OBSERVABILITY_BATCH_MAX_AGE_MS', DEFAULT_BATCH_MAX_AGE_MS, warn, { min: 0 });
-  return mode === 'batched' ? Object.freeze({ maxAgeMs }) : undefined;
+  if (mode !== 'batched') return undefined;
+  // Batching holds records while Lambda freezes the environment: only the flush after the response can let it.
+  if (!postResponseFlush) {
+    warn('delivery=batched needs the flush after the response (postResponseFlush is off); delivering per invocation');
+    return undefined;
+  }
+  return Object.freeze({ maxAgeMs });
 }

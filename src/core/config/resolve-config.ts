@@ -46,7 +46,8 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
 
   const signal = signalReader(options, env, warn, option, DEFAULTS.endpoint);
   const propagators = readPropagators(env, warn);
-  const batching = readBatching(options, env, warn);
+  const postResponseFlush = options.postResponseFlush ?? readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, warn);
+  const batching = readBatching(options, env, warn, postResponseFlush);
   // Resolved once: it bounds every flush, and every export timeout is a share of it (flush-split.ts). Batched
   // on Lambda, a slow collector's time is billed once per batch, not once per invocation: a longer default
   // delivers to a collector that answers in seconds instead of opening the breaker and writing to stdout.
@@ -93,7 +94,7 @@ export function resolveConfig(options: ObservabilityOptions, env: Env, runtimeDe
     timeoutSafetyMs:
       option.number('timeoutSafetyMs', options.timeoutSafetyMs, NON_NEGATIVE_MS) ??
       readNumber(env, 'FAAS_OBSERVABILITY_TIMEOUT_SAFETY_MS', DEFAULTS.timeoutSafetyMs, warn, NON_NEGATIVE_MS),
-    postResponseFlush: options.postResponseFlush ?? readBoolean(env, 'FAAS_OBSERVABILITY_POST_RESPONSE_FLUSH', true, warn),
+    postResponseFlush,
     batching,
     maxBufferBytes:
       option.number('maxBufferBytes', options.maxBufferBytes, BUFFER_BYTES) ??

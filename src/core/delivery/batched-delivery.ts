@@ -38,7 +38,7 @@ export class BatchedDelivery {
   #lastStart: number | undefined;
   #lastGapMs: number | undefined;
   #gapMs: number | undefined;
-  /** When the first invocation whose records are still held started. */
+  /** When the first invocation since the last send started (its records, or at least its metrics, wait). */
   #heldSince: number | undefined;
 
   constructor(config: BatchingConfig, batchRecords: number) {
@@ -48,10 +48,7 @@ export class BatchedDelivery {
 
   decide(end: InvocationEnd): SendReason {
     this.#noteStart(end.startedAt);
-    if (end.heldRecords === 0) {
-      this.#heldSince = undefined;
-      return 'hold';
-    }
+    // Counted from the first invocation since the last send, records or not: its metrics wait as well.
     this.#heldSince ??= end.startedAt;
     const reason = this.#reason(end);
     if (reason !== 'hold') this.#heldSince = undefined;

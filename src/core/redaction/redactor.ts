@@ -1,6 +1,7 @@
 import type { AnyValue, AttributeValue, Attributes } from '@opentelemetry/api';
 import type { RedactDecision } from '../config/options.ts';
 import type { RedactionConfig } from '../config/resolved-config.ts';
+import { redactUserInfo } from '../redact-user-info.ts';
 import { redactQuery, redactUrlQuery } from '../secret-query.ts';
 import { redactPairs } from './embedded-pairs.ts';
 import { SecretKeyMatcher } from './secret-keys.ts';
@@ -61,10 +62,12 @@ export class Redactor {
   /** A log body or an attribute of the logs API, walked to `MAX_DEPTH`. */
   anyValue(value: AnyValue, key?: string, depth = 0): AnyValue {
     if (typeof value === 'string') return this.text(value, key);
+    const secret = key !== undefined && this.#keys.matches(key);
     if (typeof value !== 'object' || value === null || value instanceof Uint8Array) {
-      return key !== undefined && this.#keys.matches(key) ? this.text(String(value), key) : value;
+      return secret ? this.text(String(value), key) : value;
     }
-    if (depth >= MAX_DEPTH) return this.replacement;
+    // An object or array under a secret key is replaced whole, as in printed text.
+    if (secret || depth >= MAX_DEPTH) return this.replacement;
     if (Array.isArray(value)) return value.map((item) => this.anyValue(item as AnyValue, key, depth + 1));
     const copy: Record<string, AnyValue> = {};
     for (const name of Object.keys(value)) copy[name] = this.anyValue((value as Record<string, AnyValue>)[name]!, name, depth + 1);
@@ -84,9 +87,16 @@ export class Redactor {
     if (key !== undefined) {
       if (this.#keys.matches(key)) return this.replacement;
       if (key === 'url.query') return this.#patterns(redactQuery(value, this.#isSecret));
-      if (URL_KEYS.has(key)) return this.#patterns(redactUrlQuery(value, this.#isSecret));
+      if (URL_KEYS.has(key)) return this.#patterns(this.#url(value));
     }
     return redactPairs(this.#patterns(value), this.#isSecret, this.replacement);
+  }
+
+  /** A URL as the conventions write `url.full`: user info and secret query parameters `REDACTED`, secret pairs in the fragment too (an OAuth implicit grant's `#access_token=`). */
+  #url(value: string): string {
+    const url = redactUserInfo(redactUrlQuery(value, this.#isSecret));
+    const hash = url.indexOf('#');
+    return hash === -1 ? url : url.slice(0, hash + 1) + redactPairs(url.slice(hash + 1), this.#isSecret, this.replacement);
   }
 
   #patterns(value: string): string {
@@ -96,11 +106,11 @@ export class Redactor {
     return text;
   }
 
-  #apply({ find, confirm, onlyWith }: ValuePattern, text: string): string {
+  #apply({ find, confirm, onlyWith, keepPrefix }: ValuePattern, text: string): string {
     if (onlyWith && !onlyWith.test(text)) return text;
     return text.replace(find, (match: string, prefix?: unknown) => {
       if (match === '' || (confirm && !confirm(match))) return match;
-      return (typeof prefix === 'string' && match.startsWith(prefix) ? prefix : '') + this.replacement;
+      return (keepPrefix && typeof prefix === 'string' ? prefix : '') + this.replacement;
     });
   }
 

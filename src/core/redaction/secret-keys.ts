@@ -5,7 +5,8 @@
  * header snippets and its server-side scrubbing list, Datadog's payload keys and the OAuth 2.0 and AWS names.
  * https://docs.sentry.io/security-legal-pii/scrubbing/server-side-scrubbing/
  * https://github.com/getsentry/sentry-javascript/blob/develop/packages/core/src/utils/request.ts
- * Bare `key` is not among them (an S3 object key, a DynamoDB key, a cache key); its compounds are.
+ * Bare `key` is not among them (an S3 object key, a DynamoDB key, a cache key); its compounds are. Nor is
+ * `tokens` (a language model's token counts: `max_tokens`, `inputTokens`); the other plurals are.
  */
 export const DEFAULT_SECRET_KEYS: readonly string[] = [
   'authorization',
@@ -14,13 +15,17 @@ export const DEFAULT_SECRET_KEYS: readonly string[] = [
   'cookies',
   'set-cookie',
   'password',
+  'passwords',
   'passwd',
   'pwd',
   'passphrase',
   'secret',
+  'secrets',
   'token',
   'api-key',
+  'api-keys',
   'apikey',
+  'apikeys',
   'access-key',
   'private-key',
   'privatekey',

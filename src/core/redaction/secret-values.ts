@@ -1,10 +1,12 @@
 /**
  * A credential recognised by its shape, whatever key (if any) it stands under. `find` is global; what it
- * matches is replaced by the marker, after the text of its first group when it has one (`Bearer `).
+ * matches is replaced by the marker (after the text of its first group, with `keepPrefix`: `Bearer `).
  */
 export interface ValuePattern {
   readonly name: string;
   readonly find: RegExp;
+  /** Keep the first group's text (the scheme of an `Authorization` credential). */
+  readonly keepPrefix?: boolean;
   /** Whether a match is the credential and not prose that looks like it (`Basic information`). */
   readonly confirm?: (match: string) => boolean;
   /** Only searched when the text also holds this (an AWS secret access key is 40 characters of base64). */
@@ -19,16 +21,19 @@ export const DEFAULT_VALUE_PATTERNS: readonly ValuePattern[] = [
   {
     name: 'bearer credential',
     find: /\b(Bearer\s+)([A-Za-z0-9\-._~+/]+=*)/gi,
+    keepPrefix: true,
     confirm: (match) => looksLikeToken(match.replace(/^\S+\s+/, '')),
   },
   {
     // user:password in base64 (RFC 7617); prose after "Basic" rarely decodes to text with a colon.
     name: 'basic credential',
     find: /\b(Basic\s+)([A-Za-z0-9+/]{4,}={0,2})/gi,
+    keepPrefix: true,
     confirm: (match) => decodesToUserPass(match.replace(/^\S+\s+/, '')),
   },
-  // A JSON Web Token: base64url JSON header and payload, both starting `{"` (RFC 7519 §3).
-  { name: 'JWT', find: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g },
+  // A JSON Web Token: base64url JSON header and payload, both starting `{"` (RFC 7519 §3). Not `\b`: it holds
+  // before every `eyJ` inside a run of base64url characters, and the search would be quadratic in the run.
+  { name: 'JWT', find: /(?<![\w-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g },
   {
     // A secret access key is 40 characters of base64; alone it is indistinguishable from a hash, so only
     // beside an access key id (AKIA: long-term, ASIA: temporary credentials).
