@@ -27,7 +27,7 @@ const ROOT = resolve(import.meta.dirname, '..');
  * the sampler that records what the head sampler drops, its rules and their messages): 152.8 and 131.9 KiB,
  * under budgets that keep 0.3 KiB of margin.
  */
-export const BUDGETS = { lambda: Math.round(163.8 * 1024), edge: Math.round(142.8 * 1024) } as const;
+export const BUDGETS = { lambda: Math.round(164.8 * 1024), edge: Math.round(143.5 * 1024) } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {
