@@ -1,5 +1,5 @@
 /**
- * AWS Signature Version 4 on WebCrypto (`crypto.subtle`: Node ≥ 20, workerd, Deno, Vercel Edge), with no
+ * AWS Signature Version 4 on WebCrypto (`crypto.subtle`: Node, workerd, Deno, Vercel Edge), with no
  * dependency. Signs every header it is given (plus `host` and `x-amz-date`, and `x-amz-security-token` with
  * temporary credentials), the body's SHA-256 as the payload hash, and a path and query canonicalised as
  * AWS requires for every service but S3 (path segments encoded again, query sorted). Checked against AWS's

@@ -18,6 +18,7 @@ import { writeStdoutLine } from './stdout-line.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
 import { processPostResponseFlush, type PostResponseFlush } from './post-response-flush.ts';
 import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
+import { warnIfNodeTooOld } from './node-version.ts';
 import { installOutboundChannels } from './outbound-channels.ts';
 import { nodeRuntimeMeasures } from './runtime-measures.ts';
 
@@ -76,6 +77,8 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
     metricLines: (namespace) => (records, write) => writeMetricsAsEmf(records, write, { namespace }),
   });
   bridgeConsole(telemetry, writeStdoutLine);
+  // An older Node still runs the rest, but its node:http requests would go untraced without a word.
+  warnIfNodeTooOld(telemetry.diagnostics);
   // One subscription per process, serving the setup whose invocation makes the request.
   if (telemetry.outbound) holdHook('outbound-channels', telemetry, () => installOutboundChannels(routedOutbound, routedDebug));
   const flushAtSigterm = Object.assign((boundMs: number) => telemetry.flush(boundMs), { spill: () => telemetry.spillHeld() });

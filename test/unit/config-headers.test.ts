@@ -32,3 +32,17 @@ describe('export headers HTTP does not allow are dropped at setup, with one warn
     expect(config.warnings).toEqual([]);
   });
 });
+
+describe("the Worker's Authorization header (README and quick start)", () => {
+  it('is sent as given: the option carries its scheme, and an OTEL_EXPORTER_OTLP_HEADERS binding gives the same', async () => {
+    const { edgeEnv } = await import('../../src/edge/detect-runtime.ts');
+    const binding = { OTLP_TOKEN: 't0k3n', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t0k3n' };
+    const fromOption = resolveConfig({ headers: { authorization: `Bearer ${binding.OTLP_TOKEN}` } }, {});
+    const fromBinding = resolveConfig({}, edgeEnv(binding));
+    expect(fromOption.traces.headers).toEqual({ authorization: 'Bearer t0k3n' });
+    expect(fromBinding.traces.headers).toEqual({ authorization: 'Bearer t0k3n' });
+    expect(fromBinding.logs.headers).toEqual({ authorization: 'Bearer t0k3n' });
+    // No scheme is added: a bare token goes out bare, which a Bearer-checking collector refuses.
+    expect(resolveConfig({ headers: { authorization: binding.OTLP_TOKEN } }, {}).traces.headers).toEqual({ authorization: 't0k3n' });
+  });
+});
