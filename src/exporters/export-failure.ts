@@ -18,7 +18,7 @@ export function isOutage(result: ExportResult): boolean {
   return result.error instanceof ExportFailure ? result.error.unavailable : result.error !== undefined;
 }
 
-/** One line for diagnostics: the message and its cause, never a URL path or a header. */
+/** One line for diagnostics: the message and its cause, never a URL's user info or query, nor a header. */
 export function describeFailure(result: ExportResult): string {
   const error = result.error;
   if (!error) return 'unknown failure';

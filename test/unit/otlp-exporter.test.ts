@@ -4,7 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOtlpSpanExporter } from '../../src/exporters/otlp/otlp-exporter.ts';
 import { postWithFetch } from '../../src/exporters/transport/fetch-transport.ts';
 import { postWithNodeHttp } from '../../src/exporters/transport/node-http-transport.ts';
-import { parseRetryAfter, type Transport } from '../../src/exporters/transport/transport.ts';
+import {
+  parseRetryAfter,
+  resultOfNetworkError,
+  resultOfStatus,
+  type PostRequest,
+  type Transport,
+} from '../../src/exporters/transport/transport.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 let receiver: OtlpReceiver;
@@ -60,11 +66,11 @@ describe.each([
     expect(ms).toBeLessThan(1000);
   });
 
-  it('never retries a 400, and reports the failure with a cause', async () => {
+  it('never retries a 400, and reports the failure with a cause that names the origin and path, not the query', async () => {
     receiver.behave({ status: 400 });
-    const { result } = await exportOnce(`${receiver.url}/v1/traces`);
+    const { result } = await exportOnce(`${receiver.url}/v1/traces?api_key=k`);
     expect(result.code).toBe(ExportResultCode.FAILED);
-    expect((result.error?.cause as Error).message).toMatch(/^HTTP 400 Bad Request from http:\/\/127\.0\.0\.1:\d+$/);
+    expect((result.error?.cause as Error).message).toMatch(/^HTTP 400 Bad Request from http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/);
     expect(receiver.requests).toHaveLength(1);
   });
 
@@ -122,6 +128,23 @@ describe.each([
     await exporter.forceFlush();
     expect(done).toBe(true);
     expect(receiver.spans).toHaveLength(1);
+  });
+});
+
+describe('the message of an HTTP error status', () => {
+  const request = (url: string): PostRequest => ({ url, body: '', headers: {}, timeoutMs: 1, retryableStatuses: new Set([503]) });
+
+  it('names the origin and the path (a doubled signal path shows), never the user info or the query', () => {
+    const result = resultOfStatus(request('https://user:s3cret@host:4318/v1/traces/v1/traces?api_key=k#f'), 404, 'Not Found', null);
+    expect(result).toMatchObject({ status: 'failure', statusCode: 404 });
+    expect((result as { error: Error }).error.message).toBe('HTTP 404 Not Found from https://host:4318/v1/traces/v1/traces');
+    const retryable = resultOfStatus(request('http://u:p@host:4318/otlp/v1/logs?token=t'), 503, 'Service Unavailable', null);
+    expect((retryable as { error: Error }).error.message).toBe('HTTP 503 Service Unavailable from http://host:4318/otlp/v1/logs');
+  });
+
+  it('a connection error still names only the origin: the path played no part', () => {
+    const result = resultOfNetworkError(request('http://u:p@host:4318/v1/traces?token=t'), { code: 'ECONNREFUSED' }, false);
+    expect((result as { error: Error }).error.message).toBe('cannot reach http://host:4318');
   });
 });
 

@@ -20,7 +20,8 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     option: 'endpoint',
     env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
     default: DEFAULTS.endpoint,
-    meaning: 'OTLP/HTTP base URL; `/v1/traces`, `/v1/logs` and `/v1/metrics` are appended',
+    meaning:
+      'OTLP/HTTP base URL; `/v1/traces`, `/v1/logs` and `/v1/metrics` are appended (a base ending in one of them has it removed, with a warning)',
   },
   { option: 'tracesEndpoint', env: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'], default: '—', meaning: 'traces URL, used verbatim' },
   { option: 'logsEndpoint', env: ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'], default: '—', meaning: 'logs URL, used verbatim' },

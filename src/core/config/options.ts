@@ -127,7 +127,7 @@ export interface ObservabilityOptions {
   readonly serviceName?: string;
   /** Extra resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES`. */
   readonly resourceAttributes?: Attributes;
-  /** OTLP/HTTP base endpoint; `/v1/traces` and `/v1/logs` are appended. */
+  /** OTLP/HTTP base endpoint; `/v1/traces`, `/v1/logs` and `/v1/metrics` are appended (a `/v1/<signal>` it ends in is removed, with a warning). */
   readonly endpoint?: string;
   /** Full traces URL, used verbatim. */
   readonly tracesEndpoint?: string;

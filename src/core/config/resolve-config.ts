@@ -3,6 +3,7 @@ import { BASE_DEFAULTS, type RuntimeDefaults } from './defaults.ts';
 import { readBoolean, readEnum, readKeyValueList, readNumber, readOptionalNumber, readString, type Env, type Warn } from './env-readers.ts';
 import { splitFlushBudget, type RequestedTimeout } from './flush-split.ts';
 import { awsEndpointProblems, requestLimitsFor } from './aws-endpoints.ts';
+import { baseEndpoint } from './base-endpoint.ts';
 import { readConsoleControls, type ConsoleControls } from './console-controls.ts';
 import { readHeaders, validHeaders } from './read-headers.ts';
 import { OTLP_COMPRESSIONS, type ObservabilityOptions } from './options.ts';
@@ -29,7 +30,8 @@ export type {
  * Resolves the configuration once per cold start. Precedence, highest first:
  * 1. the options object passed to `withObservability`;
  * 2. the standard `OTEL_*` environment variables (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and
- *    `..._LOGS_ENDPOINT` used verbatim, `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/<signal>` appended),
+ *    `..._LOGS_ENDPOINT` used verbatim, `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/<signal>` appended, after
+ *    removing a `/v1/<signal>` it already ends in, with a warning),
  *    then `FAAS_OBSERVABILITY_*` for settings OpenTelemetry has no variable for;
  * 3. the serverless defaults in `DEFAULTS`; the console line and level follow Lambda's logging controls
  *    (`AWS_LAMBDA_LOG_FORMAT`, `AWS_LAMBDA_LOG_LEVEL`) unless the console format is set explicitly.
@@ -143,7 +145,13 @@ function signalReader(options: ObservabilityOptions, env: Env, warn: Warn, optio
   const optionHeaders = options.headers && validHeaders(options.headers, 'option headers', warn);
   const optionCompression = option.compression(options.compression);
   const compression = readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', OTLP_COMPRESSIONS, 'none', warn);
-  const baseUrl = option.url(options.endpoint, 'endpoint') ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn) ?? defaultEndpoint;
+  const fromOption = option.url(options.endpoint, 'endpoint');
+  const given = fromOption ?? readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', warn);
+  const base = given === undefined ? { url: defaultEndpoint } : baseEndpoint(given, fromOption !== undefined);
+  const fromBase = (name: SignalName) => {
+    if (base.warning) warn(base.warning); // once (warnings are deduplicated), and only when a signal uses the base
+    return joinPath(base.url, `v1/${name.toLowerCase()}`);
+  };
   const requestedTimeout = (name: SignalName): RequestedTimeout | undefined => {
     if (optionTimeout !== undefined) return { ms: optionTimeout, key: 'option exportTimeoutMs' };
     const key = `OTEL_EXPORTER_OTLP_${name}_TIMEOUT`;
@@ -156,7 +164,7 @@ function signalReader(options: ObservabilityOptions, env: Env, warn: Warn, optio
       url:
         option.url(optionUrl, `${name.toLowerCase()}Endpoint`) ??
         readUrl(env, `OTEL_EXPORTER_OTLP_${name}_ENDPOINT`, warn) ??
-        joinPath(baseUrl, `v1/${name.toLowerCase()}`),
+        fromBase(name),
       headers: { ...sharedHeaders, ...readHeaders(env, `OTEL_EXPORTER_OTLP_${name}_HEADERS`, warn), ...optionHeaders },
       compression: optionCompression ?? readEnum(env, `OTEL_EXPORTER_OTLP_${name}_COMPRESSION`, OTLP_COMPRESSIONS, compression, warn),
     },

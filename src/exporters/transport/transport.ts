@@ -51,8 +51,9 @@ export function resultOfStatus(
   answer: { body?: Uint8Array; contentType?: string } = {},
 ): TransportResult {
   if (status >= 200 && status < 300) return { status: 'success', statusCode: status, ...answer };
-  // The status text is the endpoint's to choose: printed escaped and bounded.
-  const error = new Error(`HTTP ${status} ${printable(statusText, 100)} from ${originOf(request.url)}`);
+  // The status text is the endpoint's to choose: printed escaped and bounded. The path is named: a 404 is
+  // most often a wrong one (a signal URL given as the base endpoint gets `/v1/traces/v1/traces`).
+  const error = new Error(`HTTP ${status} ${printable(statusText, 100)} from ${originOf(request.url, true)}`);
   if (!request.retryableStatuses.has(status)) return { status: 'failure', error, statusCode: status };
   const retryAfterMs = parseRetryAfter(retryAfter);
   return retryAfterMs === undefined ? { status: 'retryable', error } : { status: 'retryable', error, retryAfterMs };
@@ -102,10 +103,17 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Only the origin is ever printed: paths and query strings can carry tokens. */
-export function originOf(url: string): string {
+/**
+ * The origin, and with `withPath` the path (for an answer the endpoint gave: a 404 is most often a wrong
+ * path): never the user info or the query, which can carry credentials (`https://user:token@host`, `?api_key=…`).
+ *
+ * @example
+ * originOf('https://u:p@host:4318/v1/traces?key=k', true); // 'https://host:4318/v1/traces'
+ */
+export function originOf(url: string, withPath = false): string {
   try {
-    return new URL(url).origin;
+    const { origin, pathname } = new URL(url);
+    return withPath ? origin + printable(pathname) : origin;
   } catch {
     return '<invalid url>';
   }
