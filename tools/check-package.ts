@@ -29,8 +29,27 @@ const packed = JSON.parse(
 );
 const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
 const tarball = join(work, packed[0].filename);
-const stray = files.filter((f) => !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|README\.md|LICENSE|package\.json)$/.test(f));
-check('the tarball holds only lib/, README.md, LICENSE and package.json', stray.length === 0, stray.slice(0, 5).join(', '));
+const stray = files.filter(
+  (f) => !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts|docs\/[^/]+\.md|README\.md|LICENSE|package\.json)$/.test(f),
+);
+check(
+  'the tarball holds only lib/, src/ (what the source maps point at), docs/*.md, README.md, LICENSE and package.json',
+  stray.length === 0,
+  stray.slice(0, 5).join(', '),
+);
+// The registry shows the README: every document it links to is in the package.
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const linkedDocs = [...new Set([...readme.matchAll(/\]\((docs\/[^)#\s]+\.md)/g)].map((m) => m[1]!))];
+const missingDocs = linkedDocs.filter((doc) => !files.includes(doc));
+check('every document the README links to is in the tarball', linkedDocs.length > 0 && missingDocs.length === 0, missingDocs.join(', '));
+// Source maps and declaration maps resolve to files the package holds (an unshipped src/ leaves them dangling).
+const dangling = files
+  .filter((f) => f.endsWith('.map'))
+  .flatMap((map) => {
+    const { sources } = JSON.parse(readFileSync(join(ROOT, map), 'utf8')) as { sources: string[] };
+    return sources.map((source) => join(map, '..', source)).filter((source) => !files.includes(source));
+  });
+check('every source map points at a file in the tarball', dangling.length === 0, dangling.slice(0, 5).join(', '));
 check(
   'the tarball has every entry point',
   ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/aws.js', 'lib/loki.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) =>
