@@ -17,6 +17,14 @@ export function readString(env: Env, key: string): string | undefined {
   return raw(env, key);
 }
 
+/** A comma-separated list (`a, b,c`): its items trimmed, blanks skipped; empty when the variable is unset. */
+export function readList(env: Env, key: string): string[] {
+  return (raw(env, key) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 export function readBoolean(env: Env, key: string, fallback: boolean, warn: Warn): boolean {
   const value = raw(env, key)?.toLowerCase();
   if (value === undefined) return fallback;

@@ -1,5 +1,5 @@
 import { DEFAULT_SECRET_KEYS } from '../redaction/secret-keys.ts';
-import { readBoolean, readString, type Env, type Warn } from './env-readers.ts';
+import { readBoolean, readList, readString, type Env, type Warn } from './env-readers.ts';
 import type { ObservabilityOptions, RedactOptions } from './options.ts';
 import type { RedactionConfig } from './resolved-config.ts';
 
@@ -16,7 +16,7 @@ export const DEFAULT_REPLACEMENT = '[REDACTED]';
 export function readRedaction(options: ObservabilityOptions, env: Env, warn: Warn): RedactionConfig | undefined {
   const given: RedactOptions = options.redact === false ? {} : (options.redact ?? {});
   const on = options.redact === false ? false : readBoolean(env, 'FAAS_OBSERVABILITY_REDACT', true, warn);
-  const extraKeys = given.keys ?? listOf(readString(env, 'FAAS_OBSERVABILITY_REDACT_KEYS'));
+  const extraKeys = given.keys ?? readList(env, 'FAAS_OBSERVABILITY_REDACT_KEYS');
   const defaultKeys = given.defaultKeys ?? readBoolean(env, 'FAAS_OBSERVABILITY_REDACT_DEFAULT_KEYS', true, warn);
   const config: RedactionConfig = Object.freeze({
     keys: Object.freeze([...(defaultKeys ? DEFAULT_SECRET_KEYS : []), ...stringsOf(extraKeys, 'redact.keys', warn)]),
@@ -28,15 +28,6 @@ export function readRedaction(options: ObservabilityOptions, env: Env, warn: War
   });
   if (given.decide !== undefined && config.decide === undefined) warn('option redact.decide is not a function; ignoring it');
   return on ? config : undefined;
-}
-
-function listOf(text: string | undefined): string[] {
-  return text === undefined
-    ? []
-    : text
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
 }
 
 function stringsOf(keys: readonly unknown[], name: string, warn: Warn): string[] {

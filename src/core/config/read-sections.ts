@@ -1,8 +1,8 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import type { LokiFormat } from '../../exporters/loki/loki-encode.ts';
 import { MIB, type Defaults } from './defaults.ts';
-import { readBoolean, readEnum, readNumber, readString, type Env, type Warn } from './env-readers.ts';
-import { parseUrlPatterns, type UrlPattern } from '../outbound/url-patterns.ts';
+import { readBoolean, readEnum, readList, readNumber, readString, type Env, type Warn } from './env-readers.ts';
+import type { UrlPattern } from '../outbound/url-patterns.ts';
 import type { ObservabilityOptions } from './options.ts';
 import { NON_NEGATIVE_MS, readUrl, type OptionReader } from './read-values.ts';
 import type { BatchConfig, LokiConfig, OutboundConfig, PropagatorName, SamplerName } from './resolved-config.ts';
@@ -101,7 +101,7 @@ export function readPropagators(env: Env, warn: Warn): PropagatorName[] {
 export function readOutbound(options: ObservabilityOptions, env: Env, warn: Warn): OutboundConfig {
   const list = (name: 'propagateUrls' | 'dontPropagateUrls', key: string): readonly UrlPattern[] => {
     const given = options[name];
-    if (given === undefined) return Object.freeze(parseUrlPatterns(readString(env, key)));
+    if (given === undefined) return Object.freeze(readList(env, key));
     const valid = Array.isArray(given) ? given.filter((p) => typeof p === 'string' || p instanceof RegExp) : [];
     if (!Array.isArray(given) || valid.length !== given.length)
       warn(`option ${name} must be a list of strings and RegExps; ignoring the other entries`);

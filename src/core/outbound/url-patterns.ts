@@ -26,11 +26,3 @@ function withoutCredentials(url: URL): string {
   copy.password = '';
   return copy.href;
 }
-
-/** Parses a comma-separated list of string patterns (an environment variable); blanks are skipped. */
-export function parseUrlPatterns(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-}
