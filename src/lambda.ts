@@ -21,6 +21,7 @@ export type {
   TemporalityPreference,
 } from './core/config/options.ts';
 export type { LambdaContext } from './lambda/lambda-types.ts';
+export type { LambdaObservabilityOptions, LambdaRouteInput } from './lambda/lambda-route.ts';
 export type { Telemetry } from './core/telemetry.ts';
 export type { FlushSummary } from './core/flush.ts';
 export type { Diagnostics } from './core/diagnostics.ts';

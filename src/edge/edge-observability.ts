@@ -5,9 +5,10 @@ import { runInvocation } from '../core/invocation.ts';
 import type { TriggerAdapter } from '../core/trigger.ts';
 import { hasWaitUntil, type WaitUntilContext } from '../triggers/edge/edge-types.ts';
 import { edgeFetch } from '../triggers/edge/fetch.ts';
+import { userRoute } from '../triggers/http.ts';
 import { edgeQueue } from '../triggers/edge/queue.ts';
 import { edgeScheduled } from '../triggers/edge/scheduled.ts';
-import { createEdgeSetup, type EdgeObservabilityOptions, type EdgeOptionsInput, type EdgeSetup } from './edge-setup.ts';
+import { createEdgeSetup, type EdgeOptionsInput, type EdgeSetup } from './edge-setup.ts';
 import { detectRuntime } from './detect-runtime.ts';
 import { tracedEnv } from './outbound-fetch.ts';
 import { requestIdOf } from './request-id.ts';
@@ -123,13 +124,9 @@ function observe<E>(
   });
 }
 
-/** The user's route template for a request; a route function that throws only costs the span its route. */
-function routeOf(options: EdgeObservabilityOptions, request: Request): string | undefined {
-  try {
-    return options.route?.(request);
-  } catch {
-    return undefined;
-  }
+/** The user's route template for a request; a route function that throws costs the span its route, reported once. */
+function routeOf({ options, telemetry }: EdgeSetup, request: Request): string | undefined {
+  return options.route && telemetry ? userRoute(options.route, request, telemetry.diagnostics) : undefined;
 }
 
 function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, withEnv: boolean) {
@@ -140,7 +137,7 @@ function wrapFetch(observeWith: Observe, fetch: AnyFunction, thisArg: unknown, w
     return observeWith(
       binding,
       edgeFetch,
-      (setup: EdgeSetup) => ({ request, route: routeOf(setup.options, request) }),
+      (setup: EdgeSetup) => ({ request, route: routeOf(setup, request) }),
       runtimeContext,
       (context, env) => (withEnv ? fetch.call(thisArg, request, env, context) : fetch.call(thisArg, request, context)),
       requestIdOf(request, runtime),

@@ -2,7 +2,6 @@ import type { Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { bridgeConsole, endInitCapture } from '../console/init-log-capture.ts';
 import type { Env } from '../core/config/env-readers.ts';
-import type { ObservabilityOptions } from '../core/config/options.ts';
 import { resolveConfig } from '../core/config/resolve-config.ts';
 import { runInvocation, type InvocationInput } from '../core/invocation.ts';
 import { routedOutbound } from '../core/ambient.ts';
@@ -20,6 +19,7 @@ import { processPostResponseFlush, type PostResponseFlush } from './post-respons
 import { isLambdaContext, type LambdaContext } from './lambda-types.ts';
 import { warnIfNodeTooOld } from './node-version.ts';
 import { installOutboundChannels } from './outbound-channels.ts';
+import { routedTrigger, type LambdaObservabilityOptions } from './lambda-route.ts';
 import { nodeRuntimeMeasures } from './runtime-measures.ts';
 
 export type { AnyHandler } from './handler-shapes.ts';
@@ -49,7 +49,7 @@ export interface LambdaObservability {
  * const observability = createLambdaObservability({ serviceName: 'orders' });
  * export const handler = observability.wrap(async (event) => ({ statusCode: 200 }));
  */
-export function createLambdaObservability(options: ObservabilityOptions = {}, env: Env = process.env): LambdaObservability {
+export function createLambdaObservability(options: LambdaObservabilityOptions = {}, env: Env = process.env): LambdaObservability {
   const config = resolveConfig(options, env);
   if (config.disabled) {
     endInitCapture();
@@ -83,7 +83,7 @@ export function createLambdaObservability(options: ObservabilityOptions = {}, en
   if (telemetry.outbound) holdHook('outbound-channels', telemetry, () => installOutboundChannels(routedOutbound, routedDebug));
   const flushAtSigterm = Object.assign((boundMs: number) => telemetry.flush(boundMs), { spill: () => telemetry.spillHeld() });
   extension?.attach(flushAtSigterm);
-  const wrapHandler = handlerWrapper(telemetry, env, extension);
+  const wrapHandler = handlerWrapper(telemetry, env, extension, options.route);
   const wrap: LambdaObservability['wrap'] = (handler) => {
     runtimeMeasures.handlerWrapped();
     return wrapHandler(handler);
@@ -103,7 +103,12 @@ const routedDebug = {
 };
 
 /** The `wrap` of one setup: the cold-start flag and the ARN attributes are shared by its handlers. */
-function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseFlush | undefined): <H extends AnyHandler>(handler: H) => H {
+function handlerWrapper(
+  telemetry: Telemetry,
+  env: Env,
+  extension: PostResponseFlush | undefined,
+  route: LambdaObservabilityOptions['route'],
+): <H extends AnyHandler>(handler: H) => H {
   // Provisioned concurrency initialises ahead of traffic: its first invocation is not a cold start.
   let coldStartPending = env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'handler';
@@ -127,7 +132,7 @@ function handlerWrapper(telemetry: Telemetry, env: Env, extension: PostResponseF
         settled: after.settled,
         batched: after.batched,
         telemetry,
-        trigger: triggerFor(event),
+        trigger: route ? routedTrigger(triggerFor(event), route, lambdaContext, telemetry.diagnostics) : triggerFor(event),
         event,
         functionName: lambdaContext?.functionName ?? functionName,
         attributes,
@@ -204,7 +209,7 @@ let processObservability: LambdaObservability | undefined;
  *   return { statusCode: 200, body: 'ok' };
  * });
  */
-export function withObservability<H extends AnyHandler>(handler: H, options?: ObservabilityOptions): H {
+export function withObservability<H extends AnyHandler>(handler: H, options?: LambdaObservabilityOptions): H {
   if (processObservability === undefined) processObservability = createLambdaObservability(options);
   else if (options !== undefined) {
     processObservability.telemetry?.diagnostics.once(

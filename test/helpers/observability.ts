@@ -1,8 +1,7 @@
 import { vi } from 'vitest';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
-import type { ObservabilityOptions } from '../../src/core/config/options.ts';
+import { createLambdaObservability, type LambdaObservability, type LambdaObservabilityOptions } from '../../src/lambda.ts';
 import { CONSOLE_METHODS } from '../../src/core/console-originals.ts';
 import { LAMBDA_ENV } from './lambda-context.ts';
 
@@ -24,7 +23,7 @@ export interface TestObservability extends LambdaObservability {
  * so tests see both the log records and the lines that would reach stdout. Metrics are off unless the
  * options turn them on (they have no in-memory exporter: the metrics tests read them from a loopback receiver).
  */
-export function testObservability(options: ObservabilityOptions = {}, env: Record<string, string> = {}): TestObservability {
+export function testObservability(options: LambdaObservabilityOptions = {}, env: Record<string, string> = {}): TestObservability {
   const lines: ConsoleLine[] = [];
   const saved = new Map<string, unknown>();
   const slot = console as unknown as Record<string, unknown>;
