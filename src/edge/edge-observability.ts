@@ -20,9 +20,18 @@ export type { EdgeObservabilityOptions, EdgeOptionsInput } from './edge-setup.ts
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
-/** The type of the `env` binding a Workers handler object's `fetch` takes; `unknown` for anything else. */
+/**
+ * The type of the `env` binding a Workers handler object's `fetch` takes; `unknown` for anything else. An
+ * optional binding typed `Bindings | {}` (Hono's `app.fetch`) gives `Bindings`: the runtime always passes it.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type EnvOf<H> = H extends { fetch(request: any, env: infer E, ...rest: any[]): any } ? E : unknown;
+export type EnvOf<H> = H extends { fetch(request: any, env: infer E, ...rest: any[]): any } ? BindingOf<E> : unknown;
+
+/** `E` without `undefined` and the empty object type, unless nothing else is left. */
+type BindingOf<E> = [WithoutEmpty<NonNullable<E>>] extends [never] ? E : WithoutEmpty<NonNullable<E>>;
+// Distributes over a union: `{}` (and an all-optional object) goes, a binding with required fields stays.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type WithoutEmpty<E> = E extends unknown ? ({} extends E ? never : E) : never;
 
 /** A telemetry setup for one isolate and the handlers wrapped with it. */
 export interface EdgeObservability<E = unknown> {

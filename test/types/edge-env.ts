@@ -1,5 +1,6 @@
 // Type-level tests, checked by `npm run typecheck` (never run): the edge withObservability gives the options
 // function the Worker env as the handler's fetch declares it, and rejects what that env does not have.
+import { Hono } from 'hono';
 import { createEdgeObservability, withObservability } from '../../src/edge.ts';
 
 interface Env {
@@ -35,3 +36,10 @@ export const plain = withObservability(
 
 // The factory takes the env type explicitly.
 export const factory = createEdgeObservability((env: Env) => ({ endpoint: env.OTLP_ENDPOINT }));
+
+// A Hono app as the Worker: its `fetch` takes `Bindings | {}`, optional; the options function gets `Bindings`.
+const app = new Hono<{ Bindings: Env }>();
+export const honoApp = withObservability(app, (env) => ({ endpoint: env.OTLP_ENDPOINT }));
+export const honoFetch = withObservability({ fetch: app.fetch }, (env) => ({ endpoint: env.OTLP_ENDPOINT }));
+// @ts-expect-error: Hono's Bindings have no OTLP_URL
+export const honoMissing = withObservability(app, (env) => ({ endpoint: env.OTLP_URL }));
