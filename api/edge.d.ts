@@ -110,7 +110,7 @@ interface EdgeObservability<E = unknown> {
 // EnvOf (src/edge/edge-observability.ts)
 type EnvOf<H> = H extends {
     fetch(request: any, env: infer E, ...rest: any[]): any;
-} ? E : unknown;
+} ? BindingOf<E> : unknown;
 // createEdgeObservability (src/edge/edge-observability.ts)
 function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<E>): EdgeObservability<E>;
 // withObservability (src/edge/edge-observability.ts)
@@ -131,6 +131,14 @@ interface WaitUntilContext {
 
 // ---- Reached through the exports (not importable by name) ----
 
+// BindingOf (src/edge/edge-observability.ts)
+type BindingOf<E> = [
+    WithoutEmpty<NonNullable<E>>
+] extends [
+    never
+] ? E : WithoutEmpty<NonNullable<E>>;
+// WithoutEmpty (src/edge/edge-observability.ts)
+type WithoutEmpty<E> = E extends unknown ? ({} extends E ? never : E) : never;
 // LokiFallback (src/exporters/loki/loki-fallback.ts)
 interface LokiFallback {
     readonly LokiPushExporter: typeof LokiPushExporter;

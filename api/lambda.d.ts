@@ -1,5 +1,5 @@
 // API report of faas-observability/lambda (lib/lambda.d.ts): npm run api:update writes it.
-// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, DeliveryMode, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
+// Exported: AnyHandler, BatchItemFailure, BatchResponse, ConsoleFormat, DeliveryMode, Diagnostics, Env, FlushSummary, LambdaContext, LambdaObservability, LambdaObservabilityOptions, LambdaRouteInput, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, Telemetry, TemporalityPreference, UrlPattern, createLambdaObservability, forEachRecord, keepInvocation, startPostResponseFlush, withObservability
 // Import side effects: import './lambda/capture-init-logs-at-import.ts';
 
 // Env (src/core/config/env-readers.ts)
@@ -133,9 +133,20 @@ interface LambdaObservability {
     shutdown(): Promise<void>;
 }
 // createLambdaObservability (src/lambda/lambda-observability.ts)
-function createLambdaObservability(options?: ObservabilityOptions, env?: Env): LambdaObservability;
+function createLambdaObservability(options?: LambdaObservabilityOptions, env?: Env): LambdaObservability;
 // withObservability (src/lambda/lambda-observability.ts)
-function withObservability<H extends AnyHandler>(handler: H, options?: ObservabilityOptions): H;
+function withObservability<H extends AnyHandler>(handler: H, options?: LambdaObservabilityOptions): H;
+// LambdaObservabilityOptions (src/lambda/lambda-route.ts)
+interface LambdaObservabilityOptions extends ObservabilityOptions {
+    readonly route?: (request: LambdaRouteInput) => string | undefined;
+}
+// LambdaRouteInput (src/lambda/lambda-route.ts)
+interface LambdaRouteInput {
+    readonly method: string;
+    readonly path: string;
+    readonly event: unknown;
+    readonly context: LambdaContext | undefined;
+}
 // LambdaContext (src/lambda/lambda-types.ts)
 interface LambdaContext {
     readonly awsRequestId: string;

@@ -28,9 +28,11 @@ const ROOT = resolve(import.meta.dirname, '..');
  * under budgets that keep 0.3 KiB of margin. Then secret redaction, on by default: +9.0 / +9.0 KiB (its rules
  * 8.2 KiB, the processors' wiring and options the rest); batched delivery, decided at setup: +2.0 / +2.0 KiB; the
  * warning at a Lambda setup on a Node older than `engines`: +0.4 / +0 KiB; the base endpoint's signal-path check
- * and the path in HTTP error diagnostics: +0.7 / +0.7 KiB.
+ * and the path in HTTP error diagnostics: +0.7 / +0.7 KiB; the Lambda `route` option (the user's route template
+ * for HTTP events, a throw reported once) +0.6 / +0.3 KiB (the edge's share: that report), the Lambda budget raised
+ * by what it measured.
  */
-export const BUDGETS = { lambda: Math.round(165.9 * 1024), edge: Math.round(144.3 * 1024) } as const;
+export const BUDGETS = { lambda: Math.round(166.2 * 1024), edge: Math.round(144.3 * 1024) } as const;
 
 export type Kind = 'lambda' | 'edge';
 export interface FunctionSource {

@@ -1,7 +1,7 @@
 import type { ObservabilityOptions } from '../core/config/options.ts';
 import type { Diagnostics } from '../core/diagnostics.ts';
 import type { TriggerAdapter } from '../core/trigger.ts';
-import { userRoute, withHttpRoute } from '../triggers/http.ts';
+import { userRoute } from '../triggers/http.ts';
 import type { LambdaContext } from './lambda-types.ts';
 
 /** What a Lambda `route` function is given for an HTTP event (API Gateway REST/HTTP API, ALB, Function URL). */
@@ -49,7 +49,10 @@ export function routedTrigger(
       const { 'http.request.method': method, 'url.path': path } = start.attributes;
       if (start.attributes['faas.trigger'] !== 'http' || typeof method !== 'string' || typeof path !== 'string') return start;
       const template = userRoute(route, { method, path, event, context }, diagnostics);
-      return template === undefined ? start : withHttpRoute(start, template);
+      // Named `METHOD route`, as the HTTP conventions name a SERVER span: https://opentelemetry.io/docs/specs/semconv/http/http-spans/#name
+      return template === undefined
+        ? start
+        : { ...start, name: `${method} ${template}`, attributes: { ...start.attributes, 'http.route': template } };
     },
   };
 }

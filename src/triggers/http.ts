@@ -49,16 +49,6 @@ export function httpSpanStart(request: HttpRequestParts): SpanStart {
 }
 
 /**
- * The same span with the route template the user's router knows (`/orders/{id}`, `/orders/:id`): named
- * `METHOD route`, with `http.route`. Only for an HTTP SERVER span (one with `http.request.method`).
- * https://opentelemetry.io/docs/specs/semconv/http/http-spans/#name
- */
-export function withHttpRoute(start: SpanStart, route: string): SpanStart {
-  const method = start.attributes['http.request.method'];
-  return { ...start, name: `${String(method)} ${route}`, attributes: { ...start.attributes, 'http.route': route } };
-}
-
-/**
  * Calls the user's route function: a template when it returns a non-empty string, else undefined. A function
  * that throws costs the span its route, never the request, and is reported once through `diagnostics`.
  */
@@ -67,7 +57,7 @@ export function userRoute<I>(route: (input: I) => string | undefined, input: I, 
     const template = route(input);
     return typeof template === 'string' && template !== '' ? template : undefined;
   } catch (error) {
-    diagnostics.once('route-threw', 'warn', `the route option threw, so spans are named without a route: ${describeRouteError(error)}`);
+    diagnostics.once('route-threw', 'warn', `the route option threw; spans go without a route: ${describeRouteError(error)}`);
     return undefined;
   }
 }

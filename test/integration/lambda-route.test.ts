@@ -84,7 +84,7 @@ describe('the Lambda route option', () => {
     // Read before the shutdown, which empties the in-memory exporter.
     expect(spanExporter.getFinishedSpans().map((s) => s.name)).toEqual(['POST', 'POST']);
     await setup.shutdown();
-    const reports = written.filter((line) => line.includes('route option threw'));
+    const reports = written.filter((line) => line.includes('the route option threw'));
     expect(reports).toEqual([expect.stringMatching(/^warn: .*TypeError: router not ready/)]);
   });
 
