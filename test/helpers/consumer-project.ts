@@ -43,13 +43,20 @@ export function createConsumerProject(packageJson: { type: 'module' | 'commonjs'
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   };
-  const run = (commandLine: string, env: Record<string, string> = {}) =>
-    execFileSync('sh', ['-c', commandLine], {
-      cwd: dir,
-      encoding: 'utf8',
-      stdio: 'pipe',
-      env: { ...process.env, PATH: `${join(modules, '.bin')}:${dirname(process.execPath)}:${process.env.PATH}`, ...env },
-    });
+  const run = (commandLine: string, env: Record<string, string> = {}) => {
+    try {
+      return execFileSync('sh', ['-c', commandLine], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: 'pipe',
+        env: { ...process.env, PATH: `${join(modules, '.bin')}:${dirname(process.execPath)}:${process.env.PATH}`, ...env },
+      });
+    } catch (error) {
+      // The command's own output (tsc writes its errors to stdout) is what a failure is about.
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`${commandLine} failed:\n${stdout ?? ''}${stderr ?? ''}`, { cause: error });
+    }
+  };
   return { dir, write, run, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
