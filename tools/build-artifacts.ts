@@ -28,7 +28,8 @@ const ROOT = resolve(import.meta.dirname, '..');
  * under budgets that keep 0.3 KiB of margin. Then secret redaction, on by default: +9.0 / +9.0 KiB (its rules
  * 8.2 KiB, the processors' wiring and options the rest); batched delivery, decided at setup: +2.0 / +2.0 KiB; the
  * warning at a Lambda setup on a Node older than `engines`: +0.4 / +0 KiB; the base endpoint's signal-path check
- * and the path in HTTP error diagnostics: +0.7 / +0.7 KiB.
+ * and the path in HTTP error diagnostics: +0.7 / +0.7 KiB; the edge's `unknown_service:<platform>` name and the
+ * warning that asks for a service name: +0 / +0.3 KiB (the edge worker example at 144.2 KiB).
  */
 export const BUDGETS = { lambda: Math.round(165.9 * 1024), edge: Math.round(144.3 * 1024) } as const;
 
