@@ -44,6 +44,18 @@ export function edgeResourceAttributes(runtime: EdgeRuntimeName, env: Env): Attr
 }
 
 /**
+ * `service.name` when none is given: `unknown_service:` and the platform (`cloudflare_workers`,
+ * `vercel_edge_functions`, `deno_deploy`, …), as the resource semantic conventions fall back to
+ * `unknown_service:` and the executable's name, which an isolate does not have. No platform exposes the
+ * function's name at runtime (a Worker's request host is a custom domain, a preview URL or absent for a cron
+ * trigger), so nothing is guessed from it: setup warns instead.
+ * https://opentelemetry.io/docs/specs/semconv/resource/#service
+ */
+export function defaultServiceName(attributes: Attributes): string {
+  return `unknown_service:${typeof attributes['cloud.platform'] === 'string' ? attributes['cloud.platform'] : 'edge'}`;
+}
+
+/**
  * The environment a function sees: `process.env` (Vercel, Netlify), `Deno.env` (when permitted), and over
  * them the Worker's `env` binding (where secrets and OTEL_* values arrive on Cloudflare). Only strings.
  */

@@ -8,7 +8,7 @@ import { createTelemetry, type Telemetry } from '../core/telemetry.ts';
 import { writeMetricsAsJsonLines } from '../exporters/stdout-records.ts';
 import type { OutboundTracer } from '../core/outbound/outbound-tracer.ts';
 import { AlsContextManager } from './als-context-manager.ts';
-import { detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
+import { defaultServiceName, detectRuntime, edgeEnv, edgeResourceAttributes, loadAsyncLocalStorage } from './detect-runtime.ts';
 import { installGlobalFetch } from './outbound-fetch.ts';
 import { compressionStreamGzip } from './compression-stream-gzip.ts';
 import { sumPartialSuccess } from '../exporters/otlp/partial-success.ts';
@@ -66,9 +66,10 @@ export async function createEdgeSetup<E>(
   if (config.disabled) return { telemetry: undefined, options, keepsRunning: false };
   const runtime = detectRuntime();
   const Storage = await loadAsyncLocalStorage();
+  const platform = edgeResourceAttributes(runtime, env);
   const telemetry = createTelemetry({
     config,
-    detectedResource: { 'service.name': 'unknown_service:edge', ...edgeResourceAttributes(runtime, env) },
+    detectedResource: { 'service.name': defaultServiceName(platform), ...platform },
     contextManager: processContextManager(() => (Storage ? new AlsContextManager(Storage) : new StackContextManager())),
     // No loader: an edge bundle is one file (tools/build-artifacts.ts), which carries the Loki code only
     // when the user imports `faas-observability/loki` and passes it as `lokiFallback`.
@@ -80,17 +81,29 @@ export async function createEdgeSetup<E>(
   if (optionsError !== undefined) {
     telemetry.diagnostics.warn('the options function threw; using the environment and the defaults instead', optionsError);
   }
-  if (!Storage) {
-    telemetry.diagnostics.warn(
-      'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
-    );
-  }
-  // A log exporter from the options replaces the whole chain, Loki included: nothing is missing then.
-  if (config.loki && !config.provided.lokiFallback && !config.provided.logExporter) telemetry.diagnostics.warn(MISSING_LOKI_FALLBACK);
-  for (const warning of warnings) telemetry.diagnostics.warn(warning);
+  for (const warning of [...setupWarnings(config, Storage !== undefined, defaultServiceName(platform)), ...warnings])
+    telemetry.diagnostics.warn(warning);
   bridgeConsole(telemetry);
   const { outbound } = telemetry;
   // One traced global fetch per isolate, serving the setup whose invocation makes the request.
   if (outbound) holdHook('global-fetch', telemetry, () => installGlobalFetch(routedOutbound));
   return { telemetry, options, keepsRunning: runtime === 'deno' || runtime === 'node', outbound };
+}
+
+/** What setup says once: no AsyncLocalStorage, no service name, Loki configured without its code. */
+function setupWarnings(config: ReturnType<typeof resolveConfig>, hasStorage: boolean, fallbackName: string): string[] {
+  const warnings: string[] = [];
+  if (!hasStorage) {
+    warnings.push(
+      'no AsyncLocalStorage in this runtime: logs after an await may lose their trace, and concurrent requests may mix (workerd: enable nodejs_compat)',
+    );
+  }
+  if (!config.serviceName && config.resourceAttributes['service.name'] === undefined) {
+    warnings.push(
+      `service.name is ${fallbackName}: name the service with OTEL_SERVICE_NAME (a Worker variable, or the environment) or the serviceName option`,
+    );
+  }
+  // A log exporter from the options replaces the whole chain, Loki included: nothing is missing then.
+  if (config.loki && !config.provided.lokiFallback && !config.provided.logExporter) warnings.push(MISSING_LOKI_FALLBACK);
+  return warnings;
 }
