@@ -5,6 +5,7 @@
 //   nodejs/node_modules/@opentelemetry/*             the runtime dependencies lib/ imports
 // The same sources give the same bytes (tools/deterministic-zip.ts).
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { deterministicZip } from './deterministic-zip.ts';
@@ -98,9 +99,8 @@ function wrapper(variant: HandlerVariant): Buffer {
   return Buffer.from(script.replace(handlerModule('bundle'), handlerModule(variant)));
 }
 
-/** The layer's entries, in a fixed order. Needs lib/ built (npm run build:lib). */
-export async function layerEntries(variant: HandlerVariant = 'bundle'): Promise<Entry[]> {
-  const lib = join(ROOT, 'lib');
+/** The layer's entries, in a fixed order, from `lib` (built by npm run build:lib, or tsc to another folder). */
+export async function layerEntries(variant: HandlerVariant = 'bundle', lib = join(ROOT, 'lib')): Promise<Entry[]> {
   if (!existsSync(join(lib, 'lambda-layer.js'))) throw new Error('build-layer: no lib/lambda-layer.js, run npm run build:lib first');
   const entries: Entry[] = [['faas-observability-wrapper', wrapper(variant), 0o755]];
   entries.push([`${PACKAGE}/LICENSE`, readFileSync(join(ROOT, 'LICENSE'))]);
@@ -115,11 +115,21 @@ export async function layerEntries(variant: HandlerVariant = 'bundle'): Promise<
 }
 
 /** Builds the layer zip at `out`; returns its path and size. */
-export async function buildLayer(out = join(ROOT, 'dist', 'faas-observability-layer.zip'), variant: HandlerVariant = 'bundle') {
-  const zip = deterministicZip(await layerEntries(variant));
+export async function buildLayer(
+  out = join(ROOT, 'dist', 'faas-observability-layer.zip'),
+  options: { variant?: HandlerVariant; lib?: string } = {},
+): Promise<{ zip: string; bytes: number }> {
+  const zip = deterministicZip(await layerEntries(options.variant, options.lib));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, zip);
   return { zip: out, bytes: zip.length };
+}
+
+/** Compiles src/ as build:lib does, into `outDir` (tests and the bench build beside lib/, not over it). */
+export function compileLib(outDir: string): string {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir], { cwd: ROOT, stdio: 'inherit' });
+  return outDir;
 }
 
 if (import.meta.main) {

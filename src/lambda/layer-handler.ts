@@ -25,13 +25,21 @@ export async function layerHandler(env: Env, runtimeEntry: string | undefined): 
     );
   }
   await startPostResponseFlush(env);
-  const { isAbsolute } = process.getBuiltinModule('node:path');
-  // The runtime resolves a CommonJS handler with a require made from its own entry file: resolving from
-  // that file keeps the "Require stack" of a not-found message the same.
-  const requireFrom = runtimeEntry && isAbsolute(runtimeEntry) ? runtimeEntry : import.meta.filename;
-  const original = await loadUserHandler(env.LAMBDA_TASK_ROOT ?? process.cwd(), name, requireFrom);
+  const original = await loadUserHandler(env.LAMBDA_TASK_ROOT ?? process.cwd(), name, requireFromOf(runtimeEntry));
   if (isObserved(original)) return original;
   const observed = withObservability(original);
   // The runtime reads `length` to tell a callback-style handler (three parameters or more) from the others.
   return Object.defineProperty(observed, 'length', { value: original.length });
 }
+
+/**
+ * The runtime resolves a CommonJS handler with a require made from its own entry file (`process.argv[1]`, as
+ * the module system sees it: symbolic links resolved): resolving from that file keeps the "Require stack" of
+ * a not-found message the same.
+ */
+function requireFromOf(runtimeEntry: string | undefined): string {
+  const { isAbsolute } = process.getBuiltinModule('node:path');
+  const { existsSync, realpathSync } = process.getBuiltinModule('node:fs');
+  return runtimeEntry && isAbsolute(runtimeEntry) && existsSync(runtimeEntry) ? realpathSync(runtimeEntry) : import.meta.filename;
+}
+
