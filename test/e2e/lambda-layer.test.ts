@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIMES } from '../helpers/runtimes.ts';
 import {
@@ -89,10 +91,14 @@ describe.each(RUNTIMES)('the layer under %s', (runtimeName, runtime) => {
     ['a malformed name', 'index'],
     ['a relative root', '../index.handler'],
     ['a value that is not a function', 'index.notAFunction'],
+    ['a syntax error', 'broken.handler'],
+    ['an error thrown at init', 'throws.handler'],
   ])(
     'a wrong handler (%s) fails the init with the same error type and message as without the layer',
     async (_name, handler) => {
       const taskRoot = await taskRootOf('esm');
+      writeFileSync(join(taskRoot, 'broken.mjs'), 'export const handler = (;');
+      writeFileSync(join(taskRoot, 'throws.mjs'), "throw new TypeError('init failed');");
       const bare = await runFunction({ taskRoot, handler, runtime, count: 1 });
       const layered = await runFunction({ taskRoot, handler, runtime, layer, count: 1 });
       expect(bare.results[0]!.status).toBe('init-error');
