@@ -109,7 +109,8 @@ export async function layerEntries(variant: HandlerVariant = 'bundle', lib = joi
   entries.push([`${PACKAGE}/package.json`, layerManifest()]);
   for (const [inLayer, dir] of dependencyDirs()) {
     // A dependency's own node_modules are dependencies of their own, listed by dependencyDirs.
-    for (const file of runtimeFiles(dir, (rel) => rel === 'node_modules')) entries.push([`${inLayer}/${file}`, readFileSync(join(dir, file))]);
+    for (const file of runtimeFiles(dir, (rel) => rel === 'node_modules'))
+      entries.push([`${inLayer}/${file}`, readFileSync(join(dir, file))]);
   }
   return entries;
 }

@@ -42,4 +42,3 @@ function requireFromOf(runtimeEntry: string | undefined): string {
   const { existsSync, realpathSync } = process.getBuiltinModule('node:fs');
   return runtimeEntry && isAbsolute(runtimeEntry) && existsSync(runtimeEntry) ? realpathSync(runtimeEntry) : import.meta.filename;
 }
-

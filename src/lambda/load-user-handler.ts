@@ -79,7 +79,10 @@ export function resolveHandler(module: unknown, handlerName: string, fullName: s
 function findIn(handlerName: string, module: unknown): unknown {
   return handlerName
     .split('.')
-    .reduce<unknown>((nested, key) => (nested && typeof nested === 'object' ? (nested as Record<string, unknown>)[key] : undefined), module);
+    .reduce<unknown>(
+      (nested, key) => (nested && typeof nested === 'object' ? (nested as Record<string, unknown>)[key] : undefined),
+      module,
+    );
 }
 
 /**

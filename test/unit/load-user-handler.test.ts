@@ -13,7 +13,7 @@ const files: Record<string, string> = {
   'nested.mjs': "export const a = { b: () => 'nested' };",
   'index.js': "exports.handler = () => 'js wins over mjs';",
   'cjs.cjs': "module.exports = { handler: () => 'cjs' };",
-  'plain': "exports.handler = () => 'no extension';",
+  plain: "exports.handler = () => 'no extension';",
   'defaulted.mjs': "export default { handler: () => 'from default' };",
   'throws.mjs': "throw new TypeError('init failed');",
   'src/api/app.mjs': "export const handler = () => 'app';",
@@ -38,7 +38,9 @@ describe('parseHandlerName', () => {
   ])('%s', (name, parsed) => expect(parseHandlerName(name)).toEqual(parsed));
 
   it('refuses a name without a dot ("Bad handler") and one with ".."', () => {
-    expect(() => parseHandlerName('index')).toThrow(expect.objectContaining({ name: 'Runtime.MalformedHandlerName', message: 'Bad handler' }));
+    expect(() => parseHandlerName('index')).toThrow(
+      expect.objectContaining({ name: 'Runtime.MalformedHandlerName', message: 'Bad handler' }),
+    );
     expect(() => parseHandlerName('../x.handler')).toThrow(
       expect.objectContaining({
         name: 'Runtime.MalformedHandlerName',
@@ -64,9 +66,15 @@ describe('loadUserHandler', () => {
   });
 
   it('fails with the runtime error types and messages', async () => {
-    await expect(load('index.missing')).rejects.toMatchObject({ name: 'Runtime.HandlerNotFound', message: 'index.missing is undefined or not exported' });
+    await expect(load('index.missing')).rejects.toMatchObject({
+      name: 'Runtime.HandlerNotFound',
+      message: 'index.missing is undefined or not exported',
+    });
     await expect(load('cjs.missing')).rejects.toMatchObject({ name: 'Runtime.HandlerNotFound' });
-    await expect(load('missing.handler')).rejects.toMatchObject({ name: 'Runtime.ImportModuleError', message: /^Error: Cannot find module 'missing'/ });
+    await expect(load('missing.handler')).rejects.toMatchObject({
+      name: 'Runtime.ImportModuleError',
+      message: /^Error: Cannot find module 'missing'/,
+    });
     // A syntax error (Runtime.UserCodeSyntaxError) is compared with the real runtime client's in test/e2e/lambda-layer.test.ts:
     // vitest's module loader, not Node's, reports it here.
     await expect(load('throws.handler')).rejects.toMatchObject({ name: 'TypeError', message: 'init failed' });
@@ -74,6 +82,9 @@ describe('loadUserHandler', () => {
 
   it('says "is not a function" for an export that is not one', async () => {
     writeFileSync(join(root, 'values.mjs'), 'export const handler = 1;');
-    await expect(load('values.handler')).rejects.toMatchObject({ name: 'Runtime.HandlerNotFound', message: 'values.handler is not a function' });
+    await expect(load('values.handler')).rejects.toMatchObject({
+      name: 'Runtime.HandlerNotFound',
+      message: 'values.handler is not a function',
+    });
   });
 });

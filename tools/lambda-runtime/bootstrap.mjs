@@ -78,10 +78,9 @@ async function loadHandler() {
     module = await import(pathToFileURL(withoutExtension + extension).href);
     break;
   }
-  module ??= createRequire(import.meta.url)(
-    createRequire(import.meta.url).resolve(moduleName, { paths: [root, join(root, moduleRoot)] }),
-  );
-  const find = (from) => handlerName.split('.').reduce((nested, key) => (nested && typeof nested === 'object' ? nested[key] : undefined), from);
+  module ??= createRequire(import.meta.url)(createRequire(import.meta.url).resolve(moduleName, { paths: [root, join(root, moduleRoot)] }));
+  const find = (from) =>
+    handlerName.split('.').reduce((nested, key) => (nested && typeof nested === 'object' ? nested[key] : undefined), from);
   const handler = find(module) ?? (module && typeof module === 'object' && 'default' in module ? find(module.default) : undefined);
   if (typeof handler !== 'function') {
     throw Object.assign(new Error(`${handlerString} is ${handler ? 'not a function' : 'undefined or not exported'}`), {
