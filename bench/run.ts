@@ -3,7 +3,7 @@
  * each bundled with esbuild and run in fresh Node processes against a loopback OTLP sink.
  * Run with `npm run bench` (add `-- --quick` for a short smoke run, `-- --only=bundle`, `--only=bytes`, `--only=burst`,
  * `--only=outbound`, `--only=post-response`, `--only=billed`, `--only=slow-collector`, `--only=log-buffer`, `--only=metrics`, `--only=sampling` or
- * `--only=redaction` for one table).
+ * `--only=redaction` or `--only=layer` for one table).
  * Prints Markdown tables; each table lives in a module of its own, what they share in harness.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { postResponseTable } from './post-response.ts';
 import { redactionTable } from './redaction.ts';
 import { samplingTable } from './sampling.ts';
 import { slowCollectorTable } from './slow-collector.ts';
+import { layerTable } from './layer.ts';
 
 const quick = process.argv.includes('--quick');
 // `--only=burst` runs one table (with its own bundles and sink), for a figure checked on its own.
@@ -45,6 +46,11 @@ async function main() {
   if (only === 'redaction') {
     // Its own bundles (the line shapes; ours now and before redaction) and sink.
     console.log(await redactionTable(quick));
+    return;
+  }
+  if (only === 'layer') {
+    // Its own layer builds, functions and receivers.
+    console.log(await layerTable(quick));
     return;
   }
   if (only === 'billed') {

@@ -1,14 +1,15 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /**
- * A ZIP with fixed timestamps (1980-01-01), fixed permissions and entries in the given order: the same
- * input gives the same bytes, so a deploy tool sees no change where there is none.
+ * A ZIP with fixed timestamps (1980-01-01), fixed permissions (0644, or the entry's own mode: 0755 for a
+ * script Lambda runs) and entries in the given order: the same input gives the same bytes, so a deploy tool
+ * sees no change where there is none.
  */
-export function deterministicZip(files: readonly (readonly [string, Buffer])[]): Buffer {
+export function deterministicZip(files: readonly (readonly [string, Buffer, number?])[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, data] of files) {
+  for (const [name, data, mode = 0o644] of files) {
     const nameBytes = Buffer.from(name, 'utf8');
     const compressed = deflateRawSync(data, { level: 9 });
     const crc = crc32(data);
@@ -36,7 +37,7 @@ export function deterministicZip(files: readonly (readonly [string, Buffer])[]):
     central.writeUInt32LE(compressed.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // -rw-r--r--
+    central.writeUInt32LE(((0o100000 | mode) << 16) >>> 0, 38); // a regular file with its Unix mode
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBytes);
     offset += 30 + nameBytes.length + compressed.length;

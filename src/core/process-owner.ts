@@ -15,6 +15,11 @@ interface Hook {
 const attached: object[] = [];
 const hooks = new Map<string, Hook>();
 let contextManager: ContextManager | undefined;
+// Shared with every other copy of the library in the process (the Lambda layer's beside a bundled one): the
+// console bridge is shared across copies too, and the copy whose bridge code runs must see the context of
+// the copy whose invocation runs. The context keys are `Symbol.for` keys (`createContextKey`), shared already.
+const SHARED_CONTEXT_MANAGER = Symbol.for('faas-observability.context-manager');
+type Shared = { [SHARED_CONTEXT_MANAGER]?: ContextManager };
 
 /**
  * The context manager of the process, created by the first caller: every setup runs its invocations in it,
@@ -24,12 +29,12 @@ let contextManager: ContextManager | undefined;
  * const contextManager = processContextManager(() => new AsyncLocalStorageContextManager());
  */
 export function processContextManager(create: () => ContextManager): ContextManager {
-  return (contextManager ??= create().enable());
+  return (contextManager ??= (globalThis as Shared)[SHARED_CONTEXT_MANAGER] ??= create().enable());
 }
 
 /** The active context of the process's context manager; the root context before any setup exists. */
 export function activeContext(): Context {
-  return contextManager?.active() ?? ROOT_CONTEXT;
+  return (contextManager ?? (globalThis as Shared)[SHARED_CONTEXT_MANAGER])?.active() ?? ROOT_CONTEXT;
 }
 
 /** Adds a setup; the first one attached is the one that serves calls made outside any invocation. */

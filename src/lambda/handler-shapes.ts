@@ -27,13 +27,34 @@ export function callCallbackHandler(handler: AnyHandler, event: unknown, lambdaC
   });
 }
 
+/**
+ * Set on every handler a copy of this library wrapped. `Symbol.for`, so another copy (the layer's beside the
+ * user's bundled one) recognises it: a handler the user wrapped is not wrapped again.
+ */
+const OBSERVED = Symbol.for('faas-observability.lambda.observed');
+
+/** Marks `handler` as wrapped by this library (non-enumerable, read-only). */
+export function markObserved<H extends AnyHandler>(handler: H): H {
+  return Object.defineProperty(handler, OBSERVED, { value: true, enumerable: false, writable: false });
+}
+
+/**
+ * Whether `handler` was wrapped by `withObservability` (or a setup's `wrap`), by this copy of the library or another.
+ *
+ * @example
+ * if (!isObserved(original)) handler = withObservability(original);
+ */
+export function isObserved(handler: unknown): boolean {
+  return typeof handler === 'function' && (handler as unknown as Record<symbol, unknown>)[OBSERVED] === true;
+}
+
 /** The handler unchanged in behaviour (telemetry off), as a new function with its streaming symbols. */
 export function passThrough<H extends AnyHandler>(handler: H): H {
   assertHandler(handler);
   const passed = function passed(this: unknown, ...args: unknown[]) {
     return handler.apply(this, args);
   };
-  return copyStreamingSymbols(handler, passed) as unknown as H;
+  return markObserved(copyStreamingSymbols(handler, passed)) as unknown as H;
 }
 
 /** Lambda recognises streaming handlers by these symbols; the wrapper must carry them. */

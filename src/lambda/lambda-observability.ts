@@ -12,7 +12,15 @@ import { postWithNodeHttp } from '../exporters/transport/node-http-transport.ts'
 import { readPartialSuccessLazily } from '../exporters/otlp/lazy-partial-success.ts';
 import { writeMetricsAsEmf } from '../exporters/emf/emf-lines.ts';
 import { triggerFor } from '../triggers/lambda/trigger-for.ts';
-import { assertHandler, callCallbackHandler, copyStreamingSymbols, isStreaming, passThrough, type AnyHandler } from './handler-shapes.ts';
+import {
+  assertHandler,
+  callCallbackHandler,
+  copyStreamingSymbols,
+  isStreaming,
+  markObserved,
+  passThrough,
+  type AnyHandler,
+} from './handler-shapes.ts';
 import { writeStdoutLine } from './stdout-line.ts';
 import { lambdaArnAttributes, lambdaResourceAttributes } from './lambda-resource.ts';
 import { processPostResponseFlush, type PostResponseFlush } from './post-response-flush.ts';
@@ -145,7 +153,7 @@ function handlerWrapper(
             : handler(event, second, ...rest),
       });
     };
-    return copyStreamingSymbols(handler, observed) as unknown as H;
+    return markObserved(copyStreamingSymbols(handler, observed)) as unknown as H;
   };
 }
 

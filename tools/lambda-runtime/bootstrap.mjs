@@ -3,7 +3,9 @@
 // API — GET /next, run, POST /response or /error — exactly where Lambda freezes the process.
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -58,19 +60,44 @@ globalThis.awslambda = {
   },
 };
 
+// As aws-lambda-ric resolves _HANDLER: folders before the file name are a module root (absolute, or under
+// LAMBDA_TASK_ROOT), the export follows the file name's first dot (`a.b` is nested), and the module is the
+// first of "", .js, .mjs, .cjs that exists, then what require.resolve finds; `default` is looked into too.
 async function loadHandler() {
-  const [file, name] = (process.env._HANDLER ?? 'index.handler').split(/\.(?=[^.]+$)/);
+  const handlerString = process.env._HANDLER ?? 'index.handler';
+  const file = basename(handlerString);
+  const match = /^([^.]*)\.(.*)$/.exec(file);
+  if (!match) throw Object.assign(new Error('Bad handler'), { name: 'Runtime.MalformedHandlerName' });
+  const [, moduleName, handlerName] = match;
+  const moduleRoot = handlerString.substring(0, handlerString.indexOf(file)).replace(/\/$/, '');
   const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
-  for (const extension of ['.mjs', '.js', '.cjs']) {
-    try {
-      const module = await import(pathToFileURL(join(root, file + extension)).href);
-      if (typeof module[name] === 'function') return module[name];
-      throw new Error(`${file}${extension} has no exported function "${name}"`);
-    } catch (error) {
-      if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes(file)) throw error;
-    }
+  const withoutExtension = resolve(root, moduleRoot, moduleName);
+  let module;
+  for (const extension of ['', '.js', '.mjs', '.cjs']) {
+    if (!existsSync(withoutExtension + extension)) continue;
+    module = await import(pathToFileURL(withoutExtension + extension).href);
+    break;
   }
-  throw new Error(`cannot find the handler module ${file} in ${root}`);
+  module ??= createRequire(import.meta.url)(createRequire(import.meta.url).resolve(moduleName, { paths: [root, join(root, moduleRoot)] }));
+  const find = (from) =>
+    handlerName.split('.').reduce((nested, key) => (nested && typeof nested === 'object' ? nested[key] : undefined), from);
+  const handler = find(module) ?? (module && typeof module === 'object' && 'default' in module ? find(module.default) : undefined);
+  if (typeof handler !== 'function') {
+    throw Object.assign(new Error(`${handlerString} is ${handler ? 'not a function' : 'undefined or not exported'}`), {
+      name: 'Runtime.HandlerNotFound',
+    });
+  }
+  return handler;
+}
+
+// A handler with three parameters or more that does not stream is callback-style, as the Node.js runtimes
+// before Node.js 24 ran it: the first of the callback and a returned promise settles the invocation.
+function callHandler(handler, event, context) {
+  if (handler.length < 3) return handler(event, context);
+  return new Promise((resolve, reject) => {
+    const returned = handler(event, context, (error, result) => (error ? reject(error) : resolve(result)));
+    if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
+  });
 }
 
 function contextFrom(headers) {
@@ -116,7 +143,8 @@ async function main() {
   try {
     handler = await loadHandler();
   } catch (error) {
-    await call('POST', '/init/error', errorPayload(error), { 'Lambda-Runtime-Function-Error-Type': 'Runtime.ImportModuleError' });
+    const type = error instanceof Error && error.name.startsWith('Runtime.') ? error.name : 'Runtime.ImportModuleError';
+    await call('POST', '/init/error', errorPayload(error), { 'Lambda-Runtime-Function-Error-Type': type });
     process.exit(1);
   }
   for (;;) {
@@ -131,7 +159,7 @@ async function main() {
       if (handler[STREAMING] === 'response') {
         await runStreaming(handler, event, context, requestId);
       } else {
-        const result = await handler(event, context);
+        const result = await callHandler(handler, event, context);
         await call('POST', `/invocation/${requestId}/response`, JSON.stringify(result ?? null));
       }
     } catch (error) {

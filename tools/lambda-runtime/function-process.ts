@@ -73,7 +73,12 @@ const BOOTSTRAP = join(import.meta.dirname, 'bootstrap.mjs');
 /** Starts the function's process with the environment Lambda gives a runtime. */
 export function spawnFunction(config: FunctionConfig, address: string): ChildProcess {
   const name = config.functionName ?? 'local-function';
-  return spawn(config.nodePath ?? process.execPath, config.runtime ? [...config.runtime] : [BOOTSTRAP], {
+  const node = config.nodePath ?? process.execPath;
+  const args = config.runtime ? [...config.runtime] : [BOOTSTRAP];
+  // As the managed runtime's bootstrap: `exec "$AWS_LAMBDA_EXEC_WRAPPER" node <runtime args>` when it is set.
+  // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-modify.html#runtime-wrapper
+  const wrapper = config.env?.AWS_LAMBDA_EXEC_WRAPPER;
+  return spawn(wrapper ?? node, wrapper ? [node, ...args] : args, {
     cwd: config.taskRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
