@@ -1,5 +1,5 @@
 // API report of faas-observability/edge (lib/edge.d.ts): npm run api:update writes it.
-// Exported: AnyFunction, ConsoleFormat, DeliveryMode, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
+// Exported: AnyFunction, ConsoleFormat, DeliveryMode, EdgeHandlerObject, EdgeObservability, EdgeObservabilityOptions, EdgeOptionsInput, EnvOf, LogLevelName, LokiFormat, LokiOptions, MessageBatchLike, MetricsExporterName, MetricsOptions, ObservabilityOptions, OtlpCompression, RedactDecision, RedactOptions, RedactionCandidate, SamplingOptions, ScheduledControllerLike, TemporalityPreference, UrlPattern, WaitUntilContext, createEdgeObservability, keepInvocation, withObservability
 // Import side effects: import './edge/register-meters-at-import.ts';
 
 // ConsoleFormat (src/core/config/options.ts)
@@ -102,7 +102,7 @@ function keepInvocation(): boolean;
 type AnyFunction = (...args: any[]) => any;
 // EdgeObservability (src/edge/edge-observability.ts)
 interface EdgeObservability<E = unknown> {
-    wrap<H extends AnyFunction | object>(handler: H): H;
+    wrap<H extends AnyFunction | EdgeHandlerObject | object>(handler: H): H;
     warnOnce(key: string, message: string): void;
     shutdown(): Promise<void>;
     readonly env?: E;
@@ -114,7 +114,7 @@ type EnvOf<H> = H extends {
 // createEdgeObservability (src/edge/edge-observability.ts)
 function createEdgeObservability<E = unknown>(options?: EdgeOptionsInput<E>): EdgeObservability<E>;
 // withObservability (src/edge/edge-observability.ts)
-function withObservability<H extends AnyFunction | object, E = EnvOf<H>>(handler: H, options?: EdgeOptionsInput<E>): H;
+function withObservability<H extends AnyFunction | EdgeHandlerObject | object, E = EnvOf<H>>(handler: H, options?: EdgeOptionsInput<E>): H;
 // EdgeObservabilityOptions (src/edge/edge-setup.ts)
 interface EdgeObservabilityOptions extends ObservabilityOptions {
     readonly route?: (request: Request) => string | undefined;
@@ -123,6 +123,25 @@ interface EdgeObservabilityOptions extends ObservabilityOptions {
 type EdgeOptionsInput<E = unknown> = EdgeObservabilityOptions | ((env: E) => EdgeObservabilityOptions);
 // LokiFormat (src/exporters/loki/loki-encode.ts)
 type LokiFormat = 'json' | 'json-gzip' | 'protobuf';
+// EdgeHandlerObject (src/triggers/edge/edge-types.ts)
+interface EdgeHandlerObject {
+    fetch?(request: Request, env: any, ctx: WaitUntilContext): unknown;
+    scheduled?(controller: ScheduledControllerLike, env: any, ctx: WaitUntilContext): unknown;
+    queue?(batch: MessageBatchLike, env: any, ctx: WaitUntilContext): unknown;
+}
+// MessageBatchLike (src/triggers/edge/edge-types.ts)
+interface MessageBatchLike {
+    readonly queue: string;
+    readonly messages: readonly {
+        readonly id?: string;
+        readonly body?: unknown;
+    }[];
+}
+// ScheduledControllerLike (src/triggers/edge/edge-types.ts)
+interface ScheduledControllerLike {
+    readonly cron: string;
+    readonly scheduledTime: number;
+}
 // WaitUntilContext (src/triggers/edge/edge-types.ts)
 interface WaitUntilContext {
     waitUntil(promise: Promise<unknown>): void;

@@ -5,6 +5,7 @@ export {
   createEdgeObservability,
   withObservability,
   type AnyFunction,
+  type EdgeHandlerObject,
   type EdgeObservability,
   type EdgeObservabilityOptions,
   type EdgeOptionsInput,
@@ -27,5 +28,5 @@ export type {
   TemporalityPreference,
 } from './core/config/options.ts';
 export type { UrlPattern } from './core/outbound/url-patterns.ts';
-export type { WaitUntilContext } from './triggers/edge/edge-types.ts';
+export type { MessageBatchLike, ScheduledControllerLike, WaitUntilContext } from './triggers/edge/edge-types.ts';
 export type { LokiFormat } from './exporters/loki/loki-encode.ts';

@@ -3,7 +3,7 @@ import { startInitLogCapture } from '../console/init-log-capture.ts';
 import { DEFAULTS } from '../core/config/defaults.ts';
 import { runInvocation } from '../core/invocation.ts';
 import type { TriggerAdapter } from '../core/trigger.ts';
-import { hasWaitUntil, type WaitUntilContext } from '../triggers/edge/edge-types.ts';
+import { hasWaitUntil, type EdgeHandlerObject, type WaitUntilContext } from '../triggers/edge/edge-types.ts';
 import { edgeFetch } from '../triggers/edge/fetch.ts';
 import { userRoute } from '../triggers/http.ts';
 import { edgeQueue } from '../triggers/edge/queue.ts';
@@ -15,6 +15,7 @@ import { requestIdOf } from './request-id.ts';
 import { trackWaitUntil } from './wait-until.ts';
 
 export type { EdgeObservabilityOptions, EdgeOptionsInput } from './edge-setup.ts';
+export type { EdgeHandlerObject } from '../triggers/edge/edge-types.ts';
 
 // Handlers are user functions of any shape; `unknown` parameters would reject typed handlers.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,7 +37,7 @@ type WithoutEmpty<E> = E extends unknown ? ({} extends E ? never : E) : never;
 /** A telemetry setup for one isolate and the handlers wrapped with it. */
 export interface EdgeObservability<E = unknown> {
   /** Wraps a Workers handler object or a fetch handler; see `withObservability`. */
-  wrap<H extends AnyFunction | object>(handler: H): H;
+  wrap<H extends AnyFunction | EdgeHandlerObject | object>(handler: H): H;
   /** Written once the setup exists (on the first request), through its diagnostics. */
   warnOnce(key: string, message: string): void;
   /**
@@ -203,10 +204,15 @@ let isolateObservability: { readonly observability: EdgeObservability<never>; re
  * import { withObservability } from 'faas-observability/edge';
  * interface Env { OTLP_ENDPOINT: string }
  * export default withObservability({
- *   async fetch(request: Request, env: Env) { console.log('hello'); return new Response('ok'); },
+ *   async fetch(request, env: Env, ctx) { console.log('hello', new URL(request.url).pathname); return new Response('ok'); },
  * }, (env) => ({ endpoint: env.OTLP_ENDPOINT }));
  */
-export function withObservability<H extends AnyFunction | object, E = EnvOf<H>>(handler: H, options?: EdgeOptionsInput<E>): H {
+// `EdgeHandlerObject` in the constraint gives an object literal's methods their parameter types; `object` keeps
+// any other handler object (a Hono app, a class instance) accepted as the runtime accepts it.
+export function withObservability<H extends AnyFunction | EdgeHandlerObject | object, E = EnvOf<H>>(
+  handler: H,
+  options?: EdgeOptionsInput<E>,
+): H {
   assertEdgeHandler(handler);
   if (isolateObservability === undefined) {
     isolateObservability = { observability: createEdgeObservability(options) as EdgeObservability<never>, options };

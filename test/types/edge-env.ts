@@ -43,3 +43,29 @@ export const honoApp = withObservability(app, (env) => ({ endpoint: env.OTLP_END
 export const honoFetch = withObservability({ fetch: app.fetch }, (env) => ({ endpoint: env.OTLP_ENDPOINT }));
 // @ts-expect-error: Hono's Bindings have no OTLP_URL
 export const honoMissing = withObservability(app, (env) => ({ endpoint: env.OTLP_URL }));
+
+// An object literal's methods get their parameter types from withObservability: `request` is a Request,
+// `ctx` has waitUntil, `env` is what the user annotates; nothing is implicitly any.
+export const inferred = withObservability(
+  {
+    async fetch(request, env: Env, ctx) {
+      ctx.waitUntil(Promise.resolve());
+      return new Response(`${new URL(request.url).pathname} ${env.OTLP_ENDPOINT}`);
+    },
+    async scheduled(controller, env: Env) {
+      console.log(controller.cron, env.OTLP_TOKEN);
+    },
+    async queue(batch) {
+      console.log(batch.messages.length);
+    },
+  },
+  (env) => ({ endpoint: env.OTLP_ENDPOINT }),
+);
+
+export const inferredWrongUse = withObservability({
+  async fetch(request) {
+    // @ts-expect-error: request is a Request, not a number
+    const n: number = request;
+    return new Response(String(n));
+  },
+});

@@ -20,3 +20,17 @@ export interface MessageBatchLike {
 export function hasWaitUntil(value: unknown): value is WaitUntilContext {
   return typeof value === 'object' && value !== null && typeof (value as WaitUntilContext).waitUntil === 'function';
 }
+
+/**
+ * The shape of a Workers module handler object, for the types `withObservability` gives an object literal's
+ * methods: `request` is a `Request`, `ctx` has `waitUntil`, `env` is what you annotate it with. Methods, so a
+ * handler typed with `@cloudflare/workers-types` (a richer `Request`, `ExecutionContext`) still fits.
+ */
+export interface EdgeHandlerObject {
+  // The binding is the user's type; `any` lets an annotated `env: Env` through (`unknown` would reject it).
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  fetch?(request: Request, env: any, ctx: WaitUntilContext): unknown;
+  scheduled?(controller: ScheduledControllerLike, env: any, ctx: WaitUntilContext): unknown;
+  queue?(batch: MessageBatchLike, env: any, ctx: WaitUntilContext): unknown;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}
