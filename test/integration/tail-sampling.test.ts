@@ -132,6 +132,21 @@ describe('tail sampling: one keep decision per invocation, after its outcome', (
     expect(written).toEqual([expect.stringContaining('FAAS_OBSERVABILITY_KEEP_LOG_LEVEL')]);
   });
 
+  it('the head sampler is parent-based: a sampled caller keeps the invocation, an unsampled one leaves it to the outcome', async () => {
+    const wrapped = handlerFor(setup({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }));
+    const http = loadEvent('api-gateway-v2');
+    const called = (traceId: string, flags: string) => ({
+      ...http,
+      headers: { ...http.headers, traceparent: `00-${traceId}-00f067aa0ba902b7-${flags}` },
+    });
+    await wrapped({ ...called('a'.repeat(32), '01'), tag: 'sampled' }, lambdaContext());
+    await wrapped({ ...called('b'.repeat(32), '00'), tag: 'unsampled' }, lambdaContext());
+    await wrapped({ ...called('c'.repeat(32), '00'), tag: 'failed', mode: 'http500' }, lambdaContext());
+    expect(bodies()).toEqual(['debug failed', 'info failed', 'info sampled']);
+    expect(receiver.spans.map((s) => s.traceId).sort()).toEqual(['a'.repeat(32), 'c'.repeat(32)]);
+    expect(total('faas.sampling.dropped')).toBe(1);
+  });
+
   it('outbound requests carry the head decision in traceparent, whatever the outcome decides later', async () => {
     const seen: string[] = [];
     const server = await startLoopbackServer({
@@ -181,6 +196,16 @@ describe('tail sampling: one keep decision per invocation, after its outcome', (
     expect(exported.length + written.length).toBe(501);
     // The span ends last, with the cap taken by the lines before it: it may be in either sink, once.
     expect(receiver.spans.length + stdout.filter((line) => line.includes('"undelivered_span":true')).length).toBe(1);
+  });
+
+  it('with tail sampling on, logs outside any invocation (init) are exported, in no trace', async () => {
+    const wrapped = handlerFor(setup());
+    console.info('at init');
+    await wrapped({ tag: 'dropped' }, lambdaContext());
+    expect(bodies()).toEqual(['at init']);
+    expect(receiver.logs[0]!.traceId).toBe('');
+    expect(receiver.spans).toHaveLength(0);
+    expect(total('faas.sampling.dropped')).toBe(1);
   });
 
   it('logs outside any invocation (init) are exported; with tail sampling off everything is as before', async () => {
