@@ -5,7 +5,7 @@ import { buildFixtureFunction } from '../helpers/build-function.ts';
 import { collectorAvailability, startCollector, type RunningCollector } from '../helpers/collector.ts';
 import { metricTotal } from '../helpers/metric-total.ts';
 import { runPlan, type EnvironmentRun } from '../helpers/run-plan.ts';
-import { outputLines } from '../helpers/sinks.ts';
+import { diagnosticLines, outputLines } from '../helpers/sinks.ts';
 import { anyArrived, headSampled, problemsOf, tailArrivals, type Arrival } from '../helpers/tail-arrivals.ts';
 import { isFailure, TAIL_LINES, tailEvent, tailPlan, type TailOutcome, type TailPlanStep } from '../helpers/tail-plan.ts';
 
@@ -128,6 +128,10 @@ describe.skipIf(!availability.run)(
       ]);
       expect(printed).toHaveLength(expected.length);
       expect(new Set(printed)).toEqual(new Set(expected));
+    });
+
+    it('no diagnostic line: a dropped invocation is not a delivery problem', () => {
+      expect(runs.flatMap((run) => run.servers).flatMap((server) => diagnosticLines(server))).toEqual([]);
     });
 
     it('the metrics count every invocation exactly, and faas.sampling.dropped every invocation of which nothing arrived', () => {

@@ -23,24 +23,42 @@ afterAll(async () => {
 });
 
 describe('tail sampling in a Worker in real workerd (miniflare)', () => {
-  it('concurrent requests are each decided on their own: failures kept whole, the rest dropped whole', async () => {
-    const plan = Array.from({ length: 40 }, (_, i) => ({ tag: `r${i}`, kind: i % 10 === 3 ? 'throw' : i % 10 === 7 ? 'fail' : 'ok' }));
-    const responses = await Promise.all(plan.map(({ tag, kind }) => mf.dispatchFetch(`http://worker.test/?tag=${tag}&kind=${kind}`)));
+  it('concurrent requests are each decided on their own: failures kept whole, asked-for ones without debug lines, the rest dropped whole', async () => {
+    // Each request waits between its first and its second line (1–20 ms, in no order), so they overlap.
+    const plan = Array.from({ length: 40 }, (_, i) => ({
+      tag: `r${i}`,
+      kind: i % 10 === 3 ? 'throw' : i % 10 === 7 ? 'fail' : i % 10 === 5 ? 'keep' : 'ok',
+      delay: 1 + ((i * 7) % 20),
+    }));
+    const responses = await Promise.all(
+      plan.map(({ tag, kind, delay }) => mf.dispatchFetch(`http://worker.test/?tag=${tag}&kind=${kind}&delay=${delay}`)),
+    );
     await Promise.all(responses.map((response) => response.text()));
-    const failed = plan.filter((p) => p.kind !== 'ok');
-    const dropped = () => metricTotal(receiver.metrics, 'faas.sampling.dropped');
-    await waitFor(() => receiver.spans.length >= failed.length && dropped() === plan.length - failed.length);
+    expect(Math.max(...responses.map((r) => Number(r.headers.get('x-most-in-flight') ?? 0)))).toBeGreaterThan(1);
+    const kept = plan.filter((p) => p.kind !== 'ok');
+    const total = (name: string) => metricTotal(receiver.metrics, name);
+    const dropped = () => total('faas.sampling.dropped');
+    await waitFor(() => receiver.spans.length >= kept.length && dropped() === plan.length - kept.length);
+    // The metrics count every request, kept or dropped.
+    await waitFor(() => total('faas.invocations') + total('faas.errors') === plan.length);
     // Give late background lines a moment to arrive, were any of a dropped request exported.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.spans.map((s) => String(s.attributes['url.query'])).sort()).toEqual(
-      failed.map((p) => `tag=${p.tag}&kind=${p.kind}`).sort(),
+      kept.map((p) => `tag=${p.tag}&kind=${p.kind}&delay=${p.delay}`).sort(),
     );
     const bodies = receiver.logs.map((l) => String(l.body));
-    for (const { tag } of failed)
-      expect(bodies.filter((b) => b.endsWith(` ${tag}`)).sort()).toEqual([`debug ${tag}`, `info ${tag}`, `later ${tag}`]);
-    expect(bodies).toHaveLength(failed.length * 3);
-    // Every exported record is in a trace whose span was exported.
-    const traces = new Set(receiver.spans.map((s) => s.traceId));
-    expect(receiver.logs.every((l) => traces.has(l.traceId))).toBe(true);
+    // Failed: every line, the debug one included; kept by keepInvocation(): from the export level up.
+    for (const { tag, kind } of kept)
+      expect(bodies.filter((b) => b.endsWith(` ${tag}`)).sort(), tag).toEqual(
+        kind === 'keep' ? [`info ${tag}`, `later ${tag}`] : [`debug ${tag}`, `info ${tag}`, `later ${tag}`],
+      );
+    expect(bodies).toHaveLength(kept.reduce((n, p) => n + (p.kind === 'keep' ? 2 : 3), 0));
+    // Every exported record is in its own request's trace, whose span was exported.
+    for (const { tag } of kept) {
+      const span = receiver.spans.find((s) => String(s.attributes['url.query']).startsWith(`tag=${tag}&`))!;
+      expect(new Set(receiver.logs.filter((l) => String(l.body).endsWith(` ${tag}`)).map((l) => l.traceId)), tag).toEqual(
+        new Set([span.traceId]),
+      );
+    }
   });
 });

@@ -73,9 +73,12 @@ beforeAll(async () => {
   console.info = () => {};
   console.debug = () => {};
   observability = createLambdaObservability(
-    { postResponseFlush: false },
+    {},
     {
       ...LAMBDA_ENV,
+      // What Lambda sets in a Managed Instances environment: the library flushes each invocation before its response.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances',
+      AWS_LAMBDA_MAX_CONCURRENCY: String(COUNT),
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0',

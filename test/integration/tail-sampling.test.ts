@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLambdaObservability, keepInvocation, type LambdaObservability } from '../../src/lambda.ts';
 import { startLoopbackServer } from '../../tools/loopback.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
+import { loadWithRecordedConsole } from '../helpers/observability.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
 import { metricTotal } from '../helpers/metric-total.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
@@ -22,8 +23,12 @@ afterEach(async () => {
 });
 
 /** A head sampler that samples nothing, tail sampling on, debug lines held for failures. */
-function setup(env: Record<string, string> = {}, options: Parameters<typeof createLambdaObservability>[0] = {}) {
-  observability = createLambdaObservability(
+function setup(
+  env: Record<string, string> = {},
+  options: Parameters<typeof createLambdaObservability>[0] = {},
+  create = createLambdaObservability,
+) {
+  observability = create(
     { postResponseFlush: false, ...options },
     {
       ...LAMBDA_ENV,
@@ -109,14 +114,37 @@ describe('tail sampling: one keep decision per invocation, after its outcome', (
     expect(bodies()).toEqual(['batch debug']);
   });
 
-  it('head-sampled invocations are kept without their debug lines; the diagnostic line never reports a drop', async () => {
-    const warnings: string[] = [];
-    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+  it('head-sampled invocations are kept without their debug lines', async () => {
     const wrapped = handlerFor(setup({ OTEL_TRACES_SAMPLER: 'always_on' }));
     for (let i = 0; i < 3; i++) await wrapped({ tag: `on${i}` }, lambdaContext());
     expect(bodies()).toEqual(['info on0', 'info on1', 'info on2']);
     expect(receiver.spans).toHaveLength(3);
-    expect(warnings.filter((w) => w.includes('[faas-observability]'))).toEqual([]);
+  });
+
+  it('the diagnostic line never reports a dropped invocation as a delivery problem', async () => {
+    // The library writes through the console it found at load: a fresh load records what it writes.
+    const { written, createLambdaObservability: create } = await loadWithRecordedConsole();
+    const wrapped = handlerFor(setup({ FAAS_OBSERVABILITY_KEEP_LOG_LEVEL: 'loud' }, {}, create));
+    for (let i = 0; i < 3; i++) await wrapped({ tag: `off${i}` }, lambdaContext());
+    expect(total('faas.sampling.dropped')).toBe(3);
+    expect(receiver.spans).toHaveLength(0);
+    // The one line is the setup's warning about the bad value (so the library's lines do land here); none after.
+    expect(written).toEqual([expect.stringContaining('FAAS_OBSERVABILITY_KEEP_LOG_LEVEL')]);
+  });
+
+  it('the head sampler is parent-based: a sampled caller keeps the invocation, an unsampled one leaves it to the outcome', async () => {
+    const wrapped = handlerFor(setup({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }));
+    const http = loadEvent('api-gateway-v2');
+    const called = (traceId: string, flags: string) => ({
+      ...http,
+      headers: { ...http.headers, traceparent: `00-${traceId}-00f067aa0ba902b7-${flags}` },
+    });
+    await wrapped({ ...called('a'.repeat(32), '01'), tag: 'sampled' }, lambdaContext());
+    await wrapped({ ...called('b'.repeat(32), '00'), tag: 'unsampled' }, lambdaContext());
+    await wrapped({ ...called('c'.repeat(32), '00'), tag: 'failed', mode: 'http500' }, lambdaContext());
+    expect(bodies()).toEqual(['debug failed', 'info failed', 'info sampled']);
+    expect(receiver.spans.map((s) => s.traceId).sort()).toEqual(['a'.repeat(32), 'c'.repeat(32)]);
+    expect(total('faas.sampling.dropped')).toBe(1);
   });
 
   it('outbound requests carry the head decision in traceparent, whatever the outcome decides later', async () => {
@@ -168,6 +196,16 @@ describe('tail sampling: one keep decision per invocation, after its outcome', (
     expect(exported.length + written.length).toBe(501);
     // The span ends last, with the cap taken by the lines before it: it may be in either sink, once.
     expect(receiver.spans.length + stdout.filter((line) => line.includes('"undelivered_span":true')).length).toBe(1);
+  });
+
+  it('with tail sampling on, logs outside any invocation (init) are exported, in no trace', async () => {
+    const wrapped = handlerFor(setup());
+    console.info('at init');
+    await wrapped({ tag: 'dropped' }, lambdaContext());
+    expect(bodies()).toEqual(['at init']);
+    expect(receiver.logs[0]!.traceId).toBe('');
+    expect(receiver.spans).toHaveLength(0);
+    expect(total('faas.sampling.dropped')).toBe(1);
   });
 
   it('logs outside any invocation (init) are exported; with tail sampling off everything is as before', async () => {

@@ -104,18 +104,19 @@ describe('the sampling configuration', () => {
         {},
         {
           FAAS_OBSERVABILITY_TAIL_SAMPLING: 'true',
+          FAAS_OBSERVABILITY_KEEP_FAILED: 'false',
           FAAS_OBSERVABILITY_KEEP_LOG_LEVEL: 'warn',
           FAAS_OBSERVABILITY_KEEP_SLOWER_THAN_MS: '250',
           FAAS_OBSERVABILITY_EXPORT_LOG_LEVEL: 'info',
         },
       ).sampling,
-    ).toEqual({ keepFailed: true, keepSeverity: SeverityNumber.WARN, keepSlowerThanMs: 250, exportSeverity: SeverityNumber.INFO });
+    ).toEqual({ keepFailed: false, keepSeverity: SeverityNumber.WARN, keepSlowerThanMs: 250, exportSeverity: SeverityNumber.INFO });
   });
 
   it('options win; bad values are reported and left out', () => {
     const config = resolveConfig(
-      { sampling: { tail: true, keepLogLevel: 'off', keepSlowerThanMs: -5, exportLogLevel: 'loud' as never } },
-      { FAAS_OBSERVABILITY_KEEP_LOG_LEVEL: 'debug' },
+      { sampling: { tail: true, keepFailed: true, keepLogLevel: 'off', keepSlowerThanMs: -5, exportLogLevel: 'loud' as never } },
+      { FAAS_OBSERVABILITY_KEEP_LOG_LEVEL: 'debug', FAAS_OBSERVABILITY_KEEP_FAILED: 'false' },
     );
     expect(config.sampling).toEqual({ keepFailed: true, keepSeverity: undefined, keepSlowerThanMs: undefined, exportSeverity: undefined });
     expect(config.warnings.join('\n')).toMatch(/sampling\.keepSlowerThanMs=-5/);

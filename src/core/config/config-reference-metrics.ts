@@ -23,6 +23,12 @@ export const METRICS_AND_SAMPLING: readonly ConfigEntry[] = [
       '`true`: one keep decision per invocation after its outcome, for its spans and logs together: kept when head-sampled, failed, logged at the keep level, slow, or `keepInvocation()` was called (option `sampling.tail`)',
   },
   {
+    env: ['FAAS_OBSERVABILITY_KEEP_FAILED'],
+    default: 'true',
+    meaning:
+      'tail sampling keeps an invocation that failed: threw, timed out, a 5xx, a batch item failure (its records below the export level included); option `sampling.keepFailed`',
+  },
+  {
     env: ['FAAS_OBSERVABILITY_KEEP_LOG_LEVEL'],
     default: 'error',
     meaning: 'tail sampling keeps an invocation that logged at or above this level (`off`: no such rule); option `sampling.keepLogLevel`',

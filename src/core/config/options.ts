@@ -61,7 +61,10 @@ export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fata
 export interface SamplingOptions {
   /** Turns the decision after the outcome on (`FAAS_OBSERVABILITY_TAIL_SAMPLING`). */
   readonly tail?: boolean;
-  /** Keep an invocation that failed: threw, timed out, a 5xx, a batch item failure (default true). */
+  /**
+   * Keep an invocation that failed: threw, timed out, a 5xx, a batch item failure (default true;
+   * `FAAS_OBSERVABILITY_KEEP_FAILED`).
+   */
   readonly keepFailed?: boolean;
   /** Keep an invocation that logged at or above this level (default `error`; `off`: no such rule). */
   readonly keepLogLevel?: LogLevelName | 'off';

@@ -15,7 +15,7 @@ const LEVEL_NAMES = Object.keys(LEVELS) as LogLevelName[];
 
 /**
  * Tail sampling from `options.sampling`, then `FAAS_OBSERVABILITY_TAIL_SAMPLING`,
- * `FAAS_OBSERVABILITY_KEEP_LOG_LEVEL`, `FAAS_OBSERVABILITY_KEEP_SLOWER_THAN_MS` and
+ * `FAAS_OBSERVABILITY_KEEP_FAILED`, `FAAS_OBSERVABILITY_KEEP_LOG_LEVEL`, `FAAS_OBSERVABILITY_KEEP_SLOWER_THAN_MS` and
  * `FAAS_OBSERVABILITY_EXPORT_LOG_LEVEL`. Undefined when tail sampling is off (the default).
  *
  * @example
@@ -25,6 +25,7 @@ const LEVEL_NAMES = Object.keys(LEVELS) as LogLevelName[];
 export function readSampling(options: ObservabilityOptions, env: Env, warn: Warn): SamplingConfig | undefined {
   const given = options.sampling ?? {};
   const tail = given.tail ?? readBoolean(env, 'FAAS_OBSERVABILITY_TAIL_SAMPLING', false, warn);
+  const keepFailed = given.keepFailed ?? readBoolean(env, 'FAAS_OBSERVABILITY_KEEP_FAILED', true, warn);
   const keepLevel =
     level(given.keepLogLevel, 'sampling.keepLogLevel', warn) ??
     readEnum<LogLevelName | 'off'>(env, 'FAAS_OBSERVABILITY_KEEP_LOG_LEVEL', [...LEVEL_NAMES, 'off'], 'error', warn);
@@ -37,7 +38,7 @@ export function readSampling(options: ObservabilityOptions, env: Env, warn: Warn
     warn(`option sampling.keepSlowerThanMs=${String(slower)} is not a number of 0 or more; ignoring it`);
   // Every setting is read (and a bad one reported) whether or not tail sampling is on.
   const rules = Object.freeze({
-    keepFailed: given.keepFailed ?? true,
+    keepFailed,
     keepSeverity: keepLevel === 'off' ? undefined : LEVELS[keepLevel],
     keepSlowerThanMs: validSlower
       ? slower
