@@ -90,5 +90,16 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/INFO\s+handling GET \/orders\/\{id\}/);
     expect(run.stdout).toMatch(/└─ load order/);
     expect(run.stdout).toMatch(/8 of them inside a span; 1 cold start, 5 freezes\./);
+    // Then the metrics the four invocations were counted in: the FaaS metrics and the function's own counter.
+    expect(run.stdout).toMatch(/^metrics \(delta points added up\):$/m);
+    expect(run.stdout).toMatch(/^ {2}faas\.invocations \{faas\.trigger=http\} +3$/m);
+    expect(run.stdout).toMatch(/^ {2}faas\.errors \{faas\.trigger=http\} +1$/m);
+    expect(run.stdout).toMatch(/^ {2}faas\.coldstarts \{faas\.trigger=http\} +1$/m);
+    expect(run.stdout).toMatch(/^ {2}faas\.invoke_duration \{faas\.trigger=http\} +count 4, sum [\d.]+ s, max [\d.]+ s$/m);
+    expect(run.stdout).toMatch(/^ {2}faas\.init_duration \{faas\.trigger=http\} +count 1, /m);
+    expect(run.stdout).toMatch(
+      /^ {2}http\.server\.request\.duration \{.*http\.route=\/orders\/\{id\}.*http\.response\.status_code=200.*\} +count 3, /m,
+    );
+    expect(run.stdout).toMatch(/^ {2}orders\.lookups \{orders\.result=found\} +3$/m);
   });
 });

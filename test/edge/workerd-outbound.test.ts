@@ -69,5 +69,21 @@ describe('Worker → Worker in real workerd (miniflare)', () => {
     expect(backend.requests[0]!.headers.traceparent).toBe(`00-${a.traceId}-${toUrl.spanId}-01`);
     // The exports to the receiver were not traced.
     expect(receiver.requests.every((r) => r.headers.traceparent === undefined)).toBe(true);
+    // Each of the three requests counted once in http.client.request.duration, with its span's
+    // low-cardinality attributes (the server, never the URL); the exports are not counted.
+    const clientPoints = () =>
+      receiver.metrics
+        .filter((m) => m.name === 'http.client.request.duration' && m.resource['service.name'] === 'caller-worker')
+        .flatMap((m) => m.points);
+    await waitFor(() => clientPoints().length >= 3);
+    const points = clientPoints();
+    expect(points.reduce((sum, p) => sum + Number(p.count), 0)).toBe(3);
+    expect(new Set(points.map((p) => p.attributes['server.address']))).toEqual(
+      new Set(['callee.internal', 'counter.internal', new URL(backend.url).hostname]),
+    );
+    for (const point of points) {
+      expect(point.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200 });
+      expect(point.attributes).not.toHaveProperty('url.full');
+    }
   });
 });

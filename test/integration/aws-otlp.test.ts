@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { awsOtlp } from '../../src/aws.ts';
+import { awsOtlp, awsRequestSigner } from '../../src/aws.ts';
 import { resolveConfig } from '../../src/core/config/resolve-config.ts';
 import type { LambdaObservability } from '../../src/lambda.ts';
 import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
 import { startSignedOtlpReceiver, type SignedOtlpReceiver } from '../helpers/sigv4-receiver.ts';
+import { verifySigV4 } from '../helpers/sigv4-verifier.ts';
 import { loadWithRecordedConsole } from '../helpers/observability.ts';
 
 const KEYS = { AKIDFIRST: 'first-secret', AKIDROTATED: 'rotated-secret' };
@@ -145,14 +146,41 @@ describe('awsOtlp → SigV4-signed OTLP → a server that verifies signatures it
 
 describe('configuration checks for the AWS endpoints', () => {
   const region = { AWS_REGION: 'eu-west-1' };
-  it('awsOtlp points at the regional X-Ray and CloudWatch Logs endpoints, logs only with a log group', () => {
+  it('awsOtlp points at the regional X-Ray, CloudWatch Logs and CloudWatch metrics endpoints, logs only with a log group', () => {
     expect(awsOtlp({ env: region, logGroup: 'g', logStream: 's' })).toMatchObject({
       tracesEndpoint: 'https://xray.eu-west-1.amazonaws.com/v1/traces',
       logsEndpoint: 'https://logs.eu-west-1.amazonaws.com/v1/logs',
+      metricsEndpoint: 'https://monitoring.eu-west-1.amazonaws.com/v1/metrics',
       headers: { 'x-aws-log-group': 'g', 'x-aws-log-stream': 's' },
     });
     expect(awsOtlp({ env: region })).not.toHaveProperty('logsEndpoint');
+    expect(awsOtlp({ env: region, metrics: false })).not.toHaveProperty('metricsEndpoint');
     expect(resolveConfig(awsOtlp({ env: region, logGroup: 'g', logStream: 's' }), {}).warnings).toEqual([]);
+  });
+
+  it("CloudWatch's metrics host is signed for monitoring in its own region, without the log headers", async () => {
+    const signer = awsRequestSigner({
+      region: 'us-east-1',
+      env: { AWS_ACCESS_KEY_ID: 'AKIDFIRST', AWS_SECRET_ACCESS_KEY: 'first-secret' },
+    });
+    const body = new Uint8Array([0x0a, 0x01, 0x02]);
+    const signed = await signer({
+      url: 'https://monitoring.eu-west-1.amazonaws.com/v1/metrics',
+      body,
+      headers: { 'content-type': 'application/x-protobuf', 'x-aws-log-group': 'g' },
+      timeoutMs: 1000,
+      retryableStatuses: new Set(),
+    });
+    expect(signed.headers).not.toHaveProperty('x-aws-log-group');
+    const host = 'monitoring.eu-west-1.amazonaws.com';
+    expect(verifySigV4({ method: 'POST', path: '/v1/metrics', host, headers: signed.headers, body, secrets: KEYS })).toEqual({
+      ok: true,
+      service: 'monitoring',
+      region: 'eu-west-1',
+    });
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `https://${host}/v1/metrics` }).warnings).toEqual([
+      "the metrics endpoint https://monitoring.eu-west-1.amazonaws.com needs SigV4-signed requests: use awsOtlp() from 'faas-observability/aws'",
+    ]);
   });
 
   it('a missing log group or stream, or no signer, is one clear warning each', () => {

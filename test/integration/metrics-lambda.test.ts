@@ -34,8 +34,8 @@ async function coldImport(): Promise<typeof createLambdaObservability> {
   return (await import('../../src/lambda.ts')).createLambdaObservability;
 }
 
-function setup(env: Record<string, string> = {}, create = createLambdaObservability) {
-  observability = create({ postResponseFlush: false }, { ...LAMBDA_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
+function setup(env: Record<string, string> = {}, create = createLambdaObservability, options: { metrics?: false } = {}) {
+  observability = create({ postResponseFlush: false, ...options }, { ...LAMBDA_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
   return observability;
 }
 
@@ -83,6 +83,36 @@ describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', 
     expect(duration.points[0]!.explicitBounds).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
     expect(got.find((m) => m.name === 'faas.mem_usage')).toMatchObject({ unit: 'By', type: 'histogram' });
     expect(invocations.resource['service.name']).toBe('orders-api');
+  });
+
+  it('leaves no timer of its own running once an invocation is flushed: no periodic reader to fire while frozen', async () => {
+    const live = new Map<unknown, string>();
+    const saved = { setTimeout, setInterval, clearTimeout, clearInterval };
+    // Every timer the library's sources start, with where it was started: gone once it fired or was cleared.
+    const track = (handle: NodeJS.Timeout) => {
+      const stack = new Error().stack ?? '';
+      if (stack.includes('/src/')) live.set(handle, stack.split('\n').find((line) => line.includes('/src/')) ?? '');
+      return handle;
+    };
+    const forget = (handle: unknown) => live.delete(handle);
+    Object.assign(globalThis, {
+      setTimeout: (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+        const handle: NodeJS.Timeout = saved.setTimeout((...a: unknown[]) => (forget(handle), fn(...a)), ms, ...args);
+        return track(handle);
+      },
+      setInterval: (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => track(saved.setInterval(fn, ms, ...args)),
+      clearTimeout: (handle: NodeJS.Timeout | undefined) => (forget(handle), saved.clearTimeout(handle)),
+      clearInterval: (handle: NodeJS.Timeout | undefined) => (forget(handle), saved.clearInterval(handle)),
+    });
+    try {
+      const counter = metrics.getMeter('timers').createCounter('timers.calls');
+      const wrapped = setup().wrap(async (_event: unknown, _context: unknown) => counter.add(1));
+      for (let i = 0; i < 3; i++) await wrapped({}, lambdaContext());
+      expect([...live.values()]).toEqual([]);
+      expect(total(receiver.metrics, 'faas.invocations')).toBe(3);
+    } finally {
+      Object.assign(globalThis, saved);
+    }
   });
 
   it('a sampler that drops every span still leaves every invocation counted, failures included', async () => {
@@ -220,11 +250,27 @@ describe('where metrics go instead', () => {
     expect(sum('emf.orders')).toBe(6);
   });
 
-  it('OTEL_METRICS_EXPORTER=none: no metrics request and nothing recorded', async () => {
-    const wrapped = setup({ OTEL_METRICS_EXPORTER: 'none' }).wrap(async (_event: unknown, _context: unknown) => 'ok');
+  it.each([
+    ['OTEL_METRICS_EXPORTER=none', { OTEL_METRICS_EXPORTER: 'none' }, {}],
+    ['the option metrics: false', {}, { metrics: false as const }],
+  ])('%s: no metrics request and nothing recorded', async (_name, env, options) => {
+    const wrapped = setup(env, createLambdaObservability, options).wrap(async (_event: unknown, _context: unknown) => 'ok');
     await wrapped({}, lambdaContext());
+    expect(receiver.requests.map((r) => r.path)).toContain('/v1/traces');
     expect(receiver.requests.map((r) => r.path)).not.toContain('/v1/metrics');
     expect(observability!.telemetry!.metrics).toBeUndefined();
+  });
+
+  it('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metrics go to that URL verbatim, the other signals to the base endpoint', async () => {
+    const wrapped = setup({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/tenant-7/v1/metrics` }).wrap(
+      async (_event: unknown, _context: unknown) => 'ok',
+    );
+    await wrapped({}, lambdaContext());
+    const paths = receiver.requests.map((r) => r.path);
+    expect(paths).toContain('/tenant-7/v1/metrics');
+    expect(paths).not.toContain('/v1/metrics');
+    expect(paths).toContain('/v1/traces');
+    expect(total(receiver.metrics, 'faas.invocations')).toBe(1);
   });
 });
 
