@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- protobufjs's toObject and OTLP JSON are untyped trees */
-// Metrics as the decoders read them: from a decoded protobuf request (otlp-read.ts, or protobufjs in the tests) and OTLP JSON (the collector's file exporter).
+// Metrics as the decoders read them: from a decoded protobuf request (otlp-read.ts, or protobufjs in the
+// tests) and from OTLP JSON (the collector's file exporter).
 import { attrs, type Attrs } from './otlp-attributes.ts';
 
 /** One data point of a received metric: `value` for sums and gauges, the rest for histograms. */
