@@ -67,7 +67,7 @@ function report(tapped: Awaited<ReturnType<typeof startOtlpTap>>['report'], attr
     ...(metrics.length > 0 ? ['', renderMetrics(metrics)] : []),
     '',
     `exported: ${spans.length} span(s) in ${new Set(spans.map((s) => s.traceId)).size} trace(s), ${logs.length} log record(s) (${correlated} inside a span), ` +
-      `${metrics.length} metric(s); export requests: ${count(upstream)}`,
+      `${new Set(metrics.map((m) => m.name)).size} metric(s); export requests: ${count(upstream)}`,
   ].join('\n');
 }
 

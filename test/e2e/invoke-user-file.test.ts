@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unpackedLayer } from '../helpers/lambda-layer.ts';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 // `faas-observability invoke` (src/cli/main.ts) on a user's own files, outside functions/: a project in a
 // temporary folder with an ESM bundle, a CommonJS file, a nested Lambda-style path, a callback handler and a
@@ -35,9 +37,13 @@ async function bundle(source: string, outfile: string, format: 'esm' | 'cjs'): P
   });
 }
 
-function invoke(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function invoke(
+  args: string[],
+  stdin?: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'invoke', ...args], { cwd: project, env: { PATH: process.env.PATH } });
+    const child = spawn(process.execPath, [CLI, 'invoke', ...args], { cwd: project, env: { PATH: process.env.PATH, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -117,6 +123,29 @@ describe('faas-observability invoke <your file>', () => {
     expect(stdout).toMatch(/^#1 success .*: \{"echoed":\{"name":"ada"\}\}$/m);
     expect(stdout).toContain('nothing exported before the freeze: does the function use faas-observability');
   }, 60_000);
+
+  it('with --endpoint, sends the telemetry on to that collector as well as showing it', async () => {
+    const collector = await startOtlpReceiver();
+    const { code, stdout } = await invoke(['dist/index.mjs', '--endpoint', collector.url, '--quiet']);
+    await collector.close();
+    expect(code).toBe(0);
+    expect(stdout).toContain(`telemetry to ${collector.url} (and shown here)`);
+    expect(stdout).toMatch(/export requests: 3 200$/m);
+    expect(collector.spans.map((s) => s.resource['service.name'])).toEqual(['acme-orders']);
+    expect(collector.logs.map((l) => [l.body, l.spanId])).toEqual([['the ESM bundle says hello to nobody', collector.spans[0]!.spanId]]);
+  }, 60_000);
+
+  it("runs an unmodified function through the Lambda layer when the shell sets the layer's exec wrapper", async () => {
+    const layer = await unpackedLayer();
+    write(
+      'plain/index.mjs',
+      "export const handler = async (event) => { console.log('no import, layer only'); return { plain: true }; };\n",
+    );
+    const { code, stdout } = await invoke(['plain/index.mjs', '--quiet'], undefined, { AWS_LAMBDA_EXEC_WRAPPER: layer.wrapper });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^#1 success .*: \{"plain":true\}$/m);
+    expect(stdout).toMatch(/^└─ acme-orders .*\(cold start\)\n {5}INFO {2}no import, layer only$/m);
+  }, 180_000);
 
   it("fails a wrong handler name with the runtime's own error, exit code 1", async () => {
     const { code, stdout } = await invoke(['./dist/index.mjs:nope']);
