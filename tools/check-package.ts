@@ -4,7 +4,8 @@
  *    sources of tools, or caches;
  * 2. publint and @arethetypeswrong/cli (ESM-only profile) pass on the package;
  * 3. a fresh project installs the tarball, bundles a Lambda handler and a Worker with esbuild, and both
- *    export their spans and logs to a loopback receiver; importing a function from the root entry fails.
+ *    export their spans and logs to a loopback receiver; importing a function from the root entry fails;
+ * 4. `npx faas-observability invoke` runs the project's own handler file and prints what it exported.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,10 +31,13 @@ const packed = JSON.parse(
 const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
 const tarball = join(work, packed[0].filename);
 const stray = files.filter(
-  (f) => !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts|docs\/[^/]+\.md|README\.md|LICENSE|package\.json)$/.test(f),
+  (f) =>
+    !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts|(lib|src)\/cli\/lambda-runtime\/bootstrap\.mjs|docs\/[^/]+\.md|README\.md|LICENSE|package\.json)$/.test(
+      f,
+    ),
 );
 check(
-  'the tarball holds only lib/, src/ (what the source maps point at), docs/*.md, README.md, LICENSE and package.json',
+  'the tarball holds only lib/, src/ (what the source maps point at, and the plain-JS runtime client of `invoke`), docs/*.md, README.md, LICENSE and package.json',
   stray.length === 0,
   stray.slice(0, 5).join(', '),
 );
@@ -55,6 +59,10 @@ check(
   ['lib/index.js', 'lib/lambda.js', 'lib/edge.js', 'lib/aws.js', 'lib/loki.js', 'lib/exporters/index.js', 'lib/lambda.d.ts'].every((f) =>
     files.includes(f),
   ),
+);
+check(
+  'the tarball has the command line and the runtime client it spawns',
+  ['lib/cli/main.js', 'lib/cli/lambda-runtime/bootstrap.mjs'].every((f) => files.includes(f)),
 );
 
 // 2. Lints of the package itself.
@@ -162,6 +170,31 @@ check(
   'the bundled Worker exports its span and its log, correlated',
   workerExit === 0 &&
     logs.some((l) => l.body === 'consumer worker' && spans.some((s) => s.spanId === l.spanId && s.attributes['faas.trigger'] === 'http')),
+);
+
+// 4. The command line, from the installed package: the user's own (unbundled) handler, run as Lambda runs it.
+writeFileSync(
+  join(consumer, 'handler.mjs'),
+  `import { withObservability } from 'faas-observability/lambda';
+export const handler = withObservability(async (event) => { console.log('consumer invoke', event.n); return { statusCode: 200, body: 'n=' + event.n }; });\n`,
+);
+writeFileSync(join(consumer, 'e.json'), JSON.stringify({ n: 7 }));
+const invoke = run('npx', ['faas-observability', 'invoke', './handler.mjs', '--event', 'e.json'], consumer);
+check(
+  '`npx faas-observability invoke ./handler.mjs --event e.json` runs the handler frozen under the local Runtime API and prints what it exported',
+  invoke.status === 0 &&
+    /^#1 success in [\d.]+ ms \(process 1\): \{"statusCode":200,"body":"n=7"\}$/m.test(invoke.stdout) &&
+    /^└─ consumer .*\(cold start\)\n {5}INFO {2}consumer invoke 7$/m.test(invoke.stdout) &&
+    /^ {2}faas\.invocations \{faas\.trigger=other\} +1$/m.test(invoke.stdout) &&
+    invoke.stdout.includes('exported: 1 span(s) in 1 trace(s), 1 log record(s) (1 inside a span)') &&
+    /^invocations: 1 success; cold starts: 1; freezes: 2$/m.test(invoke.stdout),
+  (invoke.stdout + invoke.stderr).slice(-1200),
+);
+const wrong = run('npx', ['faas-observability', 'invoke', './handler.mjs', '--handler', 'nope'], consumer);
+check(
+  "a wrong handler name fails the init with the runtime's error, exit code 1",
+  wrong.status === 1 && wrong.stdout.includes('Runtime.HandlerNotFound: handler.nope is undefined or not exported'),
+  (wrong.stdout + wrong.stderr).slice(-600),
 );
 
 const failed = results.filter(([, ok]) => !ok).length;

@@ -1,12 +1,14 @@
-import { metricsOf, type ReceivedMetric } from './otlp-decode-metrics.ts';
-import { anyValue, attrs, hex, type Attrs } from './otlp-attributes.ts';
+import { metricsOf, type ReceivedMetric } from '../src/cli/otlp-metrics.ts';
+import { hex } from '../src/cli/otlp-attributes.ts';
+import { logsOf, spansOf, type ReceivedLog, type ReceivedSpan } from '../src/cli/otlp-objects.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 
 /**
  * Decodes OTLP/HTTP protobuf requests with the official .proto files (shipped by the OpenTelemetry JS gRPC
- * exporter base package, a dev dependency) into plain objects: what tests and the invoke report read.
+ * exporter base package, a dev dependency) into plain objects: what tests read. The package's own reader
+ * (src/cli/otlp-read.ts, for `faas-observability invoke`) is checked against this one.
  */
 const require = createRequire(import.meta.url);
 const protoRoot = join(dirname(require.resolve('@opentelemetry/otlp-grpc-exporter-base/package.json')), 'build/protos');
@@ -34,45 +36,10 @@ export const OTLP_REQUEST_TYPES = { traces: TraceRequest, logs: LogsRequest, met
 
 export type OtlpSignal = keyof typeof OTLP_REQUEST_TYPES;
 
-export type { Attrs } from './otlp-attributes.ts';
-export type { ReceivedMetric, ReceivedPoint } from './otlp-decode-metrics.ts';
-
-export interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: number;
-  attributes: Attrs;
-  resource: Attrs;
-  status: { code: number; message: string };
-  events: { name: string; attributes: Attrs }[];
-  links: { traceId: string; spanId: string }[];
-  /** Nanoseconds since the epoch, as decimal strings. */
-  startNs: string;
-  endNs: string;
-  /**
-   * `Span.flags`: the W3C trace flags (bit 0, sampled) and the parent's remote bits. Read from OTLP JSON (the
-   * collector's file exporter); the bundled .proto files predate the field, so a protobuf request reads 0.
-   * Absent where the source has no such field (Jaeger's query API).
-   */
-  flags?: number;
-}
-export interface ReceivedLog {
-  traceId: string;
-  spanId: string;
-  flags: number;
-  severityNumber: number;
-  severityText: string;
-  body: unknown;
-  attributes: Attrs;
-  resource: Attrs;
-  timeNs: string;
-}
-
-type IdText = (value: unknown) => string;
-// Protobuf carries ids as bytes; OTLP JSON (the collector's file exporter) as hex strings.
-const idOfJson: IdText = (value) => (typeof value === 'string' ? value.toLowerCase() : '');
+export type { Attrs } from '../src/cli/otlp-attributes.ts';
+export type { ReceivedMetric, ReceivedPoint } from '../src/cli/otlp-metrics.ts';
+export type { ReceivedLog, ReceivedSpan } from '../src/cli/otlp-objects.ts';
+export { fromOtlpJsonLine } from '../src/cli/otlp-objects.ts';
 
 export function decodeSpans(body: Uint8Array): ReceivedSpan[] {
   return spansOf(TraceRequest.toObject(TraceRequest.decode(body), { longs: String, oneofs: true }), hex);
@@ -90,62 +57,6 @@ export function decodeMetrics(body: Uint8Array): ReceivedMetric[] {
 export function decodeRequest(signal: OtlpSignal, body: Uint8Array): Record<string, unknown> {
   const type = OTLP_REQUEST_TYPES[signal];
   return type.toObject(type.decode(body), { longs: String, bytes: String, oneofs: true, defaults: false });
-}
-
-/** Reads one OTLP JSON line as the collector's file exporter writes it (traces, logs or metrics). */
-export function fromOtlpJsonLine(line: string): { spans: ReceivedSpan[]; logs: ReceivedLog[]; metrics: ReceivedMetric[] } {
-  const request = JSON.parse(line);
-  return { spans: spansOf(request, idOfJson), logs: logsOf(request, idOfJson), metrics: metricsOf(request) };
-}
-
-function spansOf(request: any, id: IdText): ReceivedSpan[] {
-  const out: ReceivedSpan[] = [];
-  for (const resourceSpans of request.resourceSpans ?? []) {
-    const resource = attrs(resourceSpans.resource?.attributes);
-    for (const scope of resourceSpans.scopeSpans ?? []) {
-      for (const span of scope.spans ?? []) {
-        out.push({
-          traceId: id(span.traceId),
-          spanId: id(span.spanId),
-          parentSpanId: id(span.parentSpanId),
-          name: span.name,
-          kind: span.kind ?? 0,
-          attributes: attrs(span.attributes),
-          resource,
-          status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
-          events: (span.events ?? []).map((event: any) => ({ name: event.name, attributes: attrs(event.attributes) })),
-          links: (span.links ?? []).map((link: any) => ({ traceId: id(link.traceId), spanId: id(link.spanId) })),
-          startNs: String(span.startTimeUnixNano ?? '0'),
-          endNs: String(span.endTimeUnixNano ?? '0'),
-          flags: Number(span.flags ?? 0),
-        });
-      }
-    }
-  }
-  return out;
-}
-
-function logsOf(request: any, id: IdText): ReceivedLog[] {
-  const out: ReceivedLog[] = [];
-  for (const resourceLogs of request.resourceLogs ?? []) {
-    const resource = attrs(resourceLogs.resource?.attributes);
-    for (const scope of resourceLogs.scopeLogs ?? []) {
-      for (const record of scope.logRecords ?? []) {
-        out.push({
-          traceId: id(record.traceId),
-          spanId: id(record.spanId),
-          flags: record.flags ?? 0,
-          severityNumber: record.severityNumber ?? 0,
-          severityText: record.severityText ?? '',
-          body: anyValue(record.body),
-          attributes: attrs(record.attributes),
-          resource,
-          timeNs: String(record.timeUnixNano ?? record.observedTimeUnixNano ?? '0'),
-        });
-      }
-    }
-  }
-  return out;
 }
 
 // The response messages as opentelemetry-proto defines them since v0.19 (the .proto files shipped with the

@@ -12,7 +12,7 @@ import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 // answer until the invoke phase ends (the extensions asked again): the span is at the receiver by then.
 
 const RIE = new URL('../../.cache/rie/aws-lambda-rie', import.meta.url).pathname;
-const BOOTSTRAP = new URL('../../tools/lambda-runtime/bootstrap.mjs', import.meta.url).pathname;
+const BOOTSTRAP = new URL('../../src/cli/lambda-runtime/bootstrap.mjs', import.meta.url).pathname;
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {

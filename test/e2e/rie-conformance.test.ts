@@ -15,7 +15,7 @@ import { startInitGate, type InitGate } from '../helpers/init-gate.ts';
 // caller's response until the extensions are done, so latency is measured on our emulator (bench/).
 
 const RIE = new URL('../../.cache/rie/aws-lambda-rie', import.meta.url).pathname;
-const BOOTSTRAP = new URL('../../tools/lambda-runtime/bootstrap.mjs', import.meta.url).pathname;
+const BOOTSTRAP = new URL('../../src/cli/lambda-runtime/bootstrap.mjs', import.meta.url).pathname;
 if (process.env.CI && !existsSync(RIE)) throw new Error(`no RIE at ${RIE}: CI must run \`npm run rie:build\` first`);
 const collector = collectorAvailability();
 const ENV = { FIXTURE_TOP_LEVEL_AWAIT: '1' };

@@ -38,6 +38,8 @@ export function createConsumerProject(packageJson: { type: 'module' | 'commonjs'
   mkdirSync(library);
   copyFileSync(join(ROOT, 'package.json'), join(library, 'package.json'));
   execFileSync(process.execPath, [TSC, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(library, 'lib')], { stdio: 'pipe' });
+  // As `npm run build:lib`: the runtime client of `faas-observability invoke` is plain JavaScript, copied.
+  copyFileSync(join(ROOT, 'src/cli/lambda-runtime/bootstrap.mjs'), join(library, 'lib/cli/lambda-runtime/bootstrap.mjs'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, ...packageJson }));
   const write = (path: string, text: string) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -83,6 +83,9 @@ describe('the layers of src/ (tools/check-layers.ts, run by npm run lint)', () =
     ['lambda/for-each-record.ts', 'aws/message-attributes.ts', /sideways/],
     ['core/config/resolve-config.ts', 'aws/aws-otlp.ts', /upward/],
     ['index.ts', 'lambda.ts', /entry points/],
+    ['lambda.ts', 'cli/invoke.ts', /sideways/],
+    ['lambda/layer-handler.ts', 'cli/user-handler.ts', /upward/],
+    ['exporters/otlp/otlp-exporter.ts', 'cli/otlp-read.ts', /upward/],
   ])('reports %s → %s', (from, to, message) => {
     expect(violation(from, to)).toMatch(message);
   });
@@ -96,6 +99,8 @@ describe('the layers of src/ (tools/check-layers.ts, run by npm run lint)', () =
     ['aws.ts', 'aws/aws-otlp.ts'],
     ['exporters/loki/loki-push.ts', 'exporters/transport/transport.ts'],
     ['lambda.ts', 'lambda/lambda-observability.ts'],
+    ['cli/invoke.ts', 'cli/lambda-runtime/runtime-api-server.ts'],
+    ['cli/otlp-read.ts', 'exporters/otlp/protobuf-writer.ts'],
   ])('allows %s → %s', (from, to) => {
     expect(violation(from, to)).toBeUndefined();
   });
