@@ -1,5 +1,5 @@
 /**
- * The import boundaries of src/ (the README's "Layout", under "Develop"): dependencies point down only,
+ * The import boundaries of src/ (CONTRIBUTING.md, "Layout"): dependencies point down only,
  *   entry points (src/*.ts), cli/ → lambda/, edge/, aws/ → console/, triggers/ → core/ → exporters/,
  * and rooms on one floor do not import each other (lambda ↛ edge, lambda ↛ aws, console ↛ triggers): what only
  * AWS needs stays out of every bundle that does not import the `aws` entry. Run by `npm run lint`;

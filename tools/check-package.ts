@@ -1,6 +1,7 @@
 /**
  * npm run check:package — what a user installs, checked the way a user uses it:
- * 1. `npm pack` holds the compiled library, its declarations, README, LICENSE — and no tests, fixtures,
+ * 1. `npm pack` holds the compiled library, its declarations, README, the docs/ pages it links to, LICENSE
+ *    (every relative link resolving inside the package) — and no tests, fixtures,
  *    sources of tools, or caches;
  * 2. publint and @arethetypeswrong/cli (ESM-only profile) pass on the package;
  * 3. a fresh project installs the tarball, bundles a Lambda handler and a Worker with esbuild, and both
@@ -11,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { brokenLinks } from './doc-links.ts';
 import { startLocalReceiver } from './receiver.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -32,20 +34,29 @@ const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
 const tarball = join(work, packed[0].filename);
 const stray = files.filter(
   (f) =>
-    !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts|(lib|src)\/cli\/lambda-runtime\/bootstrap\.mjs|docs\/[^/]+\.md|README\.md|LICENSE|package\.json)$/.test(
+    !/^(lib\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.+\.ts|(lib|src)\/cli\/lambda-runtime\/bootstrap\.mjs|docs\/[^/]+\.md|README\.md|CONTRIBUTING\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(
       f,
     ),
 );
 check(
-  'the tarball holds only lib/, src/ (what the source maps point at, and the plain-JS runtime client of `invoke`), docs/*.md, README.md, LICENSE and package.json',
+  'the tarball holds only lib/, src/ (what the source maps point at, and the plain-JS runtime client of `invoke`), docs/*.md, README.md, CONTRIBUTING.md, CHANGELOG.md, LICENSE and package.json',
   stray.length === 0,
   stray.slice(0, 5).join(', '),
 );
-// The registry shows the README: every document it links to is in the package.
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const linkedDocs = [...new Set([...readme.matchAll(/\]\((docs\/[^)#\s]+\.md)/g)].map((m) => m[1]!))];
-const missingDocs = linkedDocs.filter((doc) => !files.includes(doc));
-check('every document the README links to is in the tarball', linkedDocs.length > 0 && missingDocs.length === 0, missingDocs.join(', '));
+// The registry shows the README: every relative link of it and of the docs/ pages it leads to (files and
+// #anchors) resolves inside the package. CONTRIBUTING.md ships because the README links to it; its own links
+// are for readers of a clone.
+const userDocs = files.filter((f) => f === 'README.md' || /^docs\/[^/]+\.md$/.test(f));
+const deadLinks = brokenLinks(
+  Object.fromEntries(userDocs.map((f) => [f, readFileSync(join(ROOT, f), 'utf8')])),
+  (path) => files.includes(path),
+  (path) => (files.includes(path) ? readFileSync(join(ROOT, path), 'utf8') : undefined),
+);
+check(
+  'every relative link of the README and docs/*.md resolves inside the tarball',
+  userDocs.length > 1 && deadLinks.length === 0,
+  deadLinks.map((link) => `${link.file}:${link.line} ${link.target} (${link.reason})`).join(', '),
+);
 // Source maps and declaration maps resolve to files the package holds (an unshipped src/ leaves them dangling).
 const dangling = files
   .filter((f) => f.endsWith('.map'))

@@ -1,6 +1,6 @@
 /**
- * npm run check:snippets (part of `npm run lint`) — every TypeScript block of README.md and docs/*.md
- * type-checks as a reader would paste it.
+ * npm run check:snippets (part of `npm run lint`) — every TypeScript block of README.md, CONTRIBUTING.md and
+ * docs/*.md (not the generated docs/api/) type-checks as a reader would paste it.
  *
  * - A block fenced as ```ts or ```typescript is one snippet; other blocks (sh, json, yaml, mermaid…) are
  *   not read.
@@ -21,9 +21,10 @@
  * An error prints as `<file>:<line of the block's opening fence>: TS<code>: <message> (<file>:<line>:<col>)`
  * — the second location is the offending line in the Markdown file — and the process exits with 1.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { documentationFiles as markdownPages } from './doc-links.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -159,13 +160,9 @@ export function checkMarkdown(documents: Readonly<Record<string, string>>, root:
   );
 }
 
-/** README.md and docs/*.md of the repository. */
+/** README.md, CONTRIBUTING.md and docs/*.md of the repository (absolute paths). */
 export function documentationFiles(root: string = ROOT): string[] {
-  const docs = readdirSync(join(root, 'docs'), { withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
-    .map((entry) => join(root, 'docs', entry.name))
-    .sort();
-  return [join(root, 'README.md'), ...docs];
+  return markdownPages(root).map((file) => join(root, file));
 }
 
 if (import.meta.main) {

@@ -1,20 +1,22 @@
-/** npm run docs:config — rewrites the README's configuration table from CONFIG_REFERENCE. */
+/** npm run docs:config — rewrites the configuration table of docs/configuration.md from CONFIG_REFERENCE. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configTableMarkdown } from '../src/core/config/config-reference.ts';
 
-const README = resolve(import.meta.dirname, '../README.md');
+/** The page that holds the table, relative to the repository root. */
+export const CONFIG_PAGE = 'docs/configuration.md';
+const PAGE = resolve(import.meta.dirname, '..', CONFIG_PAGE);
 const START = '<!-- config-table:start (npm run docs:config) -->';
 const END = '<!-- config-table:end -->';
 
-export function withConfigTable(readme: string): string {
-  const from = readme.indexOf(START);
-  const to = readme.indexOf(END);
-  if (from === -1 || to === -1) throw new Error(`README.md has no ${START} … ${END} section`);
-  return `${readme.slice(0, from + START.length)}\n${configTableMarkdown()}\n${readme.slice(to)}`;
+export function withConfigTable(page: string): string {
+  const from = page.indexOf(START);
+  const to = page.indexOf(END);
+  if (from === -1 || to === -1) throw new Error(`${CONFIG_PAGE} has no ${START} … ${END} section`);
+  return `${page.slice(0, from + START.length)}\n${configTableMarkdown()}\n${page.slice(to)}`;
 }
 
 if (import.meta.main) {
-  writeFileSync(README, withConfigTable(readFileSync(README, 'utf8')));
-  console.log('docs:config: README.md configuration table rewritten');
+  writeFileSync(PAGE, withConfigTable(readFileSync(PAGE, 'utf8')));
+  console.log(`docs:config: ${CONFIG_PAGE} configuration table rewritten`);
 }

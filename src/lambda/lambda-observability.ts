@@ -64,7 +64,7 @@ export function createLambdaObservability(options: LambdaObservabilityOptions = 
     return { wrap: (handler) => passThrough(handler), telemetry: undefined, shutdown: async () => {} };
   }
   const runtimeMeasures = nodeRuntimeMeasures();
-  // Registers the internal extension now unless a preload or a top-level await did it already (see README).
+  // Registers the internal extension now unless a preload or a top-level await did it already (docs/how-it-works.md).
   const extension = config.postResponseFlush ? processPostResponseFlush(env) : undefined;
   const telemetry = createTelemetry({
     // Batching holds records only while the extension runs: without it every invocation sends what it made.

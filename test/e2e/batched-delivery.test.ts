@@ -16,7 +16,7 @@ import {
   type PhaseWindow,
 } from './batched-delivery-run.ts';
 
-// Batched delivery (README, the `delivery` setting): with the flush after the response, an invocation may hold its
+// Batched delivery (docs/delivery.md, the `delivery` setting): with the flush after the response, an invocation may hold its
 // records for a later one, and Lambda freezes the environment with them in memory. Under the Runtime API
 // emulator (SIGSTOP at every /next; SIGTERM, then SIGKILL 500 ms later, when the environment is retired)
 // against the in-process OTLP receiver: nothing is lost or sent twice, a record waits about the max age at

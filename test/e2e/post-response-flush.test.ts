@@ -7,7 +7,7 @@ import { buildFixtureFunction } from '../helpers/build-function.ts';
 import { expectAllDelivered, exportsBeforeResponse, libraryDiagnostics, type Run } from './post-response-assertions.ts';
 import { RUNTIMES } from '../helpers/runtimes.ts';
 
-// The flush after the response (README, "Lambda: the flush after the response"): the function runs frozen at every /next under our Runtime API
+// The flush after the response (docs/how-it-works.md, "The flush after the response"): the function runs frozen at every /next under our Runtime API
 // emulator, which now holds the freeze until the runtime AND every extension wait, against the real
 // collector behind a proxy that answers slowly (so an export before the response would delay it).
 

@@ -33,7 +33,7 @@ describe('export headers HTTP does not allow are dropped at setup, with one warn
   });
 });
 
-describe("the Worker's Authorization header (README and quick start)", () => {
+describe("the Worker's Authorization header (docs/edge.md and the quick start)", () => {
   it('is sent as given: the option carries its scheme, and an OTEL_EXPORTER_OTLP_HEADERS binding gives the same', async () => {
     const { edgeEnv } = await import('../../src/edge/detect-runtime.ts');
     const binding = { OTLP_TOKEN: 't0k3n', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t0k3n' };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/resolve-config.ts';
 import { CONFIG_REFERENCE } from '../../src/core/config/config-reference.ts';
 import type { ObservabilityOptions } from '../../src/core/config/options.ts';
-import { withConfigTable } from '../../tools/docs-config.ts';
+import { CONFIG_PAGE, withConfigTable } from '../../tools/docs-config.ts';
 
 // Exhaustive by type: adding an option without listing it here does not compile.
 const OPTIONS: Record<keyof ObservabilityOptions, true> = {
@@ -46,9 +46,10 @@ const OPTIONS: Record<keyof ObservabilityOptions, true> = {
 const documentedEnv = CONFIG_REFERENCE.flatMap((entry) => entry.env);
 
 describe('the configuration reference', () => {
-  it('is what the README shows (npm run docs:config rewrites it)', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(withConfigTable(readme)).toBe(readme);
+  it('is what docs/configuration.md shows (npm run docs:config rewrites it)', () => {
+    expect(CONFIG_PAGE).toBe('docs/configuration.md');
+    const page = readFileSync(new URL(`../../${CONFIG_PAGE}`, import.meta.url), 'utf8');
+    expect(withConfigTable(page)).toBe(page);
   });
 
   it('lists every option', () => {

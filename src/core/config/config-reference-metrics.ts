@@ -1,6 +1,6 @@
 import type { ConfigEntry } from './config-entry.ts';
 
-/** The metrics and tail-sampling rows of the configuration reference (`CONFIG_REFERENCE`), in the README's order. */
+/** The metrics and tail-sampling rows of the configuration reference (`CONFIG_REFERENCE`), in the order of docs/configuration.md. */
 export const METRICS_AND_SAMPLING: readonly ConfigEntry[] = [
   {
     option: 'metrics',

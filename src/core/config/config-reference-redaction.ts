@@ -1,13 +1,13 @@
 import type { ConfigEntry } from './config-entry.ts';
 
-/** The redaction rows of the configuration reference (`CONFIG_REFERENCE`), in the README's order. */
+/** The redaction rows of the configuration reference (`CONFIG_REFERENCE`), in the order of docs/configuration.md. */
 export const REDACTION: readonly ConfigEntry[] = [
   {
     option: 'redact',
     env: ['FAAS_OBSERVABILITY_REDACT'],
     default: 'true',
     meaning:
-      'secrets are replaced in everything exported (log records, spans, the Loki and stdout fallbacks, metric attributes): values under secret keys, credential shapes, secret pairs inside text; `false` (or `redact: false`): off. See "Secrets never leave"',
+      'secrets are replaced in everything exported (log records, spans, the Loki and stdout fallbacks, metric attributes): values under secret keys, credential shapes, secret pairs inside text; `false` (or `redact: false`): off. See [redaction](redaction.md)',
   },
   {
     env: ['FAAS_OBSERVABILITY_REDACT_KEYS'],

@@ -8,13 +8,19 @@ export type { ConfigEntry } from './config-entry.ts';
 const ms = (value: number) => `${value} ms`;
 
 /**
- * Every setting `resolveConfig` reads: the source of the README's configuration table (`npm run docs:config`
- * writes it; a test fails when the README, this list and the resolver disagree). Defaults come from
+ * Every setting `resolveConfig` reads: the source of the configuration table of docs/configuration.md (`npm run docs:config`
+ * writes it; a test fails when that page, this list and the resolver disagree). Defaults come from
  * `DEFAULTS`, the resolver's own.
  */
 export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   { env: ['OTEL_SDK_DISABLED'], default: 'false', meaning: '`true`: the handler runs untouched, no console patching' },
-  { option: 'serviceName', env: ['OTEL_SERVICE_NAME'], default: 'the function name', meaning: '`service.name`' },
+  {
+    option: 'serviceName',
+    env: ['OTEL_SERVICE_NAME'],
+    // Lambda: lambdaResourceAttributes; edge: defaultServiceName, with its warning at setup (docs/edge.md).
+    default: 'Lambda: the function name (`AWS_LAMBDA_FUNCTION_NAME`); edge: `unknown_service:<platform>`, with a warning',
+    meaning: '`service.name` (`service.name` in `OTEL_RESOURCE_ATTRIBUTES` is used when neither is set)',
+  },
   { option: 'resourceAttributes', env: ['OTEL_RESOURCE_ATTRIBUTES'], default: '—', meaning: 'extra resource attributes (`k=v,k2=v2`)' },
   {
     option: 'endpoint',
@@ -122,7 +128,7 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
     env: ['FAAS_OBSERVABILITY_DELIVERY'],
     default: '`per-invocation`',
     meaning:
-      '`batched`: with the flush after the response, records wait across invocations and leave when a batch is full, when the oldest would pass the max age before the next invocation, or after a failed one; an invocation that sends nothing freezes at once. See "Pay less for telemetry"',
+      '`batched`: with the flush after the response, records wait across invocations and leave when a batch is full, when the oldest would pass the max age before the next invocation, or after a failed one; an invocation that sends nothing freezes at once. See [batched delivery](delivery.md#pay-less-for-telemetry-batched-delivery)',
   },
   {
     option: 'batchMaxAgeMs',
@@ -225,7 +231,7 @@ export const CONFIG_REFERENCE: readonly ConfigEntry[] = [
   { option: 'logExporter', env: [], default: 'OTLP → Loki → stdout', meaning: 'replace the log exporter chain' },
 ];
 
-/** The Markdown table the README shows, rendered from `CONFIG_REFERENCE`. */
+/** The Markdown table docs/configuration.md shows, rendered from `CONFIG_REFERENCE`. */
 export function configTableMarkdown(entries: readonly ConfigEntry[] = CONFIG_REFERENCE): string {
   const rows = entries.map(
     (e) =>

@@ -41,7 +41,7 @@ export type MetricsExporterName = 'otlp' | 'emf';
 export type TemporalityPreference = 'delta' | 'cumulative' | 'lowmemory';
 export const TEMPORALITY_PREFERENCES: readonly TemporalityPreference[] = ['delta', 'cumulative', 'lowmemory'];
 
-/** Metrics settings; each has an environment variable (see the README's configuration table). */
+/** Metrics settings; each has an environment variable (docs/configuration.md). */
 export interface MetricsOptions {
   readonly exporter?: MetricsExporterName;
   readonly temporality?: TemporalityPreference;
@@ -91,7 +91,7 @@ export type RedactDecision = (candidate: RedactionCandidate) => string;
 
 /**
  * Redaction of secrets in everything exported (on by default). Each setting has an environment variable
- * but `decide` (see the README's configuration table).
+ * but `decide` (docs/configuration.md).
  */
 export interface RedactOptions {
   /** Key names whose values are secrets, added to the default list (matched by word parts, any case). */
@@ -208,7 +208,7 @@ export interface ObservabilityOptions {
    * Lambda, with the flush after the response: `batched` holds records across invocations and sends them when a
    * batch is full, when the oldest would pass `batchMaxAgeMs` before the next invocation is expected, or after a
    * failed invocation; an invocation that sends nothing lets the environment freeze at once (less billed time).
-   * Default `per-invocation`: every invocation sends what it made. See the README for what batching risks.
+   * Default `per-invocation`: every invocation sends what it made. docs/delivery.md says what batching risks.
    */
   readonly delivery?: DeliveryMode;
   /** With `delivery: 'batched'`: the longest a record waits while invocations keep coming, in ms (default 5000). */
