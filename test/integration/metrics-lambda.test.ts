@@ -1,43 +1,13 @@
 import { metrics } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { vi } from 'vitest';
-import { createLambdaObservability, type LambdaObservability } from '../../src/lambda.ts';
+import { describe, expect, it } from 'vitest';
 import { startLoopbackServer } from '../../tools/loopback.ts';
-import { readEmfLine } from '../helpers/emf-reader.ts';
 import { loadEvent } from '../helpers/fixtures.ts';
-import { LAMBDA_ENV, lambdaContext } from '../helpers/lambda-context.ts';
+import { coldImport, useLambdaMetricsHarness, type LambdaMetricsHarness } from '../helpers/lambda-metrics-harness.ts';
+import { lambdaContext } from '../helpers/lambda-context.ts';
 import { metricTotal as total } from '../helpers/metric-total.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
-let receiver: OtlpReceiver;
-let observability: LambdaObservability | undefined;
-const quiet = { log: console.log, error: console.error, warn: console.warn };
-
-beforeEach(async () => {
-  receiver = await startOtlpReceiver();
-  console.log = () => {};
-  console.warn = () => {};
-});
-afterEach(async () => {
-  await observability?.shutdown();
-  observability = undefined;
-  Object.assign(console, quiet);
-  await receiver.close();
-});
-
-/**
- * The Lambda entry point imported afresh, as a cold start imports it: its import registers the process's meter
- * provider (the previous test's shutdown, the last of its process, unregistered the one before).
- */
-async function coldImport(): Promise<typeof createLambdaObservability> {
-  vi.resetModules();
-  return (await import('../../src/lambda.ts')).createLambdaObservability;
-}
-
-function setup(env: Record<string, string> = {}, create = createLambdaObservability, options: { metrics?: false } = {}) {
-  observability = create({ postResponseFlush: false, ...options }, { ...LAMBDA_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
-  return observability;
-}
+const harness = useLambdaMetricsHarness();
+const setup: LambdaMetricsHarness['setup'] = (...args) => harness.setup(...args);
 
 describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', () => {
   it('counts every invocation once (successes, errors, 5xx, timeouts), the cold start and its init, with faas.trigger', async () => {
@@ -54,7 +24,7 @@ describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', 
     // The safety net ends the span as timed out shortly before the deadline, and flushes.
     await wrapped({ mode: 'hang' }, lambdaContext({ timeoutMs: 800 }));
 
-    const got = receiver.metrics;
+    const got = harness.receiver.metrics;
     expect(total(got, 'faas.invocations')).toBe(2);
     expect(total(got, 'faas.invocations', { 'faas.trigger': 'http' })).toBe(1);
     expect(total(got, 'faas.errors')).toBe(2);
@@ -109,7 +79,7 @@ describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', 
       const wrapped = setup().wrap(async (_event: unknown, _context: unknown) => counter.add(1));
       for (let i = 0; i < 3; i++) await wrapped({}, lambdaContext());
       expect([...live.values()]).toEqual([]);
-      expect(total(receiver.metrics, 'faas.invocations')).toBe(3);
+      expect(total(harness.receiver.metrics, 'faas.invocations')).toBe(3);
     } finally {
       Object.assign(globalThis, saved);
     }
@@ -121,9 +91,9 @@ describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', 
     }));
     const http = loadEvent('api-gateway-v2');
     for (const status of [200, 500, 502, 200]) await wrapped({ ...http, status }, lambdaContext());
-    expect(receiver.spans).toHaveLength(0);
-    expect(total(receiver.metrics, 'faas.invocations')).toBe(2);
-    expect(total(receiver.metrics, 'faas.errors')).toBe(2);
+    expect(harness.receiver.spans).toHaveLength(0);
+    expect(total(harness.receiver.metrics, 'faas.invocations')).toBe(2);
+    expect(total(harness.receiver.metrics, 'faas.errors')).toBe(2);
   });
 
   it('overlapping invocations (Managed Instances) are each counted once, whatever flush collects them', async () => {
@@ -132,8 +102,8 @@ describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', 
       return 'ok';
     });
     await Promise.all(Array.from({ length: 20 }, (_, i) => wrapped({ delayMs: (i * 7) % 23 }, lambdaContext())));
-    expect(total(receiver.metrics, 'faas.invocations')).toBe(20);
-    expect(total(receiver.metrics, 'faas.invoke_duration', {}, 'count')).toBe(20);
+    expect(total(harness.receiver.metrics, 'faas.invocations')).toBe(20);
+    expect(total(harness.receiver.metrics, 'faas.invoke_duration', {}, 'count')).toBe(20);
   });
 
   it('HTTP client requests get http.client.request.duration with the server and the status', async () => {
@@ -141,7 +111,7 @@ describe('FaaS metrics from a wrapped Lambda handler, exported per invocation', 
     try {
       const wrapped = setup().wrap(async (_event: unknown, _context: unknown) => (await fetch(`${server.url}/items/42?x=1`)).status);
       expect(await wrapped({}, lambdaContext())).toBe(404);
-      const client = receiver.metrics.filter((m) => m.name === 'http.client.request.duration').flatMap((m) => m.points);
+      const client = harness.receiver.metrics.filter((m) => m.name === 'http.client.request.duration').flatMap((m) => m.points);
       expect(client).toHaveLength(1);
       expect(client[0]!.attributes).toEqual({
         'http.request.method': 'GET',
@@ -173,7 +143,7 @@ describe('user meters through the OpenTelemetry metrics API', () => {
     });
     await wrapped({ n: 1 }, lambdaContext());
     await wrapped({ n: 7 }, lambdaContext());
-    const got = receiver.metrics;
+    const got = harness.receiver.metrics;
     expect(total(got, 'orders.placed')).toBe(2000);
     expect(total(got, 'orders.placed', { region: 'eu' })).toBe(1000);
     // Two invocations, two series: four points, not 2,000 (memory and bytes per series, not per call).
@@ -195,7 +165,7 @@ describe('user meters through the OpenTelemetry metrics API', () => {
     );
     await wrapped({}, lambdaContext());
     await wrapped({}, lambdaContext());
-    const calls = receiver.metrics.filter((m) => m.name === 'calls');
+    const calls = harness.receiver.metrics.filter((m) => m.name === 'calls');
     expect(calls.map((m) => [m.temporality, m.points[0]!.value])).toEqual([
       [2, 5],
       [2, 10],
@@ -211,66 +181,10 @@ describe('user meters through the OpenTelemetry metrics API', () => {
       },
     );
     await wrapped({}, lambdaContext());
-    const points = receiver.metrics.filter((m) => m.name === 'hits').flatMap((m) => m.points);
+    const points = harness.receiver.metrics.filter((m) => m.name === 'hits').flatMap((m) => m.points);
     expect(points).toHaveLength(50);
     expect(points.reduce((sum, p) => sum + Number(p.value), 0)).toBe(10_000);
     expect(points.find((p) => p.attributes['otel.metric.overflow'] === true)?.value).toBe(10_000 - 49);
-  });
-});
-
-describe('where metrics go instead', () => {
-  it('OTEL_METRICS_EXPORTER=emf: CloudWatch EMF lines on stdout, no request; the values are what happened', async () => {
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      const create = await coldImport();
-      const counter = metrics.getMeter('emf').createCounter('emf.orders');
-      const wrapped = setup({ OTEL_METRICS_EXPORTER: 'emf', FAAS_OBSERVABILITY_METRICS_NAMESPACE: 'Shop' }, create).wrap(
-        async (event: { fail?: boolean }, _context: unknown) => {
-          counter.add(3, { kind: 'book' });
-          if (event.fail) throw new Error('no');
-        },
-      );
-      await wrapped({}, lambdaContext());
-      await expect(wrapped({ fail: true }, lambdaContext())).rejects.toThrow('no');
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(receiver.requests.filter((r) => r.path === '/v1/metrics')).toHaveLength(0);
-    const documents = lines.filter((line) => line.includes('"_aws"')).map((line) => readEmfLine(line.trim()));
-    const sum = (name: string) =>
-      documents
-        .flatMap((d) => d.entries)
-        .filter((e) => e.name === name)
-        .reduce((s, e) => s + Number(e.value), 0);
-    expect(documents.flatMap((d) => d.entries).every((e) => e.namespace === 'Shop')).toBe(true);
-    expect(sum('faas.invocations')).toBe(1);
-    expect(sum('faas.errors')).toBe(1);
-    expect(sum('emf.orders')).toBe(6);
-  });
-
-  it.each([
-    ['OTEL_METRICS_EXPORTER=none', { OTEL_METRICS_EXPORTER: 'none' }, {}],
-    ['the option metrics: false', {}, { metrics: false as const }],
-  ])('%s: no metrics request and nothing recorded', async (_name, env, options) => {
-    const wrapped = setup(env, createLambdaObservability, options).wrap(async (_event: unknown, _context: unknown) => 'ok');
-    await wrapped({}, lambdaContext());
-    expect(receiver.requests.map((r) => r.path)).toContain('/v1/traces');
-    expect(receiver.requests.map((r) => r.path)).not.toContain('/v1/metrics');
-    expect(observability!.telemetry!.metrics).toBeUndefined();
-  });
-
-  it('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: metrics go to that URL verbatim, the other signals to the base endpoint', async () => {
-    const wrapped = setup({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${receiver.url}/tenant-7/v1/metrics` }).wrap(
-      async (_event: unknown, _context: unknown) => 'ok',
-    );
-    await wrapped({}, lambdaContext());
-    const paths = receiver.requests.map((r) => r.path);
-    expect(paths).toContain('/tenant-7/v1/metrics');
-    expect(paths).not.toContain('/v1/metrics');
-    expect(paths).toContain('/v1/traces');
-    expect(total(receiver.metrics, 'faas.invocations')).toBe(1);
   });
 });
 
