@@ -46,9 +46,9 @@ export interface LayerRun {
 }
 
 /**
- * Invokes a function `count` times under the Runtime API emulator (frozen at every /next), through the layer
- * when `layer` is given, against a receiver that answers in 100 ms (an export before the response would
- * delay it); then SIGKILL: what reached the receiver was sent before the last freeze.
+ * Invokes a function with `events` (else `count` times with `{ i }`) under the Runtime API emulator (frozen at
+ * every /next), through the layer when `layer` is given, against a receiver that answers in 100 ms (an export
+ * before the response would delay it); then SIGKILL: what reached the receiver was sent before the last freeze.
  */
 export async function runFunction(options: {
   readonly taskRoot: string;
@@ -56,6 +56,7 @@ export async function runFunction(options: {
   readonly runtime: string[] | undefined;
   readonly layer?: UnpackedLayer;
   readonly count?: number;
+  readonly events?: readonly unknown[];
   readonly env?: Record<string, string>;
 }): Promise<LayerRun> {
   const receiver = await startOtlpReceiver({ latencyMs: 100 });
@@ -73,7 +74,8 @@ export async function runFunction(options: {
   });
   const results: InvocationResult[] = [];
   try {
-    for (let i = 0; i < (options.count ?? 3); i++) results.push(await lambda.invoke({ i }));
+    const events = options.events ?? Array.from({ length: options.count ?? 3 }, (_, i) => ({ i }));
+    for (const event of events) results.push(await lambda.invoke(event));
   } finally {
     await lambda.stop({ graceful: false });
     await receiver.close();
