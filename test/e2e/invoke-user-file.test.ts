@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RuntimeApiServer } from '../../src/cli/lambda-runtime/runtime-api-server.ts';
 import { unpackedLayer } from '../helpers/lambda-layer.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 
@@ -158,6 +159,39 @@ describe('faas-observability invoke <your file>', () => {
   }, 60_000);
 
   it.each([
+    ['a module that exits at load', 'exit/index.mjs', {}, 'Runtime.ExitError: Runtime exited with error: exit status 3'],
+    [
+      'a wrapper without exec "$@"',
+      'wrapped/index.mjs',
+      { AWS_LAMBDA_EXEC_WRAPPER: './no-exec.sh' },
+      'Runtime.ExitError: Runtime exited without providing a reason',
+    ],
+  ])(
+    'fails %s once with the init error Lambda gives, and does not start it again',
+    async (_what, file, env, message) => {
+      write('exit/index.mjs', "process.exit(3);\nexport const handler = async () => 'never';\n");
+      write('wrapped/index.mjs', 'export const handler = async () => ({ wrapped: true });\n');
+      write('no-exec.sh', '#!/bin/sh\necho "the wrapper forgot to exec"\n');
+      chmodSync(join(project, 'no-exec.sh'), 0o755);
+      const { code, stdout } = await invoke([file, '--times', '3'], undefined, env);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^#1 init-error /m);
+      expect(stdout).toContain(`the function's init failed, as it would on Lambda: ${message}`);
+      expect(stdout).toMatch(/^invocations: 1 init-error; cold starts: 1; freezes: 0$/m);
+    },
+    60_000,
+  );
+
+  it("kills a module that never finishes loading at Lambda's init cap plus the timeout, and says so", async () => {
+    write('stuck/index.mjs', "await new Promise(() => setInterval(() => {}, 1000));\nexport const handler = async () => 'never';\n");
+    const { code, stdout } = await invoke(['stuck/index.mjs', '--timeout', '100']);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "the function's init failed, as it would on Lambda: Sandbox.Timedout: Task timed out after 10.10 seconds: the init did not finish",
+    );
+  }, 60_000);
+
+  it.each([
     [['dist/missing.mjs'], 'no file for "dist/missing.mjs"'],
     [['dist/index.mjs', '--event', 'events/none.json'], 'cannot read the event file events/none.json: ENOENT'],
     [['dist/index.mjs', '--times', 'many'], '--times must be a whole number from 1 to 10000, got "many"'],
@@ -167,5 +201,29 @@ describe('faas-observability invoke <your file>', () => {
     const { code, stderr } = await invoke(args);
     expect(code).toBe(2);
     expect(stderr).toContain(`faas-observability: ${message}`);
+  });
+});
+
+describe('the Runtime API emulator, when the function cannot start', () => {
+  it.each([
+    [
+      'a missing wrapper',
+      () => ({ taskRoot: project, env: { AWS_LAMBDA_EXEC_WRAPPER: join(project, 'none.sh') } }),
+      /none\.sh does not exist/,
+    ],
+    [
+      'a wrapper that is not executable',
+      () => ({ taskRoot: project, env: { AWS_LAMBDA_EXEC_WRAPPER: join(project, 'events/ada.json') } }),
+      /ada\.json is not an executable file/,
+    ],
+    ['a missing task root', () => ({ taskRoot: join(project, 'nowhere') }), /the task root .*nowhere does not exist/],
+  ])('%s: an init error (Runtime.InvalidEntrypoint), not a crash of the caller', async (_what, config, message) => {
+    const lambda = await RuntimeApiServer.start({ handler: 'dist/index.handler', ...config() });
+    const result = await lambda.invoke({});
+    await lambda.stop();
+    expect(result.status).toBe('init-error');
+    const payload = JSON.parse(result.payload) as { errorType: string; errorMessage: string };
+    expect(payload.errorType).toBe('Runtime.InvalidEntrypoint');
+    expect(payload.errorMessage).toMatch(message);
   });
 });

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnFunction, terminate, type FunctionConfig } from './function-process.ts';
+import { exitEnd, spawnEnd, type ProcessEnd } from './process-end.ts';
 
 /** One chunk the function wrote, and which of its processes wrote it. */
 export interface OutputChunk {
@@ -47,8 +48,11 @@ export class FunctionChild {
     return this.#child?.pid;
   }
 
-  /** Starts a new process; `exited` runs when it ends by itself (a crash, an exit), not by `kill()`. */
-  spawn(address: string, exited: () => void): void {
+  /**
+   * Starts a new process; `exited` runs when it ends by itself (a crash, an exit) or cannot start at all (a
+   * missing or non-executable wrapper, a missing task root: spawn's 'error'), not after `kill()`.
+   */
+  spawn(address: string, exited: (end: ProcessEnd) => void): void {
     this.processNumber += 1;
     const number = this.processNumber;
     const child = spawnFunction(this.#config, address);
@@ -59,12 +63,15 @@ export class FunctionChild {
         this.#changed();
       });
     }
-    child.on('exit', () => {
+    const ended = (end: ProcessEnd) => {
       if (this.#child !== child) return;
       this.#child = undefined;
       this.#frozen = false;
-      exited();
-    });
+      exited(end);
+    };
+    child.on('exit', (code, signal) => ended(exitEnd(code, signal)));
+    // Without a listener, a spawn that fails (ENOENT, EACCES) throws "Unhandled 'error' event" in the caller.
+    child.on('error', (error) => ended(spawnEnd(error, child.spawnfile, this.#config.taskRoot)));
     this.#child = child;
   }
 

@@ -154,13 +154,20 @@ export function extensionsApiFor(config: FunctionConfig, onReady: () => void): E
   });
 }
 
-/** Hands `pending` out with its deadline (epoch ms): rapid releases the extensions first, then the runtime. */
+/**
+ * Hands `pending` out with its deadline (the function's timeout from now, `timedOut` runs then): rapid
+ * releases the extensions first, then the runtime.
+ */
 export function dispatchInvocation(
   to: { readonly waiting: ServerResponse; readonly extensions: ExtensionsApi },
   pending: Pending,
-  deadline: number,
   config: FunctionConfig,
+  timedOut: () => void,
 ): void {
+  const timeoutMs = config.timeoutMs ?? 3000;
+  const deadline = Date.now() + timeoutMs;
+  pending.started = performance.now();
+  pending.deadlineTimer = setTimeout(timedOut, timeoutMs);
   const arn = `arn:aws:lambda:eu-west-1:123456789012:function:${config.functionName ?? 'local-function'}`;
   to.extensions.dispatch(invokeEvent(pending, deadline, arn));
   writeInvocation(to.waiting, pending, deadline, arn);

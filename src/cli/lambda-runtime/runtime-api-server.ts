@@ -12,6 +12,7 @@ import {
   type Pending,
 } from './function-process.ts';
 import { InvocationBook } from './invocation-book.ts';
+import { endPayload, InitDeadline, type ProcessEnd } from './process-end.ts';
 import { routeRuntimeApi } from './runtime-api-routes.ts';
 import { StateWatch } from './state-watch.ts';
 
@@ -41,17 +42,14 @@ export class RuntimeApiServer {
     (request, response) =>
       void this.#route(request, response)
         .catch(() => response.destroy())
-        .finally(() => this.#changed()),
+        .finally(() => this.#watch.changed()),
   );
   readonly #route = (request: IncomingMessage, response: ServerResponse) =>
     routeRuntimeApi(request, response, {
       extension: (request, body, response) => this.#extension(request, body, response),
       next: (response) => this.#next(response),
       post: (requestId, kind, body, response) => this.#post(requestId, kind, body, response),
-      initError: (body) => {
-        this.#kill();
-        this.#book.failInit(body, this.#process.processNumber);
-      },
+      initError: (body) => this.#initFailed(body),
     });
   /** The conditions `until()` waits for, re-checked after every state change. */
   readonly #watch = new StateWatch();
@@ -60,6 +58,7 @@ export class RuntimeApiServer {
   #waitingNext: ServerResponse | undefined;
   #address = '';
   #runtimeAsked = false;
+  readonly #init = new InitDeadline();
   readonly extensions: ExtensionsApi;
   /** Invocations whose response was posted but whose extensions overran the deadline (the process was reset). */
   extensionOverruns = 0;
@@ -68,7 +67,7 @@ export class RuntimeApiServer {
 
   private constructor(config: FunctionConfig) {
     this.#config = config;
-    this.#process = new FunctionChild(config, () => this.#changed());
+    this.#process = new FunctionChild(config, () => this.#watch.changed());
     this.extensions = extensionsApiFor(config, () => this.#afterReady());
   }
 
@@ -154,25 +153,35 @@ export class RuntimeApiServer {
     return this.#watch.until(condition, what, timeoutMs);
   }
 
-  #changed(): void {
-    this.#watch.changed();
-  }
-
   #ensureProcess(): void {
     if (this.#process.running) return;
     this.extensions.reset();
     this.#runtimeAsked = false;
-    this.#process.spawn(this.#address, () => {
-      this.#waitingNext = undefined;
-      this.#book.endPhase(this.#book.phase, false);
-      // The process died during an invocation (a crash, or a kill after init/error): report and move on.
-      if (this.#book.current) this.#finish('crash', 'the function process exited');
-      this.#deliver();
-      this.#changed();
-    });
+    this.#process.spawn(this.#address, (end) => this.#exited(end));
+    // Every wait has a deadline: an init that never ends (a top-level await that never settles) is killed.
+    this.#init.arm(this.#config.timeoutMs ?? 3000, (payload) => this.#initFailed(payload));
+  }
+
+  /** The process ended by itself, or could not start: in its init, the queued event fails as Lambda fails it. */
+  #exited(end: ProcessEnd): void {
+    this.#waitingNext = undefined;
+    this.#book.endPhase(this.#book.phase, false);
+    // Before its first event (an exit at load, a wrapper without `exec "$@"`): an init error, not a respawn.
+    if (this.#init.open) this.#initFailed(endPayload(end));
+    else if (this.#book.current) this.#finish('crash', endPayload(end));
+    this.#deliver();
+    this.#watch.changed();
+  }
+
+  /** The init phase failed (exit, no start, deadline): the next queued event gets `payload`; the process goes. */
+  #initFailed(payload: string): void {
+    this.#kill();
+    this.#book.failInit(payload, this.#process.processNumber);
+    this.#deliver();
   }
 
   #kill(): void {
+    this.#init.end();
     if (!this.#process.running) return;
     this.#waitingNext = undefined;
     this.#process.kill();
@@ -187,25 +196,18 @@ export class RuntimeApiServer {
     // The runtime has not asked yet, or an extension still works on the last event (or its init): they will.
     if (!waiting || !this.extensions.allReady()) return;
     this.#waitingNext = undefined;
+    this.#init.end();
     const pending = this.#book.begin();
     this.#process.thaw();
-    const timeoutMs = this.#config.timeoutMs ?? 3000;
-    pending.started = performance.now();
-    pending.deadlineTimer = setTimeout(() => this.#timeout(pending), timeoutMs);
-    dispatchInvocation({ waiting, extensions: this.extensions }, pending, Date.now() + timeoutMs, this.#config);
+    dispatchInvocation({ waiting, extensions: this.extensions }, pending, this.#config, () => this.#timeout(pending));
   }
 
   #timeout(pending: Pending): void {
     if (this.#book.phase !== pending) return;
-    if (this.#book.current !== pending) {
-      // The caller has its response; an extension overran the deadline: Lambda resets the environment.
-      this.extensionOverruns += 1;
-      this.#kill();
-      this.#deliver();
-      return;
-    }
-    // Lambda stops a timed-out environment; the next invocation is a cold start.
-    this.#finish('timeout', `Task timed out after ${((this.#config.timeoutMs ?? 3000) / 1000).toFixed(2)} seconds`);
+    // The function timed out, or the caller has its response and an extension overran the deadline: Lambda
+    // resets the environment either way, and the next invocation is a cold start.
+    if (this.#book.current !== pending) this.extensionOverruns += 1;
+    else this.#finish('timeout', `Task timed out after ${((this.#config.timeoutMs ?? 3000) / 1000).toFixed(2)} seconds`);
     this.#kill();
     this.#deliver();
   }
@@ -240,10 +242,8 @@ export class RuntimeApiServer {
   }
 
   #post(requestId: string, kind: 'response' | 'error', body: string, response: ServerResponse): void {
-    if (this.#book.current?.requestId !== requestId) {
-      response.writeHead(400).end('{"errorMessage":"unknown or finished request id"}');
-      return;
-    }
+    if (this.#book.current?.requestId !== requestId)
+      return void response.writeHead(400).end('{"errorMessage":"unknown or finished request id"}');
     response.writeHead(202).end('{"status":"OK"}');
     this.#finish(kind === 'response' ? 'success' : 'error', body);
   }
