@@ -13,6 +13,9 @@ export interface UserHandler {
 // https://github.com/aws/aws-lambda-nodejs-runtime-interface-client (src/UserFunction.js)
 const EXTENSIONS = ['', '.js', '.mjs', '.cjs'];
 
+// What the runtime would not load: Lambda runs JavaScript (docs/bundling.md builds it).
+const TYPESCRIPT = ['.ts', '.mts', '.cts', '.tsx'];
+
 const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 
 /**
@@ -30,6 +33,8 @@ export function resolveUserHandler(spec: string, exportName: string | undefined,
   if (!found) return `no file for "${spec}" (looked for it as a file, then as file.export with ${EXTENSIONS.slice(1).join(', ')})`;
   const name = exportName ?? found.exportName ?? 'handler';
   if (!/^[^.\s]+(\.[^.\s]+)*$/.test(name)) return `"${name}" is not an export name`;
+  if (TYPESCRIPT.includes(extname(found.file)))
+    return `Lambda's Node.js runtime does not run TypeScript: bundle ${relative(taskRoot, found.file)} first (docs/bundling.md), then invoke the bundle`;
   const extension = EXTENSIONS.includes(extname(found.file)) ? extname(found.file) : '';
   const moduleName = basename(found.file, extension);
   if (moduleName.includes('.'))

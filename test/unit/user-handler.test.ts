@@ -17,6 +17,8 @@ beforeAll(() => {
     'both/index.js',
     'both/index.mjs',
     'dist/index.bundle.mjs',
+    'src/handler.ts',
+    'src/handler.mts',
   ]) {
     mkdirSync(join(root, file, '..'), { recursive: true });
     writeFileSync(join(root, file), '');
@@ -48,6 +50,8 @@ describe('resolveUserHandler', () => {
     ['both/index.mjs', /^Lambda would load .*both\/index\.js for this handler, not .*both\/index\.mjs/],
     ['dist/index.bundle.mjs', /^Lambda cannot name index\.bundle\.mjs in a handler setting/],
     ['dist/index.mjs:not an export', /is not an export name/],
+    ['src/handler.ts', /^Lambda's Node\.js runtime does not run TypeScript: bundle src\/handler\.ts first \(docs\/bundling\.md\)/],
+    ['src/handler.mts:main', /^Lambda's Node\.js runtime does not run TypeScript: bundle src\/handler\.mts first/],
   ])('%s: an error that says why', (spec, message) => {
     expect(resolveUserHandler(spec, undefined, root)).toMatch(message);
   });
