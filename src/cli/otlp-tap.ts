@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { decompressed, startLoopbackServer } from './loopback.ts';
@@ -6,7 +7,10 @@ import type { ReceivedLog, ReceivedSpan } from './otlp-objects.ts';
 import { readLogs, readMetrics, readSpans } from './otlp-read.ts';
 
 export interface TapReport {
-  /** What the upstream accepted (or the local sink took): retries of a failed request are not counted twice. */
+  /**
+   * What the function exported, delivered upstream or not (the upstream answers in `upstream`): a request sent
+   * again (a retry of a failed one) is not counted twice.
+   */
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
   readonly metrics: ReceivedMetric[];
@@ -15,31 +19,33 @@ export interface TapReport {
 }
 
 /**
- * A loopback OTLP/HTTP pass-through: decodes what the function exports (so `invoke` can report it)
- * and forwards each request unchanged to the real endpoint, answering with the upstream's answer.
- * Without an upstream it answers 200 itself (a local sink).
+ * A loopback OTLP/HTTP pass-through: decodes what the function exports (so `invoke` can report it, whether
+ * the upstream took it or not) and forwards each request unchanged to the real endpoint, answering with the
+ * upstream's answer. Without an upstream it answers 200 itself (a local sink).
  */
 export async function startOtlpTap(upstream: string | undefined): Promise<{ url: string; report: TapReport; close(): Promise<void> }> {
   const report: TapReport = { spans: [], logs: [], metrics: [], upstream: [] };
+  const seen = new Set<string>();
   const server = await startLoopbackServer({
     handle: async (request) => {
-      const delivered = () => {
+      // Decoded before it is forwarded: what the function exported shows even when the upstream is down.
+      const key = `${request.path} ${createHash('sha256').update(request.body).digest('hex')}`;
+      if (!seen.has(key)) {
+        seen.add(key);
         try {
           const body = decompressed(request);
-          if (request.path.endsWith('/v1/traces')) report.spans.push(...readSpans(body));
-          if (request.path.endsWith('/v1/logs')) report.logs.push(...readLogs(body));
-          if (request.path.endsWith('/v1/metrics')) report.metrics.push(...readMetrics(body));
+          if (request.path.endsWith('/v1/traces')) append(report.spans, readSpans(body));
+          if (request.path.endsWith('/v1/logs')) append(report.logs, readLogs(body));
+          if (request.path.endsWith('/v1/metrics')) append(report.metrics, readMetrics(body));
         } catch {
           report.upstream.push(`undecodable request to ${request.path}`);
         }
-      };
+      }
       if (!upstream) {
-        delivered();
         report.upstream.push('200 (local sink)');
         return { status: 200, headers: { 'content-type': 'application/x-protobuf' } };
       }
       const { status, error } = await forward(upstream, request.path || '/', request.headers, request.body);
-      if (!error && status >= 200 && status < 300) delivered();
       report.upstream.push(error ? `not delivered: ${error}` : String(status));
       // A proxy whose upstream cannot be reached answers 502, as any gateway would.
       return { status: error ? 502 : status };
@@ -48,12 +54,19 @@ export async function startOtlpTap(upstream: string | undefined): Promise<{ url:
   return { url: server.url, report, close: server.close };
 }
 
+/** One by one: spreading a request of 100k records into push() would overflow the call stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
+}
+
 function forward(base: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<{ status: number; error?: string }> {
   return new Promise((resolve) => send(base, path, headers, body, (status, error) => resolve({ status, error })));
 }
 
 function send(base: string, path: string, headers: IncomingHttpHeaders, body: Buffer, done: (status: number, error?: string) => void) {
-  const target = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  // The signal's path goes after the base's own path, as OTEL_EXPORTER_OTLP_ENDPOINT is read
+  // (http://collector:4318/otlp → …/otlp/v1/traces): https://opentelemetry.io/docs/specs/otel/protocol/exporter/
+  const target = new URL(`${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`);
   const post = target.protocol === 'https:' ? httpsRequest : request;
   const { host: _host, ...rest } = headers;
   const outgoing = post(target, { method: 'POST', headers: rest, timeout: 5000 }, (response) => {
