@@ -30,5 +30,12 @@ if (command === undefined || command === '--help' || command === '-h' || command
   if (typeof options === 'string') fail(options, INVOKE_USAGE);
   const user = resolveUserHandler(options.spec, options.handlerName, options.taskRoot);
   if (typeof user === 'string') fail(user, INVOKE_USAGE);
-  process.exitCode = await runInvoke(options, user, (text) => process.stdout.write(text));
+  // Ctrl-C or a SIGTERM kills the function's process (frozen or not) and closes the receiver before the
+  // command exits, with the shell's codes for those signals (128 + 2, 128 + 15); a second one ends it at once.
+  const interrupt = new AbortController();
+  const codes = { SIGINT: 130, SIGTERM: 143 } as const;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupt.abort(signal));
+  const code = await runInvoke(options, user, (text) => process.stdout.write(text), interrupt.signal);
+  if (interrupt.signal.aborted) process.exit(codes[interrupt.signal.reason as keyof typeof codes]);
+  process.exitCode = code;
 }

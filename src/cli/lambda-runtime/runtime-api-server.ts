@@ -113,12 +113,11 @@ export class RuntimeApiServer {
 
   /**
    * Ends the function as Lambda retires an environment, and closes the API: SIGKILL, or with an extension
-   * registered SIGTERM first and SIGKILL 500 ms later (`graceful: false` skips the SIGTERM).
+   * registered SIGTERM first and SIGKILL 500 ms later (`graceful: false` skips the SIGTERM). Lambda retires
+   * an environment between invocations: an open invoke phase ends first (`now: true` does not wait for it).
    */
-  async stop(options: { graceful?: boolean } = {}): Promise<void> {
-    // Lambda retires an environment between invocations: an open invoke phase (extensions still at work
-    // after the response) ends first, by their /event/next or the deadline.
-    await this.idle();
+  async stop(options: { graceful?: boolean; now?: boolean } = {}): Promise<void> {
+    if (!options.now) await this.idle();
     if (this.#process.running)
       this.lastShutdown = this.extensions.count > 0 && options.graceful !== false ? await this.#process.terminate() : 'sigkill';
     this.#kill();
