@@ -1,65 +1,20 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeApiServer } from '../../src/cli/lambda-runtime/runtime-api-server.ts';
+import { bundleInto, startCli, WRAPPED, writeInto } from '../helpers/invoke-cli.ts';
 import { unpackedLayer } from '../helpers/lambda-layer.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 // `faas-observability invoke` (src/cli/main.ts) on a user's own files, outside functions/: a project in a
 // temporary folder with an ESM bundle, a CommonJS file, a nested Lambda-style path, a callback handler and a
-// function that does not use the library, each run by the command as a user types it.
+// function that does not use the library, each run by the command as a user types it. How it fails when the
+// function or the collector does: invoke-faults.test.ts.
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'src/cli/main.ts');
 let project: string;
-
-const write = (path: string, text: string) => {
-  mkdirSync(dirname(join(project, path)), { recursive: true });
-  writeFileSync(join(project, path), text);
-};
-
-/** Bundles `source` (importing the library by its source path) to `outfile` in the project, as a user's build would. */
-async function bundle(source: string, outfile: string, format: 'esm' | 'cjs'): Promise<void> {
-  await build({
-    stdin: { contents: source, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format,
-    outfile: join(project, outfile),
-    logLevel: 'error',
-    // docs/bundling.md: an ESM bundle gets a require for the CommonJS packages it holds.
-    ...(format === 'esm'
-      ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } }
-      : {}),
-  });
-}
-
-function invoke(
-  args: string[],
-  stdin?: string,
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'invoke', ...args], { cwd: project, env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-const WRAPPED = (what: string) => `import { withObservability } from './src/lambda.ts';
-export const handler = withObservability(async (event: { name?: string }) => {
-  console.log('${what} says hello to', event.name ?? 'nobody');
-  return { statusCode: 200, body: JSON.stringify({ from: '${what}', name: event.name ?? null }) };
-});
-`;
+const write = (path: string, text: string) => writeInto(project, path, text);
+const bundle = (source: string, outfile: string, format: 'esm' | 'cjs') => bundleInto(project, source, outfile, format);
+const invoke = (args: string[], stdin?: string, env: Record<string, string> = {}) => startCli(project, args, env, stdin).exited;
 
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'invoke-user-'));
@@ -159,39 +114,6 @@ describe('faas-observability invoke <your file>', () => {
   }, 60_000);
 
   it.each([
-    ['a module that exits at load', 'exit/index.mjs', {}, 'Runtime.ExitError: Runtime exited with error: exit status 3'],
-    [
-      'a wrapper without exec "$@"',
-      'wrapped/index.mjs',
-      { AWS_LAMBDA_EXEC_WRAPPER: './no-exec.sh' },
-      'Runtime.ExitError: Runtime exited without providing a reason',
-    ],
-  ])(
-    'fails %s once with the init error Lambda gives, and does not start it again',
-    async (_what, file, env, message) => {
-      write('exit/index.mjs', "process.exit(3);\nexport const handler = async () => 'never';\n");
-      write('wrapped/index.mjs', 'export const handler = async () => ({ wrapped: true });\n');
-      write('no-exec.sh', '#!/bin/sh\necho "the wrapper forgot to exec"\n');
-      chmodSync(join(project, 'no-exec.sh'), 0o755);
-      const { code, stdout } = await invoke([file, '--times', '3'], undefined, env);
-      expect(code).toBe(1);
-      expect(stdout).toMatch(/^#1 init-error /m);
-      expect(stdout).toContain(`the function's init failed, as it would on Lambda: ${message}`);
-      expect(stdout).toMatch(/^invocations: 1 init-error; cold starts: 1; freezes: 0$/m);
-    },
-    60_000,
-  );
-
-  it("kills a module that never finishes loading at Lambda's init cap plus the timeout, and says so", async () => {
-    write('stuck/index.mjs', "await new Promise(() => setInterval(() => {}, 1000));\nexport const handler = async () => 'never';\n");
-    const { code, stdout } = await invoke(['stuck/index.mjs', '--timeout', '100']);
-    expect(code).toBe(1);
-    expect(stdout).toContain(
-      "the function's init failed, as it would on Lambda: Sandbox.Timedout: Task timed out after 10.10 seconds: the init did not finish",
-    );
-  }, 60_000);
-
-  it.each([
     [['dist/missing.mjs'], 'no file for "dist/missing.mjs"'],
     [['dist/index.mjs', '--event', 'events/none.json'], 'cannot read the event file events/none.json: ENOENT'],
     [['dist/index.mjs', '--times', 'many'], '--times must be a whole number from 1 to 10000, got "many"'],
@@ -201,29 +123,5 @@ describe('faas-observability invoke <your file>', () => {
     const { code, stderr } = await invoke(args);
     expect(code).toBe(2);
     expect(stderr).toContain(`faas-observability: ${message}`);
-  });
-});
-
-describe('the Runtime API emulator, when the function cannot start', () => {
-  it.each([
-    [
-      'a missing wrapper',
-      () => ({ taskRoot: project, env: { AWS_LAMBDA_EXEC_WRAPPER: join(project, 'none.sh') } }),
-      /none\.sh does not exist/,
-    ],
-    [
-      'a wrapper that is not executable',
-      () => ({ taskRoot: project, env: { AWS_LAMBDA_EXEC_WRAPPER: join(project, 'events/ada.json') } }),
-      /ada\.json is not an executable file/,
-    ],
-    ['a missing task root', () => ({ taskRoot: join(project, 'nowhere') }), /the task root .*nowhere does not exist/],
-  ])('%s: an init error (Runtime.InvalidEntrypoint), not a crash of the caller', async (_what, config, message) => {
-    const lambda = await RuntimeApiServer.start({ handler: 'dist/index.handler', ...config() });
-    const result = await lambda.invoke({});
-    await lambda.stop();
-    expect(result.status).toBe('init-error');
-    const payload = JSON.parse(result.payload) as { errorType: string; errorMessage: string };
-    expect(payload.errorType).toBe('Runtime.InvalidEntrypoint');
-    expect(payload.errorMessage).toMatch(message);
   });
 });
