@@ -34,6 +34,13 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 describe('faas-observability invoke, when the function or the collector fails', () => {
   it.each([
     ['a module that exits at load', 'exit/index.mjs', {}, 'Runtime.ExitError: Runtime exited with error: exit status 3'],
+    ['a module with a syntax error', 'syntax/index.mjs', {}, "Runtime.UserCodeSyntaxError: SyntaxError: Unexpected token ';'"],
+    [
+      'a module that requires a missing one',
+      'missing/index.cjs',
+      {},
+      "Runtime.ImportModuleError: Error: Cannot find module 'no-such-package'",
+    ],
     [
       'a wrapper without exec "$@"',
       'wrapped/index.mjs',
@@ -44,6 +51,8 @@ describe('faas-observability invoke, when the function or the collector fails', 
     'fails %s once with the init error Lambda gives, and does not start it again',
     async (_what, file, env, message) => {
       write('exit/index.mjs', "process.exit(3);\nexport const handler = async () => 'never';\n");
+      write('syntax/index.mjs', 'export const handler = ;\n');
+      write('missing/index.cjs', "require('no-such-package');\nexports.handler = async () => 'never';\n");
       write('wrapped/index.mjs', 'export const handler = async () => ({ wrapped: true });\n');
       write('no-exec.sh', '#!/bin/sh\necho "the wrapper forgot to exec"\n');
       chmodSync(join(project, 'no-exec.sh'), 0o755);

@@ -60,6 +60,16 @@ globalThis.awslambda = {
   },
 };
 
+// As aws-lambda-ric 4 words a module that fails to load (src/lambda/load-user-handler.ts does the same for the
+// layer): a syntax error is Runtime.UserCodeSyntaxError, a missing CommonJS module Runtime.ImportModuleError,
+// both with the original as the message; any other error is the user's own, its name the error type.
+function runtimeLoadError(error) {
+  const named = (name, stack) => Object.assign(new Error(String(error)), { name }, stack ? { stack } : {});
+  if (error instanceof SyntaxError) return named('Runtime.UserCodeSyntaxError', error.stack);
+  if (error instanceof Error && error.code === 'MODULE_NOT_FOUND') return named('Runtime.ImportModuleError');
+  return error;
+}
+
 // As aws-lambda-ric resolves _HANDLER: folders before the file name are a module root (absolute, or under
 // LAMBDA_TASK_ROOT), the export follows the file name's first dot (`a.b` is nested), and the module is the
 // first of "", .js, .mjs, .cjs that exists, then what require.resolve finds; `default` is looked into too.
@@ -73,12 +83,18 @@ async function loadHandler() {
   const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
   const withoutExtension = resolve(root, moduleRoot, moduleName);
   let module;
-  for (const extension of ['', '.js', '.mjs', '.cjs']) {
-    if (!existsSync(withoutExtension + extension)) continue;
-    module = await import(pathToFileURL(withoutExtension + extension).href);
-    break;
+  try {
+    for (const extension of ['', '.js', '.mjs', '.cjs']) {
+      if (!existsSync(withoutExtension + extension)) continue;
+      module = await import(pathToFileURL(withoutExtension + extension).href);
+      break;
+    }
+    module ??= createRequire(import.meta.url)(
+      createRequire(import.meta.url).resolve(moduleName, { paths: [root, join(root, moduleRoot)] }),
+    );
+  } catch (error) {
+    throw runtimeLoadError(error);
   }
-  module ??= createRequire(import.meta.url)(createRequire(import.meta.url).resolve(moduleName, { paths: [root, join(root, moduleRoot)] }));
   const find = (from) =>
     handlerName.split('.').reduce((nested, key) => (nested && typeof nested === 'object' ? nested[key] : undefined), from);
   const handler = find(module) ?? (module && typeof module === 'object' && 'default' in module ? find(module.default) : undefined);
@@ -143,8 +159,9 @@ async function main() {
   try {
     handler = await loadHandler();
   } catch (error) {
-    const type = error instanceof Error && error.name.startsWith('Runtime.') ? error.name : 'Runtime.ImportModuleError';
-    await call('POST', '/init/error', errorPayload(error), { 'Lambda-Runtime-Function-Error-Type': type });
+    // The header and the body carry the same type, as aws-lambda-ric's postInitError sends them.
+    const payload = errorPayload(error);
+    await call('POST', '/init/error', payload, { 'Lambda-Runtime-Function-Error-Type': JSON.parse(payload).errorType });
     process.exit(1);
   }
   for (;;) {
