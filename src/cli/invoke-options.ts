@@ -38,7 +38,8 @@ and prints the response, then the spans, log lines and metrics it exported befor
   --name <name>        AWS_LAMBDA_FUNCTION_NAME (default: the "name" of the task root's package.json,
                        @scope/pkg as scope-pkg; without one, the file's name without its extension)
   --env KEY=VALUE      an environment variable of the function (repeatable); OTEL_*, FAAS_OBSERVABILITY_*,
-                       AWS_LAMBDA_EXEC_WRAPPER and NODE_OPTIONS of your shell pass through
+                       AWS_LAMBDA_EXEC_WRAPPER and NODE_OPTIONS of your shell pass through;
+                       OTEL_EXPORTER_OTLP_[TRACES_|LOGS_|METRICS_]ENDPOINT never do (use --endpoint)
   --attributes         print each span's attributes
   --quiet              do not echo the function's own output
 `;

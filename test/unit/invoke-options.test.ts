@@ -43,6 +43,7 @@ describe('parseInvokeOptions', () => {
 
   it('the usage says where <file> is looked for and what --name defaults to, as the code does', () => {
     expect(INVOKE_USAGE).toContain('relative to --task-root (default: the current folder)');
+    expect(INVOKE_USAGE).toContain('OTEL_EXPORTER_OTLP_[TRACES_|LOGS_|METRICS_]ENDPOINT never do (use --endpoint)');
     expect(INVOKE_USAGE).toMatch(/--name <name> +AWS_LAMBDA_FUNCTION_NAME \(default: the "name" of the task root's package\.json/);
   });
 });
